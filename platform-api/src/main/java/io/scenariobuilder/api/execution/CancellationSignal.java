@@ -1,0 +1,32 @@
+package io.scenariobuilder.api.execution;
+
+/**
+ * Tells an action that its node was cancelled (the execution was cancelled or the node timed out).
+ *
+ * <p>Blocking actions are also interrupted; long loops should check {@link #throwIfCancelled()}, and asynchronous
+ * actions should register a callback that aborts their work:
+ *
+ * <pre>{@code
+ * CompletableFuture<ActionResult> call = client.send(request);
+ * context.cancellation().onCancel(() -> call.cancel(true));
+ * }</pre>
+ */
+public interface CancellationSignal {
+
+    /** Whether the node was cancelled. */
+    boolean isCancelled();
+
+    /**
+     * Runs {@code callback} once when the node is cancelled; at once when it already was.
+     * Callbacks run on the engine's thread and must not block.
+     */
+    void onCancel(Runnable callback);
+
+    /** Throws a {@code cancelled} {@link io.scenariobuilder.api.error.IntegrationException} when cancelled. */
+    default void throwIfCancelled() {
+        if (isCancelled()) {
+            throw new io.scenariobuilder.api.error.IntegrationException(
+                    io.scenariobuilder.api.error.ErrorType.CANCELLED, "node cancelled");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.scenariobuilder.api.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
+
+/**
+ * Everything an action receives for one attempt of one node.
+ *
+ * <pre>{@code
+ * public ActionResult execute(ExecutionContext context) {
+ *     String url = context.configuration().path("url").asText();
+ *     context.logger().info("calling " + url);
+ *     context.cancellation().throwIfCancelled();
+ *     return ActionResult.of(callRemote(url, context.idempotencyKey()));
+ * }
+ * }</pre>
+ */
+public interface ExecutionContext {
+
+    /** The node's input: its one predecessor's output, an object keyed by predecessor ids, or the trigger data. */
+    JsonNode input();
+
+    /**
+     * The values arriving over the node's taken incoming connections, keyed by source node id, in the order the
+     * connections are declared: a source's output, or its error object over an {@code "on": "error"} connection.
+     * Empty for a node without incoming connections (its input is the trigger data).
+     */
+    java.util.Map<String, JsonNode> inputs();
+
+    /** The node's configuration with every {@code {{ }}} template already resolved. */
+    JsonNode configuration();
+
+    /** The decrypted credentials of the node's connection, valid for this call only; an empty object without one. */
+    JsonNode credentials();
+
+    /** The id of the node's connection, when it has one. */
+    Optional<String> connectionId();
+
+    /** The execution's id. */
+    String executionId();
+
+    /** The scenario's id. */
+    String scenarioId();
+
+    /** The node's id within the scenario. */
+    String nodeId();
+
+    /** The attempt number, starting at 1. */
+    int attempt();
+
+    /**
+     * A key that stays the same across retries and restarts of this node in this execution: pass it to remote
+     * systems that deduplicate requests, so a node re-run after a crash does not act twice.
+     */
+    String idempotencyKey();
+
+    /** A logger whose lines land in the execution's log with the node's ids. */
+    ExecutionLogger logger();
+
+    /** Tells whether the node was cancelled (execution cancelled or node timed out). */
+    CancellationSignal cancellation();
+
+    /**
+     * Evaluates a JSONata expression against this node's expression document
+     * ({@code trigger}, {@code nodes}, {@code execution}, {@code input}).
+     *
+     * @return the value, or {@code null} when the expression yields nothing
+     * @throws io.scenariobuilder.api.error.IntegrationException of type {@code expression_error} when it fails
+     */
+    JsonNode evaluate(String expression);
+}

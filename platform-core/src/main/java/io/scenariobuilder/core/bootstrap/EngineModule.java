@@ -1,0 +1,82 @@
+package io.scenariobuilder.core.bootstrap;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.scenariobuilder.core.engine.EngineSettings;
+import io.scenariobuilder.core.engine.ExecutionEngine;
+import io.scenariobuilder.core.engine.ExecutionLog;
+import io.scenariobuilder.core.error.ErrorClassifier;
+import io.scenariobuilder.core.expression.ExpressionCompiler;
+import io.scenariobuilder.core.integration.IntegrationRegistry;
+import io.scenariobuilder.core.plugin.PluginService;
+import io.scenariobuilder.core.scenario.ScenarioParser;
+import io.scenariobuilder.core.scenario.ScenarioValidator;
+import io.scenariobuilder.core.store.CredentialStore;
+import io.scenariobuilder.core.store.ExecutionStore;
+import io.scenariobuilder.core.store.InMemoryCredentialStore;
+import io.scenariobuilder.core.store.InMemoryExecutionStore;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * Wires the engine: registry, expressions, validator, runner, and the in-memory stores. The durable store replaces
+ * {@link ExecutionStore}'s binding with its own module.
+ */
+public final class EngineModule extends AbstractModule {
+
+    private final EngineSettings settings;
+    private final Clock clock;
+
+    public EngineModule(EngineSettings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    public EngineModule(EngineSettings settings, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    protected void configure() {
+        bind(EngineSettings.class).toInstance(settings);
+        bind(Clock.class).toInstance(clock);
+        bind(IntegrationRegistry.class).in(Singleton.class);
+        bind(ExpressionCompiler.class).in(Singleton.class);
+        bind(ScenarioParser.class).in(Singleton.class);
+        bind(ErrorClassifier.class).in(Singleton.class);
+        bind(ScenarioValidator.class).in(Singleton.class);
+        bind(ExecutionEngine.class).in(Singleton.class);
+        bind(PluginService.class).in(Singleton.class);
+    }
+
+    @Provides
+    @Singleton
+    InMemoryExecutionStore inMemoryExecutionStore() {
+        return new InMemoryExecutionStore(settings.maxRetainedExecutions());
+    }
+
+    @Provides
+    @Singleton
+    ExecutionStore executionStore(InMemoryExecutionStore store) {
+        return store;
+    }
+
+    @Provides
+    @Singleton
+    InMemoryCredentialStore inMemoryCredentialStore() {
+        return new InMemoryCredentialStore();
+    }
+
+    @Provides
+    @Singleton
+    CredentialStore credentialStore(InMemoryCredentialStore store) {
+        return store;
+    }
+
+    @Provides
+    @Singleton
+    ExecutionLog executionLog(ExecutionStore store, Clock clock) {
+        return new ExecutionLog(store, clock);
+    }
+}

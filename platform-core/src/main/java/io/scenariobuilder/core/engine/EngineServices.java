@@ -1,0 +1,41 @@
+package io.scenariobuilder.core.engine;
+
+import io.scenariobuilder.core.error.ErrorClassifier;
+import io.scenariobuilder.core.expression.ExpressionCompiler;
+import io.scenariobuilder.core.scenario.ConfigurationValidator;
+import io.scenariobuilder.core.store.CredentialStore;
+import io.scenariobuilder.core.store.ExecutionStore;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.random.RandomGenerator;
+
+/** What every execution run shares, handed over by the engine. */
+interface EngineServices {
+    ExecutionStore store();
+
+    CredentialStore credentials();
+
+    ExecutionLog log();
+
+    ErrorClassifier classifier();
+
+    ExpressionCompiler expressions();
+
+    ConfigurationValidator configurationValidator();
+
+    Clock clock();
+
+    RandomGenerator random();
+
+    Executor engineExecutor();
+
+    ScheduledExecutorService timer();
+
+    ThreadFactory nodeThreads();
+
+    void executionEnded(ExecutionRun run);
+
+    void internalError(String executionId, Throwable failure);
+}

@@ -1,0 +1,26 @@
+package io.scenariobuilder.core.engine;
+
+/**
+ * Engine tuning.
+ *
+ * @param engineThreads threads that run the executions' state machines (not the actions: blocking actions run on
+ *     virtual threads); default: the number of cores
+ * @param maxRetainedExecutions finished executions the in-memory store keeps
+ * @param jitterSeed seeds retry jitter for reproducible tests, or {@code null} for a random seed
+ */
+public record EngineSettings(int engineThreads, int maxRetainedExecutions, Long jitterSeed) {
+
+    public EngineSettings {
+        if (engineThreads < 1) {
+            throw new IllegalArgumentException("engineThreads must be at least 1: " + engineThreads);
+        }
+        if (maxRetainedExecutions < 1) {
+            throw new IllegalArgumentException("maxRetainedExecutions must be at least 1: " + maxRetainedExecutions);
+        }
+    }
+
+    /** Defaults: one engine thread per core, 10,000 finished executions kept, random jitter. */
+    public static EngineSettings defaults() {
+        return new EngineSettings(Runtime.getRuntime().availableProcessors(), 10_000, null);
+    }
+}

@@ -1,0 +1,252 @@
+package io.scenariobuilder.core.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scenariobuilder.core.error.ErrorClassifier;
+import io.scenariobuilder.core.expression.ExpressionCompiler;
+import io.scenariobuilder.core.scenario.CompiledScenario;
+import io.scenariobuilder.core.scenario.ConfigurationValidator;
+import io.scenariobuilder.core.scenario.Scenario;
+import io.scenariobuilder.core.scenario.ScenarioValidator;
+import io.scenariobuilder.core.store.CredentialStore;
+import io.scenariobuilder.core.store.ExecutionStore;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs scenarios. {@link #start} returns at once; the execution runs on the engine's threads, independent nodes in
+ * parallel (up to the scenario's {@code maxConcurrentNodes}), blocking actions on virtual threads.
+ *
+ * <pre>{@code
+ * ExecutionResult result = engine.executeScenario(scenario, trigger).toCompletableFuture().join();
+ * }</pre>
+ */
+public final class ExecutionEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionEngine.class);
+
+    private final ScenarioValidator validator;
+    private final ExecutionStore store;
+    private final Map<String, ExecutionRun> active = new ConcurrentHashMap<>();
+    private final ForkJoinPool engineExecutor;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Services services;
+    private final Clock clock;
+    private volatile boolean closed;
+
+    @Inject
+    public ExecutionEngine(ScenarioValidator validator, ExecutionStore store, CredentialStore credentials, ExecutionLog log,
+            ErrorClassifier classifier, ExpressionCompiler expressions, Clock clock, EngineSettings settings) {
+        this.validator = validator;
+        this.store = store;
+        this.clock = clock;
+        this.engineExecutor = new ForkJoinPool(settings.engineThreads(), pool -> {
+            var thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            thread.setName("sb-engine-" + thread.getPoolIndex());
+            thread.setDaemon(true);
+            return thread;
+        }, null, true);
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "sb-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        RandomGenerator seeded = settings.jitterSeed() == null ? null : new Random(settings.jitterSeed());
+        this.services = new Services(store, credentials, log, classifier, expressions, new ConfigurationValidator(expressions),
+                clock, seeded, engineExecutor, timer, Thread.ofVirtual().name("sb-node-", 0).factory());
+    }
+
+    /** Validates (compiled scenarios are cached) and starts an execution. */
+    public ExecutionHandle start(Scenario scenario, JsonNode triggerData) {
+        return start(validator.compile(scenario), triggerData);
+    }
+
+    /** Starts an execution of a compiled scenario; returns at once. */
+    public ExecutionHandle start(CompiledScenario scenario, JsonNode triggerData) {
+        if (closed) {
+            throw new IllegalStateException("the engine is shut down");
+        }
+        String id = ExecutionIds.next(clock);
+        ExecutionRun run = new ExecutionRun(services, id, scenario, triggerData);
+        active.put(id, run);
+        run.start();
+        return new ExecutionHandle(id, run.accepted(), run.completion());
+    }
+
+    /** Runs a scenario; the stage completes with the final result. Never blocks the caller. */
+    public CompletionStage<ExecutionResult> executeScenario(Scenario scenario, JsonNode triggerData) {
+        return start(scenario, triggerData).completion();
+    }
+
+    /** Pauses a running execution: no new node starts; running nodes finish. */
+    public CompletionStage<ExecutionStatus> pause(String executionId) {
+        return withRun(executionId, ExecutionRun::pause);
+    }
+
+    /** Resumes a paused execution. */
+    public CompletionStage<ExecutionStatus> resume(String executionId) {
+        return withRun(executionId, ExecutionRun::resume);
+    }
+
+    /** Cancels an execution: running actions are interrupted, nothing else starts. */
+    public CompletionStage<ExecutionStatus> cancel(String executionId) {
+        return withRun(executionId, ExecutionRun::cancel);
+    }
+
+    /** The current state of an execution, running or stored. */
+    public CompletionStage<ExecutionResult> snapshot(String executionId) {
+        ExecutionRun run = active.get(executionId);
+        if (run != null) {
+            return run.snapshot();
+        }
+        Optional<ExecutionResult> stored = store.find(executionId);
+        return stored.<CompletionStage<ExecutionResult>>map(CompletableFuture::completedFuture)
+                .orElseGet(() -> CompletableFuture.failedFuture(new UnknownExecutionException(executionId)));
+    }
+
+    /** How many executions are running (or paused) in this engine. */
+    public int activeExecutions() {
+        return active.size();
+    }
+
+    private <T> CompletionStage<T> withRun(String executionId, java.util.function.Function<ExecutionRun, CompletionStage<T>> command) {
+        ExecutionRun run = active.get(executionId);
+        if (run != null) {
+            return command.apply(run);
+        }
+        return store.find(executionId)
+                .<CompletionStage<T>>map(result -> CompletableFuture.failedFuture(new ExecutionStateException(
+                        "execution " + executionId + " is " + result.status().id())))
+                .orElseGet(() -> CompletableFuture.failedFuture(new UnknownExecutionException(executionId)));
+    }
+
+    /**
+     * Stops the engine's threads. Executions still running are abandoned in memory (a durable store resumes them
+     * on the next start).
+     */
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+        engineExecutor.shutdown();
+        try {
+            if (!engineExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+                engineExecutor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            engineExecutor.shutdownNow();
+        }
+    }
+
+    private final class Services implements EngineServices {
+        private final ExecutionStore store;
+        private final CredentialStore credentials;
+        private final ExecutionLog log;
+        private final ErrorClassifier classifier;
+        private final ExpressionCompiler expressions;
+        private final ConfigurationValidator configurationValidator;
+        private final Clock clock;
+        private final RandomGenerator seeded;
+        private final Executor engineExecutor;
+        private final ScheduledExecutorService timer;
+        private final ThreadFactory nodeThreads;
+
+        Services(ExecutionStore store, CredentialStore credentials, ExecutionLog log, ErrorClassifier classifier,
+                ExpressionCompiler expressions, ConfigurationValidator configurationValidator, Clock clock,
+                RandomGenerator seeded, Executor engineExecutor, ScheduledExecutorService timer, ThreadFactory nodeThreads) {
+            this.store = store;
+            this.credentials = credentials;
+            this.log = log;
+            this.classifier = classifier;
+            this.expressions = expressions;
+            this.configurationValidator = configurationValidator;
+            this.clock = clock;
+            this.seeded = seeded;
+            this.engineExecutor = engineExecutor;
+            this.timer = timer;
+            this.nodeThreads = nodeThreads;
+        }
+
+        @Override
+        public ExecutionStore store() {
+            return store;
+        }
+
+        @Override
+        public CredentialStore credentials() {
+            return credentials;
+        }
+
+        @Override
+        public ExecutionLog log() {
+            return log;
+        }
+
+        @Override
+        public ErrorClassifier classifier() {
+            return classifier;
+        }
+
+        @Override
+        public ExpressionCompiler expressions() {
+            return expressions;
+        }
+
+        @Override
+        public ConfigurationValidator configurationValidator() {
+            return configurationValidator;
+        }
+
+        @Override
+        public Clock clock() {
+            return clock;
+        }
+
+        @Override
+        public RandomGenerator random() {
+            return seeded != null ? seeded : ThreadLocalRandom.current();
+        }
+
+        @Override
+        public Executor engineExecutor() {
+            return engineExecutor;
+        }
+
+        @Override
+        public ScheduledExecutorService timer() {
+            return timer;
+        }
+
+        @Override
+        public ThreadFactory nodeThreads() {
+            return nodeThreads;
+        }
+
+        @Override
+        public void executionEnded(ExecutionRun run) {
+            active.remove(run.id, run);
+        }
+
+        @Override
+        public void internalError(String executionId, Throwable failure) {
+            LOG.error("execution {} failed inside the engine", executionId, failure);
+        }
+    }
+}

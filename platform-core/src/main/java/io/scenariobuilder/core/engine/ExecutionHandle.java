@@ -1,0 +1,13 @@
+package io.scenariobuilder.core.engine;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A started execution.
+ *
+ * @param executionId its id
+ * @param accepted completes once the execution is recorded in the store (acknowledge triggers after this)
+ * @param completion completes with the final result (completed, failed, cancelled or incomplete)
+ */
+public record ExecutionHandle(String executionId, CompletionStage<Void> accepted, CompletionStage<ExecutionResult> completion) {
+}

@@ -1,0 +1,780 @@
+package io.scenariobuilder.core.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scenariobuilder.api.error.ErrorType;
+import io.scenariobuilder.api.execution.ActionResult;
+import io.scenariobuilder.api.execution.ConfigurationProblem;
+import io.scenariobuilder.api.execution.ExecutionStyle;
+import io.scenariobuilder.api.execution.LogLevel;
+import io.scenariobuilder.api.execution.NodeExecutor;
+import io.scenariobuilder.core.error.ErrorInfo;
+import io.scenariobuilder.core.expression.ExpressionEvaluationException;
+import io.scenariobuilder.core.expression.JsonValues;
+import io.scenariobuilder.core.retry.Backoff;
+import io.scenariobuilder.core.scenario.CompiledScenario;
+import io.scenariobuilder.core.scenario.CompiledScenario.CompiledConnection;
+import io.scenariobuilder.core.scenario.CompiledScenario.CompiledNode;
+import io.scenariobuilder.core.scenario.Connection;
+import io.scenariobuilder.core.scenario.OnError;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
+import org.slf4j.MDC;
+
+/**
+ * One execution of one scenario: the state machine of its nodes.
+ *
+ * <p>Every method that reads or changes state runs on the execution's {@link Mailbox}, one task at a time, so the
+ * state needs no locks. Actions run elsewhere (virtual threads, or inline when non-blocking) and report back through
+ * the mailbox. Every state change is written to the store, and what depends on a change waits for its write.
+ */
+final class ExecutionRun {
+
+    /** How a connection was decided. */
+    private enum Decision { UNDECIDED, TAKEN, DEAD, FAILED }
+
+    private static final class NodeState {
+        NodeStatus status = NodeStatus.PENDING;
+        int attempts;
+        Instant startTime;
+        Instant endTime;
+        JsonNode output = NullNode.getInstance();
+        NodeError error;
+        JsonNode input;
+        Map<String, JsonNode> inputs;
+        NodeAttempt current;
+        ScheduledFuture<?> retryTimer;
+    }
+
+    private final EngineServices services;
+    final String id;
+    final CompiledScenario scenario;
+    private final JsonNode trigger;
+    private final Instant startTime;
+    private final Mailbox mailbox;
+    private final NodeState[] nodes;
+    private final Decision[] decisions;
+    private final ErrorInfo[] decisionErrors;
+    private final int[] undecided;
+    private final AtomicReferenceArray<NodeView> views;
+    private final ExecutionDocument document;
+    private final ArrayDeque<Integer> ready = new ArrayDeque<>();
+    private final ArrayDeque<Integer> toDecide = new ArrayDeque<>();
+    private final int maxConcurrent;
+    private final CompletableFuture<Void> accepted = new CompletableFuture<>();
+    private final CompletableFuture<ExecutionResult> completion = new CompletableFuture<>();
+
+    private ExecutionStatus status = ExecutionStatus.QUEUED;
+    private int running;
+    private int waitingRetry;
+    private int finalNodes;
+    /** Set once the execution must end: no new node starts; it finishes with this status when nothing runs. */
+    private ExecutionStatus stopWith;
+    private ExecutionError error;
+    private ScheduledFuture<?> scenarioTimeout;
+    private boolean finished;
+
+    ExecutionRun(EngineServices services, String id, CompiledScenario scenario, JsonNode trigger) {
+        this.services = services;
+        this.id = id;
+        this.scenario = scenario;
+        this.trigger = trigger == null ? JsonNodeFactory.instance.objectNode() : trigger;
+        this.startTime = services.clock().instant();
+        this.mailbox = new Mailbox(services.engineExecutor(), this::internalFailure);
+        int n = scenario.nodes().size();
+        this.nodes = new NodeState[n];
+        this.undecided = new int[n];
+        String[] nodeIds = new String[n];
+        for (int i = 0; i < n; i++) {
+            nodes[i] = new NodeState();
+            undecided[i] = scenario.nodes().get(i).incoming().size();
+            nodeIds[i] = scenario.nodes().get(i).id();
+        }
+        int c = scenario.connections().size();
+        this.decisions = new Decision[c];
+        this.decisionErrors = new ErrorInfo[c];
+        java.util.Arrays.fill(decisions, Decision.UNDECIDED);
+        this.views = new AtomicReferenceArray<>(n);
+        Map<String, Object> execution = new HashMap<>(4);
+        execution.put("id", id);
+        execution.put("scenarioId", scenario.scenario().id());
+        execution.put("startTime", startTime.toString());
+        this.document = new ExecutionDocument(JsonValues.toJava(this.trigger), Collections.unmodifiableMap(execution), nodeIds, views);
+        this.maxConcurrent = scenario.scenario().settings().maxConcurrentNodes();
+    }
+
+    CompletionStage<Void> accepted() {
+        return accepted;
+    }
+
+    CompletionStage<ExecutionResult> completion() {
+        return completion;
+    }
+
+    // ---------------------------------------------------------------- commands (enqueued on the mailbox)
+
+    void start() {
+        mailbox.execute(() -> {
+            services.store().executionCreated(id, scenario.scenario().id(), scenario.scenario().version(), trigger,
+                            ExecutionStatus.QUEUED, startTime)
+                    .whenComplete((ignored, failure) -> {
+                        if (failure != null) {
+                            accepted.completeExceptionally(failure);
+                            mailbox.execute(() -> internalFailure(failure));
+                        } else {
+                            accepted.complete(null);
+                            mailbox.execute(this::begin);
+                        }
+                    });
+        });
+    }
+
+    CompletionStage<ExecutionStatus> pause() {
+        return command(() -> {
+            if (status != ExecutionStatus.RUNNING && status != ExecutionStatus.QUEUED) {
+                throw new ExecutionStateException("execution " + id + " is " + status.id() + ": only a running execution can be paused");
+            }
+            setStatus(ExecutionStatus.PAUSED);
+            log(LogLevel.INFO, "execution paused", null);
+            return status;
+        });
+    }
+
+    CompletionStage<ExecutionStatus> resume() {
+        return command(() -> {
+            if (status != ExecutionStatus.PAUSED) {
+                throw new ExecutionStateException("execution " + id + " is " + status.id() + ": only a paused execution can be resumed");
+            }
+            setStatus(ExecutionStatus.RUNNING);
+            log(LogLevel.INFO, "execution resumed", null);
+            pump();
+            return status;
+        });
+    }
+
+    CompletionStage<ExecutionStatus> cancel() {
+        return command(() -> {
+            if (finished) {
+                throw new ExecutionStateException("execution " + id + " is " + status.id() + ": it cannot be cancelled");
+            }
+            if (stopWith != ExecutionStatus.CANCELLED) {
+                log(LogLevel.WARN, "execution cancelled on request", null);
+                stop(ExecutionStatus.CANCELLED, new ExecutionError(ErrorType.CANCELLED, "cancelled on request", null),
+                        NodeAttempt.Reason.EXECUTION_CANCELLED);
+                pump();
+            }
+            return ExecutionStatus.CANCELLED;
+        });
+    }
+
+    CompletionStage<ExecutionResult> snapshot() {
+        return command(this::result);
+    }
+
+    private <T> CompletionStage<T> command(Supplier<T> action) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        mailbox.execute(() -> {
+            try {
+                answer.complete(action.get());
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
+    }
+
+    // ---------------------------------------------------------------- the state machine (mailbox only)
+
+    private void begin() {
+        if (finished) {
+            return;
+        }
+        if (status == ExecutionStatus.QUEUED) {
+            setStatus(ExecutionStatus.RUNNING);
+        }
+        log(LogLevel.INFO, "execution started (scenario " + scenario.scenario().id() + " v" + scenario.scenario().version() + ")", null);
+        Long timeoutMs = scenario.scenario().settings().timeoutMs();
+        if (timeoutMs != null) {
+            scenarioTimeout = services.timer().schedule(() -> mailbox.execute(this::scenarioTimedOut), timeoutMs, TimeUnit.MILLISECONDS);
+        }
+        for (CompiledNode node : scenario.nodes()) {
+            if (node.incoming().isEmpty()) {
+                nodes[node.index()].input = trigger;
+                nodes[node.index()].inputs = Map.of();
+                ready.add(node.index());
+            }
+        }
+        pump();
+    }
+
+    /** Starts ready nodes while the execution may and capacity allows; then checks whether it is over. */
+    private void pump() {
+        while (stopWith == null && status == ExecutionStatus.RUNNING && running < maxConcurrent && !ready.isEmpty()) {
+            startAttempt(ready.poll());
+        }
+        checkFinished();
+    }
+
+    private void startAttempt(int index) {
+        CompiledNode node = scenario.nodes().get(index);
+        NodeState state = nodes[index];
+        if (state.status == NodeStatus.WAITING_RETRY) {
+            state.retryTimer = null;
+            waitingRetry--;
+        }
+        state.attempts++;
+        state.status = NodeStatus.RUNNING;
+        Instant now = services.clock().instant();
+        if (state.startTime == null) {
+            state.startTime = now;
+        }
+        NodeAttempt attempt = new NodeAttempt(index, state.attempts);
+        state.current = attempt;
+        running++;
+        publish(index);
+        afterStored(services.store().nodeUpdated(id, record(index)), () -> invoke(node, attempt));
+    }
+
+    private void invoke(CompiledNode node, NodeAttempt attempt) {
+        if (attempt.finished) {
+            return; // cancelled while its start was being stored
+        }
+        NodeState state = nodes[node.index()];
+        JsonNode configuration;
+        try {
+            configuration = node.configuration().resolve(() -> document.with(JsonValues.toJava(state.input)));
+        } catch (ExpressionEvaluationException e) {
+            attemptFinished(attempt, null, ErrorInfo.of(ErrorType.EXPRESSION_ERROR, e.getMessage()));
+            return;
+        }
+        if (!node.configuration().isConstant()) {
+            List<ConfigurationProblem> problems = services.configurationValidator()
+                    .validate(configuration, node.action().definition(), false);
+            if (!problems.isEmpty()) {
+                attemptFinished(attempt, null, ErrorInfo.of(ErrorType.INVALID_INPUT, "resolved configuration is invalid: "
+                        + problems.stream().map(p -> p.field() + ": " + p.message()).toList()));
+                return;
+            }
+        }
+        JsonNode credentials = JsonNodeFactory.instance.objectNode();
+        String connectionId = node.node().connectionId();
+        if (connectionId != null) {
+            var found = services.credentials().credentials(connectionId);
+            if (found.isEmpty()) {
+                attemptFinished(attempt, null, ErrorInfo.of(ErrorType.INVALID_INPUT, "connection '" + connectionId + "' does not exist"));
+                return;
+            }
+            credentials = found.get();
+        }
+        JsonNode input = state.input;
+        NodeContext context = new NodeContext(input, state.inputs, configuration, credentials, connectionId, id,
+                scenario.scenario().id(), node.id(), attempt.number, attempt, services.log(), services.expressions(),
+                memoize(() -> document.with(JsonValues.toJava(input))));
+        Long timeoutMs = node.node().timeoutMs();
+        if (timeoutMs != null) {
+            attempt.timeout = services.timer().schedule(
+                    () -> mailbox.execute(() -> cancelAttempt(attempt, NodeAttempt.Reason.TIMEOUT)), timeoutMs, TimeUnit.MILLISECONDS);
+        }
+        NodeExecutor executor = node.action().definition().executor();
+        ClassLoader loader = node.action().integration().classLoader();
+        ExecutionStyle style = styleOf(executor);
+        switch (style) {
+            case NON_BLOCKING -> {
+                ActionResult result = null;
+                Throwable failure = null;
+                ClassLoader previous = enter(loader, node.id());
+                try {
+                    result = executor.execute(context);
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    leave(previous);
+                }
+                ActionResult r = result;
+                Throwable f = failure;
+                // Through the mailbox, not recursively: a long chain of inline nodes must not grow the stack.
+                mailbox.execute(() -> attemptFinished(attempt, r, f == null ? null : classify(attempt, f)));
+            }
+            case ASYNC -> {
+                CompletionStage<ActionResult> stage;
+                ClassLoader previous = enter(loader, node.id());
+                try {
+                    stage = executor.executeAsync(context);
+                } catch (Throwable t) {
+                    stage = CompletableFuture.failedFuture(t);
+                } finally {
+                    leave(previous);
+                }
+                CompletableFuture<ActionResult> future = stage.toCompletableFuture();
+                attempt.runningAs(future);
+                future.whenComplete((result, failure) -> mailbox.execute(
+                        () -> attemptFinished(attempt, result, failure == null ? null : classify(attempt, failure))));
+            }
+            case BLOCKING -> {
+                Thread thread = services.nodeThreads().newThread(() -> {
+                    ActionResult result = null;
+                    Throwable failure = null;
+                    ClassLoader previous = enter(loader, node.id());
+                    try {
+                        result = executor.execute(context);
+                    } catch (Throwable t) {
+                        failure = t;
+                    } finally {
+                        leave(previous);
+                    }
+                    ActionResult r = result;
+                    Throwable f = failure;
+                    mailbox.execute(() -> attemptFinished(attempt, r, f == null ? null : classify(attempt, f)));
+                });
+                attempt.runningOn(thread);
+                thread.start();
+            }
+        }
+    }
+
+    private static ExecutionStyle styleOf(NodeExecutor executor) {
+        var capabilities = executor.getCapabilities();
+        return capabilities == null ? ExecutionStyle.BLOCKING : capabilities.style();
+    }
+
+    private ClassLoader enter(ClassLoader loader, String nodeId) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        MDC.put("executionId", id);
+        MDC.put("scenarioId", scenario.scenario().id());
+        MDC.put("nodeId", nodeId);
+        return previous;
+    }
+
+    private static void leave(ClassLoader previous) {
+        MDC.remove("executionId");
+        MDC.remove("scenarioId");
+        MDC.remove("nodeId");
+        Thread.currentThread().setContextClassLoader(previous);
+    }
+
+    private ErrorInfo classify(NodeAttempt attempt, Throwable failure) {
+        NodeAttempt.Reason reason = attempt.cancelReason();
+        if (reason == NodeAttempt.Reason.TIMEOUT) {
+            return timeoutError(attempt);
+        }
+        if (reason != null) {
+            return ErrorInfo.of(ErrorType.CANCELLED, "node cancelled");
+        }
+        return services.classifier().classify(failure);
+    }
+
+    private ErrorInfo timeoutError(NodeAttempt attempt) {
+        return ErrorInfo.of(ErrorType.TIMEOUT, "node '" + scenario.nodes().get(attempt.node).id() + "' exceeded its timeoutMs of "
+                + scenario.nodes().get(attempt.node).node().timeoutMs() + " ms");
+    }
+
+    private void cancelAttempt(NodeAttempt attempt, NodeAttempt.Reason reason) {
+        if (attempt.finished) {
+            return;
+        }
+        attempt.cancel(reason);
+        // Decide now rather than wait for the action to notice: an action that ignores interrupts must not hold the
+        // execution. Its late result is ignored.
+        ErrorInfo info = reason == NodeAttempt.Reason.TIMEOUT ? timeoutError(attempt) : ErrorInfo.of(ErrorType.CANCELLED, "node cancelled");
+        attemptFinished(attempt, null, info);
+    }
+
+    private void attemptFinished(NodeAttempt attempt, ActionResult result, ErrorInfo failure) {
+        if (attempt.finished) {
+            return;
+        }
+        attempt.finished = true;
+        if (attempt.timeout != null) {
+            attempt.timeout.cancel(false);
+        }
+        int index = attempt.node;
+        NodeState state = nodes[index];
+        state.current = null;
+        running--;
+        CompiledNode node = scenario.nodes().get(index);
+        Instant now = services.clock().instant();
+        if (failure == null) {
+            state.status = NodeStatus.COMPLETED;
+            state.output = result == null ? NullNode.getInstance() : result.output();
+            state.error = null;
+            state.endTime = now;
+            finalNodes++;
+            publish(index);
+            afterStored(services.store().nodeUpdated(id, record(index)), () -> {
+                decideOutgoing(index);
+                pump();
+            });
+            return;
+        }
+        int maxAttempts = node.retryPolicy().maxAttempts();
+        state.error = new NodeError(failure.type(), failure.message(), failure.retryable(), failure.retryAfterMs(),
+                attempt.number, maxAttempts);
+        if (failure.type() == ErrorType.CANCELLED && attempt.cancelReason() != null) {
+            state.status = NodeStatus.CANCELLED;
+            state.endTime = now;
+            finalNodes++;
+            publish(index);
+            afterStored(services.store().nodeUpdated(id, record(index)), this::pump);
+            return;
+        }
+        if (failure.retryable() && attempt.number < maxAttempts && stopWith == null) {
+            long delay = Backoff.delayMs(node.retryPolicy(), attempt.number, failure.retryAfterMs(), services.random());
+            state.status = NodeStatus.WAITING_RETRY;
+            waitingRetry++;
+            publish(index);
+            log(LogLevel.WARN, "attempt " + attempt.number + "/" + maxAttempts + " failed (" + failure.type().id() + ": "
+                    + failure.message() + "); retrying in " + delay + " ms", node.id());
+            afterStored(services.store().nodeUpdated(id, record(index)), () -> {
+                if (state.status == NodeStatus.WAITING_RETRY) {
+                    state.retryTimer = services.timer().schedule(
+                            () -> mailbox.execute(() -> retryDue(index)), delay, TimeUnit.MILLISECONDS);
+                }
+                pump();
+            });
+            return;
+        }
+        failedForGood(index, failure);
+    }
+
+    private void retryDue(int index) {
+        NodeState state = nodes[index];
+        if (state.status != NodeStatus.WAITING_RETRY || ready.contains(index)) {
+            return;
+        }
+        ready.addFirst(index);
+        pump();
+    }
+
+    private void failedForGood(int index, ErrorInfo failure) {
+        NodeState state = nodes[index];
+        CompiledNode node = scenario.nodes().get(index);
+        if (state.error == null) {
+            state.error = new NodeError(failure.type(), failure.message(), failure.retryable(), failure.retryAfterMs(),
+                    state.attempts, node.retryPolicy().maxAttempts());
+        }
+        state.status = NodeStatus.FAILED;
+        state.endTime = services.clock().instant();
+        finalNodes++;
+        OnError mode = node.node().onError();
+        if (mode == OnError.CONTINUE) {
+            ObjectNode output = JsonNodeFactory.instance.objectNode();
+            output.set("error", errorJson(state.error));
+            state.output = output;
+        }
+        publish(index);
+        LogLevel level = mode == OnError.CONTINUE || mode == OnError.ROUTE ? LogLevel.WARN : LogLevel.ERROR;
+        log(level, "node failed (" + failure.type().id() + ": " + failure.message() + "); onError=" + mode.id(), node.id());
+        afterStored(services.store().nodeUpdated(id, record(index)), () -> {
+            switch (mode) {
+                case FAIL -> stop(ExecutionStatus.FAILED, new ExecutionError(failure.type(), failure.message(), node.id()), null);
+                case BREAK -> stop(ExecutionStatus.INCOMPLETE, new ExecutionError(failure.type(), failure.message(), node.id()), null);
+                case CONTINUE, ROUTE -> decideOutgoing(index);
+            }
+            pump();
+        });
+    }
+
+    /** Decides the outgoing connections of a node in a final state, then every node that became decided. */
+    private void decideOutgoing(int index) {
+        toDecide.add(index);
+        while (!toDecide.isEmpty()) {
+            int source = toDecide.poll();
+            NodeState state = nodes[source];
+            OnError mode = scenario.nodes().get(source).node().onError();
+            for (int c : scenario.nodes().get(source).outgoing()) {
+                CompiledConnection connection = scenario.connections().get(c);
+                boolean errorEdge = connection.connection().on() == Connection.Outcome.ERROR;
+                boolean eligible = switch (state.status) {
+                    case COMPLETED -> !errorEdge;
+                    case FAILED -> errorEdge ? (mode == OnError.ROUTE || mode == OnError.CONTINUE) : mode == OnError.CONTINUE;
+                    default -> false;
+                };
+                Decision decision = Decision.DEAD;
+                if (eligible) {
+                    decision = Decision.TAKEN;
+                    if (connection.condition() != null) {
+                        try {
+                            if (!connection.condition().test(document.with(JsonValues.toJava(carried(connection))))) {
+                                decision = Decision.DEAD;
+                            }
+                        } catch (ExpressionEvaluationException e) {
+                            decision = Decision.FAILED;
+                            decisionErrors[c] = ErrorInfo.of(ErrorType.EXPRESSION_ERROR, "condition of connection "
+                                    + connection.connection().fromNodeId() + " -> " + connection.connection().toNodeId()
+                                    + " failed: " + e.getMessage());
+                        }
+                    }
+                }
+                decisions[c] = decision;
+                if (--undecided[connection.to()] == 0) {
+                    nodeDecided(connection.to());
+                }
+            }
+        }
+    }
+
+    /** What a connection carries to its target: the source's output, or its error over an error connection. */
+    private JsonNode carried(CompiledConnection connection) {
+        NodeState source = nodes[connection.from()];
+        if (connection.connection().on() == Connection.Outcome.ERROR) {
+            return source.error == null ? NullNode.getInstance() : errorJson(source.error);
+        }
+        return source.output;
+    }
+
+    private void nodeDecided(int index) {
+        CompiledNode node = scenario.nodes().get(index);
+        NodeState state = nodes[index];
+        Map<String, JsonNode> inputs = new LinkedHashMap<>();
+        ErrorInfo conditionError = null;
+        for (int c : node.incoming()) {
+            CompiledConnection connection = scenario.connections().get(c);
+            if (decisions[c] == Decision.TAKEN) {
+                String source = scenario.nodes().get(connection.from()).id();
+                // A source taken both ways (continue with an error route) gives its normal output.
+                if (!inputs.containsKey(source) || connection.connection().on() == Connection.Outcome.SUCCESS) {
+                    inputs.put(source, carried(connection));
+                }
+            } else if (decisions[c] == Decision.FAILED && conditionError == null) {
+                conditionError = decisionErrors[c];
+            }
+        }
+        if (conditionError != null && stopWith == null) {
+            failedForGood(index, conditionError);
+            return;
+        }
+        if (inputs.isEmpty()) {
+            state.status = NodeStatus.SKIPPED;
+            state.endTime = services.clock().instant();
+            finalNodes++;
+            publish(index);
+            write(services.store().nodeUpdated(id, record(index)));
+            toDecide.add(index);
+            return;
+        }
+        state.inputs = Collections.unmodifiableMap(inputs);
+        if (node.predecessorCount() == 1) {
+            state.input = inputs.values().iterator().next();
+        } else {
+            ObjectNode keyed = JsonNodeFactory.instance.objectNode();
+            inputs.forEach(keyed::set);
+            state.input = keyed;
+        }
+        ready.add(index);
+    }
+
+    private void scenarioTimedOut() {
+        if (finished || stopWith != null) {
+            return;
+        }
+        String message = "execution exceeded settings.timeoutMs of " + scenario.scenario().settings().timeoutMs() + " ms";
+        log(LogLevel.ERROR, message, null);
+        stop(ExecutionStatus.FAILED, new ExecutionError(ErrorType.TIMEOUT, message, null), NodeAttempt.Reason.EXECUTION_TIMEOUT);
+        pump();
+    }
+
+    /**
+     * Ends the execution: nothing new starts; nodes waiting for a retry are cancelled; running attempts are cancelled
+     * when {@code cancelRunning} is given, else they finish and are recorded.
+     */
+    private void stop(ExecutionStatus finalStatus, ExecutionError cause, NodeAttempt.Reason cancelRunning) {
+        if (stopWith == null || finalStatus == ExecutionStatus.CANCELLED) {
+            stopWith = finalStatus;
+            error = cause;
+        }
+        for (int i = 0; i < nodes.length; i++) {
+            NodeState state = nodes[i];
+            if (state.status == NodeStatus.WAITING_RETRY) {
+                if (state.retryTimer != null) {
+                    state.retryTimer.cancel(false);
+                    state.retryTimer = null;
+                }
+                waitingRetry--;
+                state.status = NodeStatus.CANCELLED;
+                state.endTime = services.clock().instant();
+                finalNodes++;
+                publish(i);
+                write(services.store().nodeUpdated(id, record(i)));
+            }
+            if (cancelRunning != null && state.current != null) {
+                cancelAttempt(state.current, cancelRunning);
+            }
+        }
+        ready.clear();
+    }
+
+    private void checkFinished() {
+        if (finished || running > 0) {
+            return;
+        }
+        if (stopWith != null) {
+            finish(stopWith, error);
+            return;
+        }
+        if (ready.isEmpty() && waitingRetry == 0 && finalNodes == nodes.length) {
+            finish(ExecutionStatus.COMPLETED, null);
+        }
+    }
+
+    private void finish(ExecutionStatus finalStatus, ExecutionError cause) {
+        finished = true;
+        if (scenarioTimeout != null) {
+            scenarioTimeout.cancel(false);
+        }
+        status = finalStatus;
+        Instant end = services.clock().instant();
+        long ms = Duration.between(startTime, end).toMillis();
+        log(finalStatus == ExecutionStatus.COMPLETED ? LogLevel.INFO : LogLevel.WARN,
+                "execution " + finalStatus.id() + " in " + ms + " ms", null);
+        ExecutionResult result = result(end);
+        services.store().executionUpdated(id, finalStatus, end, cause).whenComplete((ignored, failure) -> {
+            services.executionEnded(this);
+            if (failure != null) {
+                completion.completeExceptionally(failure);
+            } else {
+                completion.complete(result);
+            }
+        });
+    }
+
+    private void setStatus(ExecutionStatus next) {
+        status = next;
+        write(services.store().executionUpdated(id, next, null, null));
+    }
+
+    /** A write nothing waits for; its failure still fails the execution. */
+    private void write(CompletionStage<Void> stage) {
+        stage.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                mailbox.execute(() -> internalFailure(failure));
+            }
+        });
+    }
+
+    private void afterStored(CompletionStage<Void> write, Runnable next) {
+        CompletableFuture<Void> future = write.toCompletableFuture();
+        if (future.isDone() && !future.isCompletedExceptionally()) {
+            next.run();
+            return;
+        }
+        future.whenComplete((ignored, failure) -> mailbox.execute(() -> {
+            if (failure != null) {
+                internalFailure(failure);
+            } else {
+                next.run();
+            }
+        }));
+    }
+
+    /** The store or the engine itself failed: fail the execution loudly rather than leave it hanging. */
+    private void internalFailure(Throwable failure) {
+        services.internalError(id, failure);
+        if (finished) {
+            return;
+        }
+        accepted.completeExceptionally(failure);
+        for (NodeState state : nodes) {
+            if (state.current != null) {
+                state.current.cancel(NodeAttempt.Reason.EXECUTION_CANCELLED);
+            }
+        }
+        finished = true;
+        status = ExecutionStatus.FAILED;
+        error = new ExecutionError(ErrorType.GENERIC_ERROR, "internal error: " + failure, null);
+        services.executionEnded(this);
+        completion.completeExceptionally(new IllegalStateException("execution " + id + " failed internally", failure));
+    }
+
+    private void publish(int index) {
+        NodeState state = nodes[index];
+        views.set(index, new NodeView(state.status, state.output, state.error == null ? null : errorJson(state.error)));
+    }
+
+    private void log(LogLevel level, String message, String nodeId) {
+        services.log().write(level, "execution", message, id, scenario.scenario().id(), nodeId);
+    }
+
+    private NodeRecord record(int index) {
+        NodeState state = nodes[index];
+        Long duration = state.startTime != null && state.endTime != null
+                ? Duration.between(state.startTime, state.endTime).toMillis()
+                : null;
+        return new NodeRecord(scenario.nodes().get(index).id(), state.status, state.attempts, state.startTime,
+                state.endTime, duration, state.output, state.error);
+    }
+
+    private ExecutionResult result() {
+        return result(null);
+    }
+
+    private ExecutionResult result(Instant end) {
+        List<NodeRecord> records = new ArrayList<>(nodes.length);
+        ObjectNode context = JsonNodeFactory.instance.objectNode();
+        int completed = 0;
+        int failed = 0;
+        for (int i = 0; i < nodes.length; i++) {
+            NodeRecord record = record(i);
+            records.add(record);
+            if (record.status() == NodeStatus.COMPLETED) {
+                completed++;
+                context.set(record.nodeId(), record.output());
+            } else if (record.status() == NodeStatus.FAILED) {
+                failed++;
+                if (!record.output().isNull()) {
+                    context.set(record.nodeId(), record.output());
+                }
+            }
+        }
+        Long duration = end == null ? null : Duration.between(startTime, end).toMillis();
+        return new ExecutionResult(id, scenario.scenario().id(), scenario.scenario().version(), status, startTime, end,
+                duration, completed, failed, nodes.length, context, error, records);
+    }
+
+    static ObjectNode errorJson(NodeError error) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("type", error.type().id());
+        json.put("message", error.message());
+        json.put("retryable", error.retryable());
+        if (error.retryAfterMs() == null) {
+            json.putNull("retryAfterMs");
+        } else {
+            json.put("retryAfterMs", error.retryAfterMs());
+        }
+        json.put("attempt", error.attempt());
+        json.put("maxAttempts", error.maxAttempts());
+        return json;
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private volatile T value;
+
+            @Override
+            public T get() {
+                T v = value;
+                if (v == null) {
+                    v = supplier.get();
+                    value = v;
+                }
+                return v;
+            }
+        };
+    }
+}

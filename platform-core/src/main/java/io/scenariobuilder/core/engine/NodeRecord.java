@@ -1,0 +1,33 @@
+package io.scenariobuilder.core.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One node's record in an execution result.
+ *
+ * @param nodeId the node
+ * @param status its status
+ * @param attempts attempts made so far
+ * @param startTime when its first attempt started, or {@code null}
+ * @param endTime when it reached its final status, or {@code null}
+ * @param duration milliseconds from start to end, or {@code null}
+ * @param output its output (JSON null when none)
+ * @param error its last error, or {@code null}
+ */
+public record NodeRecord(
+        String nodeId,
+        NodeStatus status,
+        int attempts,
+        Instant startTime,
+        Instant endTime,
+        Long duration,
+        JsonNode output,
+        NodeError error) {
+
+    public NodeRecord {
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(status, "status");
+    }
+}

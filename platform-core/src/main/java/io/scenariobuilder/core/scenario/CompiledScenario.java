@@ -1,0 +1,86 @@
+package io.scenariobuilder.core.scenario;
+
+import io.scenariobuilder.api.integration.RetryPolicy;
+import io.scenariobuilder.core.expression.CompiledExpression;
+import io.scenariobuilder.core.expression.ConfigurationTemplate;
+import io.scenariobuilder.core.integration.IntegrationRegistry.RegisteredAction;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A valid scenario ready to run: nodes resolved to their actions, expressions parsed, the graph indexed. Immutable
+ * and shared by every execution of one scenario version.
+ *
+ * @param scenario the scenario
+ * @param nodes the nodes, indexed as in the scenario
+ * @param connections the connections, indexed as in the scenario
+ * @param indexById node index by node id
+ */
+public record CompiledScenario(
+        Scenario scenario,
+        List<CompiledNode> nodes,
+        List<CompiledConnection> connections,
+        Map<String, Integer> indexById) {
+
+    public CompiledScenario {
+        Objects.requireNonNull(scenario, "scenario");
+        nodes = List.copyOf(nodes);
+        connections = List.copyOf(connections);
+        indexById = Map.copyOf(indexById);
+    }
+
+    /** The compiled node with this id. */
+    public CompiledNode node(String nodeId) {
+        Integer index = indexById.get(nodeId);
+        if (index == null) {
+            throw new IllegalArgumentException("scenario '" + scenario.id() + "' has no node '" + nodeId + "'");
+        }
+        return nodes.get(index);
+    }
+
+    /**
+     * One node ready to run.
+     *
+     * @param index position in the scenario
+     * @param node the node as written
+     * @param action the action it runs, resolved when compiled (running executions keep it across plugin upgrades)
+     * @param configuration its configuration with defaults applied and templates parsed
+     * @param retryPolicy the effective policy: the node's, the action's default, or the platform's
+     * @param incoming indexes of connections into it
+     * @param outgoing indexes of connections out of it
+     * @param predecessorCount the number of distinct source nodes of its incoming connections
+     */
+    public record CompiledNode(
+            int index,
+            Node node,
+            RegisteredAction action,
+            ConfigurationTemplate configuration,
+            RetryPolicy retryPolicy,
+            List<Integer> incoming,
+            List<Integer> outgoing,
+            int predecessorCount) {
+
+        public CompiledNode {
+            incoming = List.copyOf(incoming);
+            outgoing = List.copyOf(outgoing);
+        }
+
+        /** The node id. */
+        public String id() {
+            return node.id();
+        }
+    }
+
+    /**
+     * One connection with its condition parsed.
+     *
+     * @param index position in the scenario
+     * @param connection the connection as written
+     * @param from source node index
+     * @param to target node index
+     * @param condition the parsed condition, or {@code null}
+     */
+    public record CompiledConnection(int index, Connection connection, int from, int to, CompiledExpression condition) {
+    }
+}

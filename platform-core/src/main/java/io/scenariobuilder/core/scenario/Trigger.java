@@ -1,0 +1,55 @@
+package io.scenariobuilder.core.scenario;
+
+import java.util.Objects;
+
+/** How executions of a scenario start. */
+public sealed interface Trigger {
+
+    /** The wire name of the type: {@code manual}, {@code webhook} or {@code schedule}. */
+    String type();
+
+    /** Started through the API only. */
+    record Manual() implements Trigger {
+        @Override
+        public String type() {
+            return "manual";
+        }
+    }
+
+    /**
+     * Started by an HTTP call to {@code /hooks/{path}}.
+     *
+     * @param path the hook path
+     * @param method the HTTP method (upper case)
+     * @param secret the HMAC-SHA256 secret, or {@code null}
+     */
+    record Webhook(String path, String method, String secret) implements Trigger {
+        public Webhook {
+            Objects.requireNonNull(path, "path");
+            method = Objects.requireNonNullElse(method, "POST");
+        }
+
+        @Override
+        public String type() {
+            return "webhook";
+        }
+    }
+
+    /**
+     * Started on a cron schedule.
+     *
+     * @param cron the cron expression
+     * @param timezone the zone the cron is read in (default UTC)
+     */
+    record Schedule(String cron, String timezone) implements Trigger {
+        public Schedule {
+            Objects.requireNonNull(cron, "cron");
+            timezone = Objects.requireNonNullElse(timezone, "UTC");
+        }
+
+        @Override
+        public String type() {
+            return "schedule";
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.scenariobuilder.core.store;
+
+import io.scenariobuilder.core.engine.ExecutionError;
+import io.scenariobuilder.core.engine.ExecutionResult;
+import io.scenariobuilder.core.engine.ExecutionStatus;
+import io.scenariobuilder.core.engine.LogEntry;
+import io.scenariobuilder.core.engine.NodeRecord;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where executions live. Every state change of the runner goes through here, and the runner waits for a write to
+ * complete before anything depends on it (write-ahead): a node's start before its action runs, its result before
+ * its successors are decided, the execution's creation before its trigger is acknowledged.
+ *
+ * <p>Writes return a stage so that a durable implementation can batch them (group commit) without blocking the
+ * engine's threads; reads are for the API and may block.
+ */
+public interface ExecutionStore {
+
+    /**
+     * Records a new execution.
+     *
+     * @param scenarioVersion the version it pins
+     * @param trigger its trigger data
+     */
+    CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, JsonNode trigger,
+            ExecutionStatus status, Instant startTime);
+
+    /** Records an execution's new status (and end time and error once final). */
+    CompletionStage<Void> executionUpdated(String executionId, ExecutionStatus status, Instant endTime, ExecutionError error);
+
+    /** Records a node's new state. */
+    CompletionStage<Void> nodeUpdated(String executionId, NodeRecord record);
+
+    /** Appends one line to an execution's log. */
+    CompletionStage<Void> logAppended(LogEntry entry);
+
+    /** The stored state of an execution. */
+    Optional<ExecutionResult> find(String executionId);
+
+    /** The stored log lines of an execution, oldest first. */
+    List<LogEntry> logs(String executionId);
+}

@@ -1,0 +1,155 @@
+package io.scenariobuilder.core.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scenariobuilder.core.engine.ExecutionError;
+import io.scenariobuilder.core.engine.ExecutionResult;
+import io.scenariobuilder.core.engine.ExecutionStatus;
+import io.scenariobuilder.core.engine.LogEntry;
+import io.scenariobuilder.core.engine.NodeRecord;
+import io.scenariobuilder.core.engine.NodeStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Keeps executions in memory: for the CLI, tests and benchmarks. Nothing survives the process. Finished executions
+ * beyond {@code maxFinished} are dropped, oldest first, so a long run does not grow without bound.
+ */
+public final class InMemoryExecutionStore implements ExecutionStore {
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final int maxFinished;
+    private final Map<String, Stored> executions = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<String> finishedOrder = new ConcurrentLinkedQueue<>();
+
+    public InMemoryExecutionStore(int maxFinished) {
+        if (maxFinished < 1) {
+            throw new IllegalArgumentException("maxFinished must be at least 1");
+        }
+        this.maxFinished = maxFinished;
+    }
+
+    private static final class Stored {
+        final String id;
+        final String scenarioId;
+        final int scenarioVersion;
+        final JsonNode trigger;
+        final Instant startTime;
+        volatile ExecutionStatus status;
+        volatile Instant endTime;
+        volatile ExecutionError error;
+        final Map<String, NodeRecord> nodes = new ConcurrentHashMap<>();
+        final List<String> nodeOrder = java.util.Collections.synchronizedList(new ArrayList<>());
+        final ConcurrentLinkedQueue<LogEntry> logs = new ConcurrentLinkedQueue<>();
+
+        Stored(String id, String scenarioId, int scenarioVersion, JsonNode trigger, ExecutionStatus status, Instant startTime) {
+            this.id = id;
+            this.scenarioId = scenarioId;
+            this.scenarioVersion = scenarioVersion;
+            this.trigger = trigger;
+            this.status = status;
+            this.startTime = startTime;
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, JsonNode trigger,
+            ExecutionStatus status, Instant startTime) {
+        if (executions.putIfAbsent(executionId, new Stored(executionId, scenarioId, scenarioVersion, trigger, status, startTime)) != null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("execution " + executionId + " exists already"));
+        }
+        return DONE;
+    }
+
+    @Override
+    public CompletionStage<Void> executionUpdated(String executionId, ExecutionStatus status, Instant endTime, ExecutionError error) {
+        Stored stored = executions.get(executionId);
+        if (stored == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("execution " + executionId + " is not stored"));
+        }
+        stored.status = status;
+        stored.endTime = endTime;
+        stored.error = error;
+        if (status.isFinal()) {
+            finishedOrder.add(executionId);
+            while (finishedOrder.size() > maxFinished) {
+                String oldest = finishedOrder.poll();
+                if (oldest != null) {
+                    executions.remove(oldest);
+                }
+            }
+        }
+        return DONE;
+    }
+
+    @Override
+    public CompletionStage<Void> nodeUpdated(String executionId, NodeRecord record) {
+        Stored stored = executions.get(executionId);
+        if (stored == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("execution " + executionId + " is not stored"));
+        }
+        if (stored.nodes.put(record.nodeId(), record) == null) {
+            stored.nodeOrder.add(record.nodeId());
+        }
+        return DONE;
+    }
+
+    @Override
+    public CompletionStage<Void> logAppended(LogEntry entry) {
+        Stored stored = executions.get(entry.executionId());
+        if (stored != null) {
+            stored.logs.add(entry);
+        }
+        return DONE;
+    }
+
+    @Override
+    public Optional<ExecutionResult> find(String executionId) {
+        Stored stored = executions.get(executionId);
+        if (stored == null) {
+            return Optional.empty();
+        }
+        List<NodeRecord> nodes;
+        synchronized (stored.nodeOrder) {
+            nodes = stored.nodeOrder.stream().map(stored.nodes::get).toList();
+        }
+        ObjectNode context = JsonNodeFactory.instance.objectNode();
+        int completed = 0;
+        int failed = 0;
+        for (NodeRecord node : nodes) {
+            if (node.status() == NodeStatus.COMPLETED) {
+                completed++;
+            } else if (node.status() == NodeStatus.FAILED) {
+                failed++;
+            }
+            if (node.output() != null && !node.output().isNull()) {
+                context.set(node.nodeId(), node.output());
+            }
+        }
+        Instant end = stored.endTime;
+        Long duration = end == null ? null : Duration.between(stored.startTime, end).toMillis();
+        return Optional.of(new ExecutionResult(stored.id, stored.scenarioId, stored.scenarioVersion, stored.status,
+                stored.startTime, end, duration, completed, failed, nodes.size(), context, stored.error, nodes));
+    }
+
+    @Override
+    public List<LogEntry> logs(String executionId) {
+        Stored stored = executions.get(executionId);
+        return stored == null ? List.of() : List.copyOf(stored.logs);
+    }
+
+    /** How many executions are held. */
+    public int size() {
+        return executions.size();
+    }
+}
