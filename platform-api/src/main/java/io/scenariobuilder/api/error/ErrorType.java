@@ -1,5 +1,6 @@
 package io.scenariobuilder.api.error;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -45,6 +46,7 @@ public enum ErrorType {
     }
 
     /** The wire name, e.g. {@code rate_limited}. */
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

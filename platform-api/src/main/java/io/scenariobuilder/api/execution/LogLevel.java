@@ -1,5 +1,6 @@
 package io.scenariobuilder.api.execution;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -17,6 +18,7 @@ public enum LogLevel {
     CRITICAL;
 
     /** The wire name, e.g. {@code info}. */
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -69,7 +69,7 @@ public final class ScenarioParser {
             String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
             return new Parsed(null, null, List.of(new ScenarioProblem("$", "malformed JSON" + where + ": " + e.getOriginalMessage())));
         }
-        if (tree == null) {
+        if (tree == null || tree.isMissingNode()) {
             return new Parsed(null, null, List.of(new ScenarioProblem("$", "empty document: expected a scenario object")));
         }
         return parse(tree, defaultId);

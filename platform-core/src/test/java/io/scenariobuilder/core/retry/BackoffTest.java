@@ -1,0 +1,44 @@
+package io.scenariobuilder.core.retry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scenariobuilder.api.integration.RetryPolicy;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class BackoffTest {
+
+    private final Random random = new Random(7);
+
+    @Test
+    void delaysGrowExponentiallyUpToTheCap() {
+        RetryPolicy policy = new RetryPolicy(10, 100, 2.0, 1_000, false);
+        assertThat(Backoff.delayMs(policy, 1, null, random)).isEqualTo(100);
+        assertThat(Backoff.delayMs(policy, 2, null, random)).isEqualTo(200);
+        assertThat(Backoff.delayMs(policy, 4, null, random)).isEqualTo(800);
+        assertThat(Backoff.delayMs(policy, 5, null, random)).isEqualTo(1_000);
+    }
+
+    @Test
+    void hugeAttemptNumbersGiveTheCapNotAnOverflow() {
+        RetryPolicy policy = new RetryPolicy(1_000, 1_000, 10.0, 60_000, false);
+        assertThat(Backoff.delayMs(policy, 1_000, null, random)).isEqualTo(60_000);
+        assertThat(Backoff.delayMs(new RetryPolicy(3, Long.MAX_VALUE, 1_000, Long.MAX_VALUE, true), 999, null, random))
+                .isPositive();
+    }
+
+    @Test
+    void jitterStaysBetweenHalfAndAllOfTheDelay() {
+        RetryPolicy policy = new RetryPolicy(5, 1_000, 2.0, 60_000, true);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(Backoff.delayMs(policy, 2, null, random)).isBetween(1_000L, 2_000L);
+        }
+    }
+
+    @Test
+    void retryAfterWinsWhenLarger() {
+        RetryPolicy policy = new RetryPolicy(5, 100, 2.0, 1_000, false);
+        assertThat(Backoff.delayMs(policy, 1, 5_000L, random)).isEqualTo(5_000);
+        assertThat(Backoff.delayMs(policy, 1, 10L, random)).isEqualTo(100);
+    }
+}

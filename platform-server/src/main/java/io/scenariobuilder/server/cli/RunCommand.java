@@ -1,0 +1,193 @@
+package io.scenariobuilder.server.cli;
+
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.google.inject.Injector;
+import io.scenariobuilder.core.bootstrap.EngineModule;
+import io.scenariobuilder.core.bootstrap.Engines;
+import io.scenariobuilder.core.engine.EngineSettings;
+import io.scenariobuilder.core.engine.ExecutionEngine;
+import io.scenariobuilder.core.engine.ExecutionResult;
+import io.scenariobuilder.core.engine.ExecutionStatus;
+import io.scenariobuilder.core.plugin.PluginLoadException;
+import io.scenariobuilder.core.plugin.PluginService;
+import io.scenariobuilder.core.scenario.ScenarioProblem;
+import io.scenariobuilder.core.scenario.ScenarioValidator;
+import io.scenariobuilder.core.store.ExecutionStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code run}: runs one scenario in-process and reports what each node did. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a scenario in-process (in-memory store) and prints a per-node summary.",
+            "Exit status: 0 completed, 1 any other final status, 2 bad input."
+        })
+final class RunCommand implements Callable<Integer> {
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "The scenario document (JSON).")
+    Path scenarioFile;
+
+    @Option(names = "--trigger", paramLabel = "FILE", description = "Trigger data (JSON) given to the start nodes; default {}.")
+    Path triggerFile;
+
+    @Option(names = "--json", description = "Print only the execution result document on stdout (logs go to stderr).")
+    boolean json;
+
+    @Option(names = "--plugins-dir", paramLabel = "DIR",
+            description = "Extra plugin JARs to load (default: $SB_PLUGINS_DIR, else ./plugins when it holds JARs).")
+    Path pluginsDir;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!json && System.getenv("SB_LOG_LEVEL") == null) {
+            // The summary shows the execution log already; do not print it twice on stderr.
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.scenariobuilder.execution")).setLevel(Level.OFF);
+        }
+        String scenarioText;
+        JsonNode trigger;
+        try {
+            scenarioText = Files.readString(scenarioFile);
+            trigger = triggerFile == null ? JSON.createObjectNode() : readTrigger(triggerFile);
+        } catch (BadInput e) {
+            err.println(e.getMessage());
+            return ScenarioBuilderCli.BAD_INPUT;
+        } catch (NoSuchFileException e) {
+            err.println("error: no such file: " + e.getFile());
+            return ScenarioBuilderCli.BAD_INPUT;
+        } catch (IOException e) {
+            err.println("error: cannot read " + scenarioFile + ": " + e.getMessage());
+            return ScenarioBuilderCli.BAD_INPUT;
+        }
+
+        Injector injector = Engines.injector(new EngineModule(EngineSettings.defaults()));
+        try (PluginService plugins = injector.getInstance(PluginService.class);
+                ExecutionEngine engine = injector.getInstance(ExecutionEngine.class)) {
+            try {
+                for (Path directory : pluginDirectories()) {
+                    plugins.loadDirectory(directory);
+                }
+            } catch (PluginLoadException e) {
+                err.println("error: " + e.getMessage());
+                return ScenarioBuilderCli.BAD_INPUT;
+            }
+            ScenarioValidator.Validation validation =
+                    injector.getInstance(ScenarioValidator.class).validate(scenarioText, defaultId(scenarioFile));
+            if (!validation.valid()) {
+                err.println("error: " + scenarioFile + " is not a valid scenario (" + validation.problems().size() + " problem"
+                        + (validation.problems().size() == 1 ? "" : "s") + "):");
+                for (ScenarioProblem problem : validation.problems()) {
+                    err.println(problem.path() + ": " + problem.message());
+                }
+                return ScenarioBuilderCli.BAD_INPUT;
+            }
+            ExecutionResult result = engine.start(validation.compiled(), trigger).completion().toCompletableFuture().get();
+            if (json) {
+                out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+            } else {
+                out.print(new RunSummary(validation.scenario(), result,
+                        injector.getInstance(ExecutionStore.class).logs(result.id())).render());
+            }
+            out.flush();
+            return result.status() == ExecutionStatus.COMPLETED ? 0 : 1;
+        } catch (ExecutionException e) {
+            err.println("error: the execution failed inside the engine: " + e.getCause());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("error: interrupted");
+            return 1;
+        } catch (JsonProcessingException e) {
+            err.println("error: cannot write the result: " + e.getOriginalMessage());
+            return 1;
+        }
+    }
+
+    private List<Path> pluginDirectories() {
+        List<Path> directories = new ArrayList<>();
+        String home = System.getProperty("sb.home");
+        if (home != null) {
+            directories.add(Path.of(home, "plugins"));
+        }
+        if (pluginsDir != null) {
+            directories.add(pluginsDir);
+        } else if (System.getenv("SB_PLUGINS_DIR") != null) {
+            directories.add(Path.of(System.getenv("SB_PLUGINS_DIR")));
+        } else if (holdsJars(Path.of("plugins"))) {
+            directories.add(Path.of("plugins"));
+        }
+        return directories;
+    }
+
+    private static boolean holdsJars(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return false;
+        }
+        try (var files = Files.list(directory)) {
+            return files.anyMatch(p -> p.getFileName().toString().endsWith(".jar"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static JsonNode readTrigger(Path file) throws IOException {
+        String text = Files.readString(file);
+        try {
+            JsonNode node = JSON.readTree(text);
+            if (node == null || node.isMissingNode()) {
+                throw new BadInput("error: trigger " + file + " is empty: expected a JSON value such as {}");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            var location = e.getLocation();
+            throw new BadInput("error: trigger " + file + " is malformed JSON"
+                    + (location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr())
+                    + ": " + e.getOriginalMessage());
+        }
+    }
+
+    /** The scenario id used when the document has none: the file name without extension, made a valid id. */
+    static String defaultId(Path file) {
+        String name = file.getFileName().toString().replaceFirst("\\.json$", "").replaceAll("[^A-Za-z0-9_-]", "-");
+        if (name.isEmpty()) {
+            return "scenario";
+        }
+        return name.length() > 64 ? name.substring(0, 64) : name;
+    }
+
+    private static final class BadInput extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadInput(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.scenariobuilder.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Runs the CLI in-process against the real examples, with the core plugin loaded from its built JAR. */
+class RunCommandTest {
+
+    private static final Path EXAMPLES = Path.of("..", "examples");
+    private static final Path PLUGINS = Path.of("target", "test-plugins");
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @BeforeAll
+    static void pluginJarIsBuilt() {
+        assertThat(PLUGINS.resolve("sb-plugin-core.jar")).as("built by maven-dependency-plugin").exists();
+    }
+
+    private Run run(String... args) {
+        List<String> all = new ArrayList<>(List.of("run", "--plugins-dir", PLUGINS.toString()));
+        all.addAll(List.of(args));
+        CommandLine commandLine = ScenarioBuilderCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        int exit = commandLine.execute(all.toArray(String[]::new));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void theLinearExamplePrintsAReadableSummaryAndExitsZero() {
+        Run run = run(EXAMPLES.resolve("linear-pipeline.json").toString(), "--trigger", EXAMPLES.resolve("order.json").toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out())
+                .contains("Status     COMPLETED")
+                .contains("4 nodes (4 completed)")
+                .containsPattern("total\\s+completed\\s+\\d+ ms\\s+1\\s+\\{\"orderId\":1042,\"tier\":\"gold\",\"items\":3,\"total\":135}")
+                .contains("[announce] order 1042 totals 135 (3 items, gold)");
+    }
+
+    @Test
+    void jsonPrintsOnlyTheExecutionResultDocument() throws Exception {
+        Run run = run(EXAMPLES.resolve("fan-out-fan-in.json").toString(), "--trigger", EXAMPLES.resolve("order.json").toString(), "--json");
+        assertThat(run.exit()).isZero();
+        JsonNode result = new ObjectMapper().readTree(run.out());
+        assertThat(result.get("status").asText()).isEqualTo("completed");
+        assertThat(result.get("scenarioId").asText()).isEqualTo("fan-out-fan-in");
+        assertThat(result.get("totalNodes").asInt()).isEqualTo(9);
+        assertThat(result.get("completedNodes").asInt()).isEqualTo(6);
+        assertThat(result.get("startTime").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        assertThat(result.get("context").get("summary").get("branches").toString()).isEqualTo("[\"smallOrder\",\"euTax\",\"pricing\"]");
+        JsonNode bigOrder = result.get("nodes").get(1);
+        assertThat(bigOrder.get("nodeId").asText()).isEqualTo("bigOrder");
+        assertThat(bigOrder.get("status").asText()).isEqualTo("skipped");
+        for (String field : List.of("id", "scenarioId", "status", "startTime", "endTime", "duration", "completedNodes",
+                "failedNodes", "totalNodes", "context", "error", "nodes")) {
+            assertThat(result.has(field)).as(field).isTrue();
+        }
+    }
+
+    @Test
+    void theFailureExampleCompletesBecauseItsFailuresAreHandled() throws Exception {
+        Run run = run(EXAMPLES.resolve("failure-and-continue.json").toString(), "--json");
+        assertThat(run.exit()).isZero();
+        JsonNode result = new ObjectMapper().readTree(run.out());
+        assertThat(result.get("failedNodes").asInt()).isEqualTo(2);
+        JsonNode flaky = result.get("nodes").get(2);
+        assertThat(flaky.get("nodeId").asText()).isEqualTo("flakyApi");
+        assertThat(flaky.get("attempts").asInt()).isEqualTo(3);
+        JsonNode lookup = result.get("nodes").get(1);
+        assertThat(lookup.get("error").get("type").asText()).isEqualTo("resource_not_found");
+        assertThat(lookup.get("error").get("retryable").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aFailedExecutionExitsOne() throws Exception {
+        Path scenario = Files.writeString(dir.resolve("fails.json"), """
+                {"nodes": [{"id": "boom", "integrationId": "core", "actionId": "fail",
+                            "configuration": {"errorType": "authentication_failed", "message": "key revoked"}}]}""");
+        Run run = run(scenario.toString());
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains("Status     FAILED").contains("Error      authentication_failed: key revoked (node boom)");
+        assertThat(run.out()).contains("Scenario   fails");
+    }
+
+    @Test
+    void anInvalidScenarioExitsTwoWithOneProblemPerLineAndItsPath() throws Exception {
+        Path scenario = Files.writeString(dir.resolve("bad.json"), """
+                {"nodes": [{"id": "a", "integrationId": "core", "actionId": "nope"},
+                           {"id": "b", "integrationId": "core", "actionId": "delay", "configuration": {"ms": -1}}],
+                 "connections": [{"fromNodeId": "a", "toNodeId": "b"}, {"fromNodeId": "b", "toNodeId": "a"}]}""");
+        Run run = run(scenario.toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines().toList()).contains(
+                "$.connections[1]: cycle: a -> b -> a; a scenario must be acyclic",
+                "$.nodes[0].actionId: integration 'core' has no action 'nope' (actions: [noop, set, transform, merge, delay, log, fail])",
+                "$.nodes[1].configuration.ms: must be at least 0, got -1");
+        assertThat(run.err()).startsWith("error: " + scenario + " is not a valid scenario (3 problems):");
+    }
+
+    @Test
+    void unreadableInputExitsTwoWithAClearMessage() throws Exception {
+        assertThat(run(dir.resolve("missing.json").toString()).err()).contains("no such file").contains("missing.json");
+        assertThat(run(dir.resolve("missing.json").toString()).exit()).isEqualTo(2);
+
+        Path malformed = Files.writeString(dir.resolve("malformed.json"), "{\"nodes\": [");
+        Run bad = run(malformed.toString());
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("$: malformed JSON at line 1");
+
+        Path trigger = Files.writeString(dir.resolve("trigger.json"), "{oops}");
+        Run badTrigger = run(EXAMPLES.resolve("linear-pipeline.json").toString(), "--trigger", trigger.toString());
+        assertThat(badTrigger.exit()).isEqualTo(2);
+        assertThat(badTrigger.err()).contains("trigger").contains("malformed JSON at line 1, column 2");
+
+        Path empty = Files.writeString(dir.resolve("empty.json"), "");
+        assertThat(run(EXAMPLES.resolve("linear-pipeline.json").toString(), "--trigger", empty.toString()).err())
+                .contains("is empty");
+
+        Run unknownOption = run("--nope");
+        assertThat(unknownOption.exit()).isEqualTo(2);
+    }
+
+    @Test
+    void aCorruptPluginJarIsBadInput() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.write(plugins.resolve("broken.jar"), new byte[] {0, 1, 2});
+        CommandLine commandLine = ScenarioBuilderCli.commandLine();
+        StringWriter err = new StringWriter();
+        commandLine.setErr(new PrintWriter(err));
+        int exit = commandLine.execute("run", "--plugins-dir", plugins.toString(), EXAMPLES.resolve("linear-pipeline.json").toString());
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("broken.jar");
+    }
+
+    @Test
+    void theDefaultScenarioIdComesFromTheFileName() {
+        assertThat(RunCommand.defaultId(Path.of("my flow.v2.json"))).isEqualTo("my-flow-v2");
+        assertThat(RunCommand.defaultId(Path.of(".json"))).isEqualTo("scenario");
+        assertThat(RunCommand.defaultId(Path.of("x".repeat(80) + ".json"))).hasSize(64);
+    }
+
+    @Test
+    void versionNamesThePluginApi() {
+        CommandLine commandLine = ScenarioBuilderCli.commandLine();
+        StringWriter out = new StringWriter();
+        commandLine.setOut(new PrintWriter(out));
+        assertThat(commandLine.execute("--version")).isZero();
+        assertThat(out.toString()).contains("plugin API 1.0.0");
+    }
+}
