@@ -1,5 +1,8 @@
 package io.scenariobuilder.api.execution;
 
+import io.scenariobuilder.api.error.ErrorType;
+import io.scenariobuilder.api.error.IntegrationException;
+
 /**
  * Tells an action that its node was cancelled (the execution was cancelled or the node timed out).
  *
@@ -22,11 +25,10 @@ public interface CancellationSignal {
      */
     void onCancel(Runnable callback);
 
-    /** Throws a {@code cancelled} {@link io.scenariobuilder.api.error.IntegrationException} when cancelled. */
+    /** Throws a {@code cancelled} {@link IntegrationException} when cancelled. */
     default void throwIfCancelled() {
         if (isCancelled()) {
-            throw new io.scenariobuilder.api.error.IntegrationException(
-                    io.scenariobuilder.api.error.ErrorType.CANCELLED, "node cancelled");
+            throw new IntegrationException(ErrorType.CANCELLED, "node cancelled");
         }
     }
 }

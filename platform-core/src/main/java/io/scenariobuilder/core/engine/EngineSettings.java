@@ -19,8 +19,11 @@ public record EngineSettings(int engineThreads, int maxRetainedExecutions, Long 
         }
     }
 
-    /** Defaults: one engine thread per core, 10,000 finished executions kept, random jitter. */
+    /**
+     * Defaults: one engine thread per core, 1,000 finished executions kept in memory (the in-memory store is for the
+     * CLI, tests and benchmarks; a large live set there costs GC time), random jitter.
+     */
     public static EngineSettings defaults() {
-        return new EngineSettings(Runtime.getRuntime().availableProcessors(), 10_000, null);
+        return new EngineSettings(Runtime.getRuntime().availableProcessors(), 1_000, null);
     }
 }

@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,7 +126,7 @@ public final class ExecutionEngine implements AutoCloseable {
         return active.size();
     }
 
-    private <T> CompletionStage<T> withRun(String executionId, java.util.function.Function<ExecutionRun, CompletionStage<T>> command) {
+    private <T> CompletionStage<T> withRun(String executionId, Function<ExecutionRun, CompletionStage<T>> command) {
         ExecutionRun run = active.get(executionId);
         if (run != null) {
             return command.apply(run);

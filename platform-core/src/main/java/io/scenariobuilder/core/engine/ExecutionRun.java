@@ -271,7 +271,7 @@ final class ExecutionRun {
                 return;
             }
         }
-        JsonNode credentials = JsonNodeFactory.instance.objectNode();
+        JsonNode credentials = null;
         String connectionId = node.node().connectionId();
         if (connectionId != null) {
             var found = services.credentials().credentials(connectionId);
@@ -294,22 +294,9 @@ final class ExecutionRun {
         ClassLoader loader = node.action().integration().classLoader();
         ExecutionStyle style = styleOf(executor);
         switch (style) {
-            case NON_BLOCKING -> {
-                ActionResult result = null;
-                Throwable failure = null;
-                ClassLoader previous = enter(loader, node.id());
-                try {
-                    result = executor.execute(context);
-                } catch (Throwable t) {
-                    failure = t;
-                } finally {
-                    leave(previous);
-                }
-                ActionResult r = result;
-                Throwable f = failure;
-                // Through the mailbox, not recursively: a long chain of inline nodes must not grow the stack.
-                mailbox.execute(() -> attemptFinished(attempt, r, f == null ? null : classify(attempt, f)));
-            }
+            // Inline on this engine thread; the result goes through the mailbox, not recursively, so a long chain of
+            // inline nodes does not grow the stack.
+            case NON_BLOCKING -> executeAndReport(executor, context, loader, node.id(), attempt);
             case ASYNC -> {
                 CompletionStage<ActionResult> stage;
                 ClassLoader previous = enter(loader, node.id());
@@ -326,25 +313,30 @@ final class ExecutionRun {
                         () -> attemptFinished(attempt, result, failure == null ? null : classify(attempt, failure))));
             }
             case BLOCKING -> {
-                Thread thread = services.nodeThreads().newThread(() -> {
-                    ActionResult result = null;
-                    Throwable failure = null;
-                    ClassLoader previous = enter(loader, node.id());
-                    try {
-                        result = executor.execute(context);
-                    } catch (Throwable t) {
-                        failure = t;
-                    } finally {
-                        leave(previous);
-                    }
-                    ActionResult r = result;
-                    Throwable f = failure;
-                    mailbox.execute(() -> attemptFinished(attempt, r, f == null ? null : classify(attempt, f)));
-                });
+                Thread thread = services.nodeThreads().newThread(
+                        () -> executeAndReport(executor, context, loader, node.id(), attempt));
                 attempt.runningOn(thread);
                 thread.start();
             }
         }
+    }
+
+    /** Calls {@code execute} on the current thread with the plugin's class loader and the node's MDC. */
+    private void executeAndReport(NodeExecutor executor, NodeContext context, ClassLoader loader, String nodeId,
+            NodeAttempt attempt) {
+        ActionResult result = null;
+        Throwable failure = null;
+        ClassLoader previous = enter(loader, nodeId);
+        try {
+            result = executor.execute(context);
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            leave(previous);
+        }
+        ActionResult r = result;
+        Throwable f = failure;
+        mailbox.execute(() -> attemptFinished(attempt, r, f == null ? null : classify(attempt, f)));
     }
 
     private static ExecutionStyle styleOf(NodeExecutor executor) {

@@ -67,7 +67,8 @@ final class NodeContext implements ExecutionContext {
 
     @Override
     public JsonNode credentials() {
-        return credentials;
+        // A fresh empty object for nodes without a connection: actions may not share a mutable one.
+        return credentials != null ? credentials : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     }
 
     @Override

@@ -60,12 +60,20 @@ public sealed interface Template {
         if (cursor < text.length()) {
             parts.add(text.substring(cursor));
         }
-        if (parts.size() == 1 && parts.get(0) instanceof CompiledExpression only) {
-            return new Single(only);
+        // Exactly one expression and nothing else but white space: the value keeps its JSON type.
+        CompiledExpression only = null;
+        for (Object part : parts) {
+            if (part instanceof CompiledExpression expression) {
+                if (only != null) {
+                    return new Mixed(parts);
+                }
+                only = expression;
+            } else if (!((String) part).isBlank()) {
+                return new Mixed(parts);
+            }
         }
-        if (parts.stream().allMatch(p -> p instanceof CompiledExpression || (p instanceof String s && s.isBlank()))
-                && parts.stream().filter(CompiledExpression.class::isInstance).count() == 1) {
-            return new Single((CompiledExpression) parts.stream().filter(CompiledExpression.class::isInstance).findFirst().orElseThrow());
+        if (only != null) {
+            return new Single(only);
         }
         return new Mixed(parts);
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keeps executions in memory: for the CLI, tests and benchmarks. Nothing survives the process. Finished executions
@@ -31,6 +32,8 @@ public final class InMemoryExecutionStore implements ExecutionStore {
     private final int maxFinished;
     private final Map<String, Stored> executions = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> finishedOrder = new ConcurrentLinkedQueue<>();
+    /** The queue's size: ConcurrentLinkedQueue.size() walks the whole queue. */
+    private final AtomicInteger finishedCount = new AtomicInteger();
 
     public InMemoryExecutionStore(int maxFinished) {
         if (maxFinished < 1) {
@@ -82,9 +85,10 @@ public final class InMemoryExecutionStore implements ExecutionStore {
         stored.error = error;
         if (status.isFinal()) {
             finishedOrder.add(executionId);
-            while (finishedOrder.size() > maxFinished) {
+            if (finishedCount.incrementAndGet() > maxFinished) {
                 String oldest = finishedOrder.poll();
                 if (oldest != null) {
+                    finishedCount.decrementAndGet();
                     executions.remove(oldest);
                 }
             }

@@ -1,6 +1,5 @@
 package io.scenariobuilder.core.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.scenariobuilder.api.error.IntegrationException;
 import io.scenariobuilder.api.execution.ActionResult;
@@ -158,9 +157,5 @@ public final class TestIntegration implements Integration {
                 ActionDefinition.builder("throw", throwing)
                         .field(DynamicFieldConfig.builder("host", FieldType.INPUT).build())
                         .build()));
-    }
-
-    static JsonNode text(String s) {
-        return JsonNodeFactory.instance.textNode(s);
     }
 }

@@ -5,6 +5,7 @@ import io.scenariobuilder.api.error.IntegrationException;
 import io.scenariobuilder.api.execution.ActionResult;
 import io.scenariobuilder.api.execution.Capabilities;
 import io.scenariobuilder.api.execution.ExecutionContext;
+import io.scenariobuilder.api.execution.ExecutionStyle;
 import io.scenariobuilder.api.execution.NodeExecutor;
 import io.scenariobuilder.api.field.DynamicFieldConfig;
 import io.scenariobuilder.api.field.FieldType;
@@ -45,6 +46,6 @@ final class DelayAction implements NodeExecutor {
 
     @Override
     public Capabilities getCapabilities() {
-        return new Capabilities(io.scenariobuilder.api.execution.ExecutionStyle.BLOCKING, true);
+        return new Capabilities(ExecutionStyle.BLOCKING, true);
     }
 }
