@@ -16,7 +16,7 @@ public final class InvalidScenarioException extends RuntimeException {
         this.problems = List.copyOf(problems);
     }
 
-    /** Every problem, in document order. */
+    /** Every problem found: structural ones first, in document order, then graph and node checks. */
     public List<ScenarioProblem> problems() {
         return problems;
     }
