@@ -10,6 +10,7 @@ import io.scenariobuilder.core.error.ErrorClassifier;
 import io.scenariobuilder.core.expression.ExpressionCompiler;
 import io.scenariobuilder.core.integration.IntegrationRegistry;
 import io.scenariobuilder.core.plugin.PluginService;
+import io.scenariobuilder.core.plugin.PluginSettings;
 import io.scenariobuilder.core.scenario.ScenarioParser;
 import io.scenariobuilder.core.scenario.ScenarioValidator;
 import io.scenariobuilder.core.store.CredentialStore;
@@ -26,20 +27,23 @@ import java.util.Objects;
 public final class EngineModule extends AbstractModule {
 
     private final EngineSettings settings;
+    private final PluginSettings pluginSettings;
     private final Clock clock;
 
     public EngineModule(EngineSettings settings) {
-        this(settings, Clock.systemUTC());
+        this(settings, PluginSettings.temporary(), Clock.systemUTC());
     }
 
-    public EngineModule(EngineSettings settings, Clock clock) {
+    public EngineModule(EngineSettings settings, PluginSettings pluginSettings, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.pluginSettings = Objects.requireNonNull(pluginSettings, "pluginSettings");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
     protected void configure() {
         bind(EngineSettings.class).toInstance(settings);
+        bind(PluginSettings.class).toInstance(pluginSettings);
         bind(Clock.class).toInstance(clock);
         bind(IntegrationRegistry.class).in(Singleton.class);
         bind(ExpressionCompiler.class).in(Singleton.class);

@@ -3,6 +3,8 @@ package io.scenariobuilder.core.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scenariobuilder.core.error.ErrorClassifier;
 import io.scenariobuilder.core.expression.ExpressionCompiler;
+import io.scenariobuilder.core.integration.PluginRetiredException;
+import io.scenariobuilder.core.integration.PluginUsage;
 import io.scenariobuilder.core.scenario.CompiledScenario;
 import io.scenariobuilder.core.scenario.ConfigurationValidator;
 import io.scenariobuilder.core.scenario.Scenario;
@@ -11,6 +13,8 @@ import io.scenariobuilder.core.store.CredentialStore;
 import io.scenariobuilder.core.store.ExecutionStore;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -73,21 +77,62 @@ public final class ExecutionEngine implements AutoCloseable {
                 clock, seeded, engineExecutor, timer, Thread.ofVirtual().name("sb-node-", 0).factory());
     }
 
-    /** Validates (compiled scenarios are cached) and starts an execution. */
+    /**
+     * Validates (compiled scenarios are cached) and starts an execution. When a plugin it uses is upgraded or removed
+     * at that very moment, it compiles again against what is installed now.
+     */
     public ExecutionHandle start(Scenario scenario, JsonNode triggerData) {
-        return start(validator.compile(scenario), triggerData);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return start(validator.compile(scenario), triggerData);
+            } catch (PluginRetiredException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
-    /** Starts an execution of a compiled scenario; returns at once. */
+    /**
+     * Starts an execution of a compiled scenario; returns at once. The execution holds the plugin versions it uses
+     * until it ends.
+     *
+     * @throws PluginRetiredException when one of them was upgraded or removed since the scenario was compiled
+     */
     public ExecutionHandle start(CompiledScenario scenario, JsonNode triggerData) {
         if (closed) {
             throw new IllegalStateException("the engine is shut down");
+        }
+        List<PluginUsage> acquired = new ArrayList<>(scenario.plugins().size());
+        for (PluginUsage usage : scenario.plugins()) {
+            if (!usage.tryAcquire()) {
+                acquired.forEach(PluginUsage::release);
+                throw new PluginRetiredException(usage);
+            }
+            acquired.add(usage);
         }
         String id = ExecutionIds.next(clock);
         ExecutionRun run = new ExecutionRun(services, id, scenario, triggerData);
         active.put(id, run);
         run.start();
         return new ExecutionHandle(id, run.accepted(), run.completion());
+    }
+
+    /**
+     * Cancels every running or paused execution that uses a version of plugin {@code pluginId} (forced plugin
+     * removal).
+     *
+     * @return the ids of the executions cancelled
+     */
+    public List<String> cancelExecutionsUsing(String pluginId) {
+        List<String> cancelled = new ArrayList<>();
+        for (ExecutionRun run : active.values()) {
+            if (run.scenario.plugins().stream().anyMatch(usage -> usage.pluginId().equals(pluginId))) {
+                run.cancel();
+                cancelled.add(run.id);
+            }
+        }
+        return cancelled;
     }
 
     /** Runs a scenario; the stage completes with the final result. Never blocks the caller. */
@@ -242,7 +287,9 @@ public final class ExecutionEngine implements AutoCloseable {
 
         @Override
         public void executionEnded(ExecutionRun run) {
-            active.remove(run.id, run);
+            if (active.remove(run.id, run)) {
+                run.scenario.plugins().forEach(PluginUsage::release);
+            }
         }
 
         @Override

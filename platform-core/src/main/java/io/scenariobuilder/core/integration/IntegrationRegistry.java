@@ -4,27 +4,37 @@ import io.scenariobuilder.api.integration.ActionDefinition;
 import io.scenariobuilder.api.integration.IntegrationManifest;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The integrations the platform can run now. {@link #register} returns a handle whose {@link Registration#close()}
- * removes exactly that entry, which is how a plugin's integrations leave when it is unloaded.
+ * The integrations the platform can run now.
+ *
+ * <p>Readers see an immutable snapshot that writers replace as a whole, so an execution compiled at the same moment
+ * as a plugin install or upgrade sees either all of the plugin's integrations or none: never half of it. Writes are
+ * rare (plugin install, upgrade, removal) and serialised.
+ *
+ * <p>{@link #register} returns a handle whose {@link Registration#close()} removes exactly what it added, which is how
+ * a plugin's integrations leave when it is unloaded.
  */
 public final class IntegrationRegistry {
 
-    private final ConcurrentHashMap<String, RegisteredIntegration> byId = new ConcurrentHashMap<>();
-    private final AtomicLong generation = new AtomicLong();
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), 0);
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    /** An installed integration with the class loader its calls run under. */
-    public record RegisteredIntegration(IntegrationManifest manifest, ClassLoader classLoader, String pluginId) {
+    private record Snapshot(Map<String, RegisteredIntegration> byId, long generation) {
+    }
+
+    /** An installed integration with the class loader its calls run under and the usage of its plugin. */
+    public record RegisteredIntegration(IntegrationManifest manifest, ClassLoader classLoader, String pluginId, PluginUsage usage) {
         public RegisteredIntegration {
             Objects.requireNonNull(manifest, "manifest");
             Objects.requireNonNull(classLoader, "classLoader");
             Objects.requireNonNull(pluginId, "pluginId");
+            Objects.requireNonNull(usage, "usage");
         }
 
         /** The integration id. */
@@ -37,55 +47,113 @@ public final class IntegrationRegistry {
     public record RegisteredAction(RegisteredIntegration integration, ActionDefinition definition) {
     }
 
-    /** Removes its entry from the registry; idempotent. */
+    /** Removes what its registration added; idempotent. */
     public interface Registration extends AutoCloseable {
         @Override
         void close();
     }
 
     /**
-     * Adds an integration.
+     * Adds one integration of a plugin that needs no lifecycle (built-ins in tests, benchmarks).
      *
      * @throws IntegrationConflictException when an integration with that id is registered already
      */
     public Registration register(IntegrationManifest manifest, ClassLoader classLoader, String pluginId) {
-        RegisteredIntegration entry = new RegisteredIntegration(manifest, classLoader, pluginId);
-        RegisteredIntegration existing = byId.putIfAbsent(manifest.id(), entry);
-        if (existing != null) {
-            throw new IntegrationConflictException("integration '" + manifest.id() + "' is already provided by plugin '"
-                    + existing.pluginId() + "'");
-        }
-        generation.incrementAndGet();
-        return () -> {
-            if (byId.remove(manifest.id(), entry)) {
-                generation.incrementAndGet();
+        return registerPlugin(pluginId, List.of(manifest), classLoader, new PluginUsage(pluginId, manifest.version()));
+    }
+
+    /**
+     * Registers every integration of one plugin version at once, replacing those the same plugin id registered
+     * before (an upgrade) in the same step.
+     *
+     * @throws IntegrationConflictException when another plugin provides one of the ids; nothing changes then
+     */
+    public synchronized Registration registerPlugin(String pluginId, List<IntegrationManifest> manifests, ClassLoader classLoader,
+            PluginUsage usage) {
+        Map<String, RegisteredIntegration> next = new HashMap<>(snapshot.byId());
+        next.values().removeIf(entry -> entry.pluginId().equals(pluginId));
+        List<RegisteredIntegration> added = new ArrayList<>();
+        for (IntegrationManifest manifest : manifests) {
+            RegisteredIntegration existing = next.get(manifest.id());
+            if (existing != null) {
+                throw new IntegrationConflictException("integration '" + manifest.id() + "' is already provided by plugin '"
+                        + existing.pluginId() + "'");
             }
-        };
+            RegisteredIntegration entry = new RegisteredIntegration(manifest, classLoader, pluginId, usage);
+            next.put(manifest.id(), entry);
+            added.add(entry);
+        }
+        snapshot = new Snapshot(Map.copyOf(next), snapshot.generation() + 1);
+        changed();
+        return () -> remove(added);
+    }
+
+    /** Runs {@code listener} after every change (on the changing thread): for caches of what is installed. */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    private void changed() {
+        listeners.forEach(Runnable::run);
+    }
+
+    private synchronized void remove(List<RegisteredIntegration> entries) {
+        Map<String, RegisteredIntegration> next = new HashMap<>(snapshot.byId());
+        boolean changed = false;
+        for (RegisteredIntegration entry : entries) {
+            changed |= next.remove(entry.id(), entry);
+        }
+        if (changed) {
+            snapshot = new Snapshot(Map.copyOf(next), snapshot.generation() + 1);
+            changed();
+        }
     }
 
     /** The integration with this id, if installed. */
     public Optional<RegisteredIntegration> find(String integrationId) {
-        return Optional.ofNullable(byId.get(integrationId));
+        return view().find(integrationId);
     }
 
     /** The action, if its integration is installed and has it. */
     public Optional<RegisteredAction> action(String integrationId, String actionId) {
-        RegisteredIntegration integration = byId.get(integrationId);
-        if (integration == null) {
-            return Optional.empty();
-        }
-        return integration.manifest().action(actionId).map(definition -> new RegisteredAction(integration, definition));
+        return view().action(integrationId, actionId);
     }
 
     /** Every installed integration, by id. */
     public List<RegisteredIntegration> all() {
-        List<RegisteredIntegration> all = new ArrayList<>(byId.values());
-        all.sort(Comparator.comparing(RegisteredIntegration::id));
-        return all;
+        return view().all();
     }
 
-    /** Changes whenever an integration is added or removed; compiled scenarios are cached per generation. */
+    /** Changes whenever integrations are added or removed; compiled scenarios are cached per generation. */
     public long generation() {
-        return generation.get();
+        return snapshot.generation();
+    }
+
+    /** What is installed now, unchanging: use one view for a series of look-ups that must agree. */
+    public View view() {
+        Snapshot current = snapshot;
+        return new View(current.byId(), current.generation());
+    }
+
+    /** An immutable picture of the registry. */
+    public record View(Map<String, RegisteredIntegration> byId, long generation) {
+
+        /** The integration with this id, if installed. */
+        public Optional<RegisteredIntegration> find(String integrationId) {
+            return Optional.ofNullable(byId.get(integrationId));
+        }
+
+        /** The action, if its integration is installed and has it. */
+        public Optional<RegisteredAction> action(String integrationId, String actionId) {
+            return find(integrationId).flatMap(integration ->
+                    integration.manifest().action(actionId).map(definition -> new RegisteredAction(integration, definition)));
+        }
+
+        /** Every installed integration, by id. */
+        public List<RegisteredIntegration> all() {
+            List<RegisteredIntegration> all = new ArrayList<>(byId.values());
+            all.sort(Comparator.comparing(RegisteredIntegration::id));
+            return all;
+        }
     }
 }

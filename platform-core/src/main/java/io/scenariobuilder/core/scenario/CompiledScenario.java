@@ -4,6 +4,7 @@ import io.scenariobuilder.api.integration.RetryPolicy;
 import io.scenariobuilder.core.expression.CompiledExpression;
 import io.scenariobuilder.core.expression.ConfigurationTemplate;
 import io.scenariobuilder.core.integration.IntegrationRegistry.RegisteredAction;
+import io.scenariobuilder.core.integration.PluginUsage;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,18 +17,21 @@ import java.util.Objects;
  * @param nodes the nodes, indexed as in the scenario
  * @param connections the connections, indexed as in the scenario
  * @param indexById node index by node id
+ * @param plugins the plugin versions its nodes use, each once; an execution holds them until it ends
  */
 public record CompiledScenario(
         Scenario scenario,
         List<CompiledNode> nodes,
         List<CompiledConnection> connections,
-        Map<String, Integer> indexById) {
+        Map<String, Integer> indexById,
+        List<PluginUsage> plugins) {
 
     public CompiledScenario {
         Objects.requireNonNull(scenario, "scenario");
         nodes = List.copyOf(nodes);
         connections = List.copyOf(connections);
         indexById = Map.copyOf(indexById);
+        plugins = List.copyOf(plugins);
     }
 
     /** The compiled node with this id. */

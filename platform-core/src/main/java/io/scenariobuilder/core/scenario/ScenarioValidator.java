@@ -14,6 +14,7 @@ import io.scenariobuilder.core.expression.ExpressionCompiler;
 import io.scenariobuilder.core.expression.ExpressionSyntaxException;
 import io.scenariobuilder.core.integration.IntegrationRegistry;
 import io.scenariobuilder.core.integration.IntegrationRegistry.RegisteredAction;
+import io.scenariobuilder.core.integration.PluginUsage;
 import io.scenariobuilder.core.scenario.CompiledScenario.CompiledConnection;
 import io.scenariobuilder.core.scenario.CompiledScenario.CompiledNode;
 import jakarta.inject.Inject;
@@ -54,10 +55,14 @@ public final class ScenarioValidator {
         this.expressions = expressions;
         this.parser = parser;
         this.configurationValidator = new ConfigurationValidator(expressions);
+        // Compiled scenarios hold actions, hence plugin classes: drop them as soon as the installed set changes, or
+        // an unloaded plugin's class loader stays reachable from this cache.
+        registry.onChange(compiled::invalidateAll);
     }
 
     private record CacheKey(Scenario scenario, long generation) {
     }
+
 
     /**
      * The outcome of a validation.
@@ -84,14 +89,18 @@ public final class ScenarioValidator {
             return new Validation(null, null, parsed.problems());
         }
         List<ScenarioProblem> problems = new ArrayList<>(parsed.problems());
-        CompiledScenario result = check(parsed.scenario(), parsed.document(), problems);
+        CompiledScenario result = check(parsed.scenario(), parsed.document(), registry.view(), problems);
         return new Validation(parsed.scenario(), problems.isEmpty() ? result : null, problems);
     }
 
     /** Checks a parsed scenario. */
     public Validation validate(Scenario scenario) {
+        return validate(scenario, registry.view());
+    }
+
+    private Validation validate(Scenario scenario, IntegrationRegistry.View view) {
         List<ScenarioProblem> problems = new ArrayList<>();
-        CompiledScenario result = check(scenario, null, problems);
+        CompiledScenario result = check(scenario, null, view, problems);
         return new Validation(scenario, problems.isEmpty() ? result : null, problems);
     }
 
@@ -101,19 +110,24 @@ public final class ScenarioValidator {
      * @throws InvalidScenarioException with every problem when it is not valid
      */
     public CompiledScenario compile(Scenario scenario) {
-        CacheKey key = new CacheKey(scenario, registry.generation());
+        IntegrationRegistry.View view = registry.view();
+        CacheKey key = new CacheKey(scenario, view.generation());
         CompiledScenario cached = compiled.getIfPresent(key);
         if (cached != null) {
             return cached;
         }
         try {
-            return compiled.get(key, () -> {
-                Validation validation = validate(scenario);
+            CompiledScenario result = compiled.get(key, () -> {
+                Validation validation = validate(scenario, view);
                 if (!validation.valid()) {
                     throw new InvalidScenarioException(validation.problems());
                 }
                 return validation.compiled();
             });
+            if (registry.generation() != view.generation()) {
+                compiled.invalidate(key); // the registry changed while compiling: do not keep a stale entry
+            }
+            return result;
         } catch (ExecutionException | com.google.common.util.concurrent.UncheckedExecutionException e) {
             if (e.getCause() instanceof InvalidScenarioException invalid) {
                 throw invalid;
@@ -122,7 +136,8 @@ public final class ScenarioValidator {
         }
     }
 
-    private CompiledScenario check(Scenario scenario, JsonNode document, List<ScenarioProblem> problems) {
+    private CompiledScenario check(Scenario scenario, JsonNode document, IntegrationRegistry.View view,
+            List<ScenarioProblem> problems) {
         List<Node> nodes = scenario.nodes();
         List<Connection> connections = scenario.connections();
         // Paths refer to the document's indexes; when a node entry was unreadable the parser dropped it, so map
@@ -191,7 +206,7 @@ public final class ScenarioValidator {
 
         List<CompiledNode> compiledNodes = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
-            CompiledNode node = compileNode(i, nodes.get(i), nodePaths.get(i), incoming.get(i), outgoing.get(i),
+            CompiledNode node = compileNode(view, i, nodes.get(i), nodePaths.get(i), incoming.get(i), outgoing.get(i),
                     compiledConnections, problems);
             if (node != null) {
                 compiledNodes.add(node);
@@ -200,19 +215,20 @@ public final class ScenarioValidator {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new CompiledScenario(scenario, compiledNodes, compiledConnections, indexById);
+        List<PluginUsage> plugins = compiledNodes.stream().map(n -> n.action().integration().usage()).distinct().toList();
+        return new CompiledScenario(scenario, compiledNodes, compiledConnections, indexById, plugins);
     }
 
-    private CompiledNode compileNode(int index, Node node, String path, List<Integer> incoming, List<Integer> outgoing,
-            List<CompiledConnection> connections, List<ScenarioProblem> problems) {
-        var integration = registry.find(node.integrationId());
+    private CompiledNode compileNode(IntegrationRegistry.View view, int index, Node node, String path, List<Integer> incoming,
+            List<Integer> outgoing, List<CompiledConnection> connections, List<ScenarioProblem> problems) {
+        var integration = view.find(node.integrationId());
         if (integration.isEmpty()) {
             problems.add(new ScenarioProblem(path + ".integrationId", "unknown integration '" + node.integrationId()
-                    + "' (installed: " + registry.all().stream().map(IntegrationRegistry.RegisteredIntegration::id).toList() + ")"));
+                    + "' (installed: " + view.all().stream().map(IntegrationRegistry.RegisteredIntegration::id).toList() + ")"));
             return null;
         }
         var manifest = integration.get().manifest();
-        RegisteredAction action = registry.action(node.integrationId(), node.actionId()).orElse(null);
+        RegisteredAction action = view.action(node.integrationId(), node.actionId()).orElse(null);
         if (action == null) {
             problems.add(new ScenarioProblem(path + ".actionId", "integration '" + node.integrationId() + "' has no action '"
                     + node.actionId() + "' (actions: " + manifest.actions().stream().map(ActionDefinition::id).toList() + ")"));

@@ -2,25 +2,32 @@ package io.scenariobuilder.core.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.inject.Injector;
 import io.scenariobuilder.core.bootstrap.EngineModule;
 import io.scenariobuilder.core.bootstrap.Engines;
 import io.scenariobuilder.core.engine.EngineSettings;
 import io.scenariobuilder.core.engine.ExecutionEngine;
+import io.scenariobuilder.core.engine.ExecutionHandle;
 import io.scenariobuilder.core.engine.ExecutionResult;
 import io.scenariobuilder.core.engine.ExecutionStatus;
-import io.scenariobuilder.core.integration.IntegrationConflictException;
 import io.scenariobuilder.core.integration.IntegrationRegistry;
+import io.scenariobuilder.core.scenario.InvalidScenarioException;
+import io.scenariobuilder.core.scenario.Scenario;
 import io.scenariobuilder.core.scenario.ScenarioParser;
 import io.scenariobuilder.core.testing.PluginJars;
 import io.scenariobuilder.core.testing.TestEngine;
-import io.scenariobuilder.plugins.core.CoreIntegration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,92 +36,232 @@ class PluginServiceTest {
     @TempDir
     Path dir;
 
-    private final Injector injector = Engines.injector(new EngineModule(EngineSettings.defaults()));
-    private final PluginService plugins = injector.getInstance(PluginService.class);
-    private final IntegrationRegistry registry = injector.getInstance(IntegrationRegistry.class);
+    @TempDir
+    Path work;
+
+    private Injector injector;
+    private PluginService plugins;
+    private IntegrationRegistry registry;
+    private ExecutionEngine engine;
+
+    @BeforeEach
+    void boot() {
+        injector = Engines.injector(new EngineModule(EngineSettings.defaults(), new PluginSettings(work), java.time.Clock.systemUTC()));
+        plugins = injector.getInstance(PluginService.class);
+        registry = injector.getInstance(IntegrationRegistry.class);
+        engine = injector.getInstance(ExecutionEngine.class);
+    }
 
     @AfterEach
     void close() {
+        engine.close();
         plugins.close();
-        injector.getInstance(ExecutionEngine.class).close();
+    }
+
+    private Scenario scenario(String json) {
+        return injector.getInstance(ScenarioParser.class).parseOrThrow(json, "p");
+    }
+
+    private ExecutionResult run(String json) throws Exception {
+        return engine.executeScenario(scenario(json), TestEngine.json("{\"name\": \"ada\"}")).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private static Map<String, String> manifest(String... pairs) {
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return map;
     }
 
     @Test
-    void loadsThePluginJarInItsOwnClassLoaderAndRunsItsActions() throws Exception {
-        PluginJars.corePlugin(dir, "core.jar", PluginJars.coreManifest(), name -> true);
-
-        var loaded = plugins.loadDirectory(dir);
-
-        assertThat(loaded).containsExactly(new PluginService.LoadedPlugin("core", "1.0.0", java.util.List.of("core")));
+    void theCorePluginLoadsFromItsJarInItsOwnClassLoader() throws Exception {
+        var installed = plugins.install(PluginJars.built("sb-plugin-core"));
+        assertThat(installed.id()).isEqualTo("core");
+        assertThat(installed.integrationIds()).containsExactly("core");
+        assertThat(installed.state()).isEqualTo("started");
+        assertThat(installed.sha256()).hasSize(64);
         var core = registry.find("core").orElseThrow();
-        assertThat(core.classLoader()).isNotSameAs(getClass().getClassLoader());
+        assertThat(core.classLoader()).isInstanceOf(IsolatingPluginClassLoader.class);
         assertThat(core.manifest().actions().get(0).executor().getClass().getClassLoader()).isSameAs(core.classLoader());
-        assertThat(core.manifest().actions().get(0).executor().getClass().getClassLoader())
-                .isNotSameAs(CoreIntegration.class.getClassLoader());
 
-        var scenario = injector.getInstance(ScenarioParser.class).parseOrThrow("""
+        ExecutionResult result = run("""
                 {"nodes": [{"id": "t", "integrationId": "core", "actionId": "transform",
-                            "configuration": {"expression": "$uppercase(input.name)"}}]}""", "p");
-        ExecutionResult result = injector.getInstance(ExecutionEngine.class)
-                .executeScenario(scenario, TestEngine.json("{\"name\": \"ada\"}")).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+                            "configuration": {"expression": "$uppercase(input.name)"}}]}""");
         assertThat(result.requireNode("t").output().asText()).isEqualTo("ADA");
     }
 
     @Test
-    void aCorruptJarIsRefusedWithItsName() throws Exception {
-        Path jar = Files.write(dir.resolve("broken.jar"), new byte[] {1, 2, 3, 4});
-        assertThatThrownBy(() -> plugins.load(jar))
-                .isInstanceOf(PluginLoadException.class).hasMessageContaining("broken.jar");
-        assertThat(registry.all()).isEmpty();
+    void twoPluginsBundlingDifferentVersionsOfOneLibraryBothWorkInOnePlatform() throws Exception {
+        plugins.install(PluginJars.built("lib-a"));
+        plugins.install(PluginJars.built("lib-b"));
+
+        ExecutionResult result = run("""
+                {"nodes": [{"id": "a", "integrationId": "lib-a", "actionId": "probe"},
+                           {"id": "b", "integrationId": "lib-b", "actionId": "probe"}]}""");
+
+        assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+        JsonNode a = result.requireNode("a").output();
+        JsonNode b = result.requireNode("b").output();
+        assertThat(a.get("library").asText()).isEqualTo("3.8.1");
+        assertThat(b.get("library").asText()).isEqualTo("3.18.0");
+        assertThat(b.get("containsIgnoreCase").asBoolean()).isTrue();
+        assertThat(a.get("abbreviated").asText()).isEqualTo("scenari...");
+        assertThat(a.get("libraryFromPlugin").asBoolean()).isTrue();
+        // The thread context class loader is the plugin's during the call, and the host's class path is hidden.
+        assertThat(a.get("contextLoaderIsPlugin").asBoolean()).isTrue();
+        assertThat(a.get("seesHostGuava").asBoolean()).isFalse();
+        assertThat(a.get("seesPlatformCore").asBoolean()).isFalse();
     }
 
     @Test
-    void aJarWithoutAPluginDescriptorIsRefused() {
-        Path jar = PluginJars.corePlugin(dir, "plain.jar", Map.of(), name -> true);
-        assertThatThrownBy(() -> plugins.load(jar))
-                .isInstanceOf(PluginLoadException.class).hasMessageContaining("plain.jar");
-        assertThat(registry.all()).isEmpty();
+    void sharedPackagesComeFromThePlatformAndEverythingElseFromThePlugin() {
+        assertThat(IsolatingPluginClassLoader.parentFirst("io.scenariobuilder.api.execution.ExecutionContext")).isTrue();
+        assertThat(IsolatingPluginClassLoader.parentFirst("com.fasterxml.jackson.databind.JsonNode")).isTrue();
+        assertThat(IsolatingPluginClassLoader.parentFirst("org.slf4j.Logger")).isTrue();
+        assertThat(IsolatingPluginClassLoader.parentFirst("org.pf4j.Extension")).isTrue();
+        assertThat(IsolatingPluginClassLoader.parentFirst("java.lang.String")).isTrue();
+        assertThat(IsolatingPluginClassLoader.parentFirst("io.scenariobuilder.core.engine.ExecutionEngine")).isFalse();
+        assertThat(IsolatingPluginClassLoader.parentFirst("org.apache.commons.lang3.StringUtils")).isFalse();
     }
 
     @Test
-    void aPluginForAnotherApiVersionIsRefused() {
-        Map<String, String> manifest = PluginJars.coreManifest();
-        manifest.put("Plugin-Requires", ">=2.0.0");
-        Path jar = PluginJars.corePlugin(dir, "future.jar", manifest, name -> true);
-        assertThatThrownBy(() -> plugins.load(jar))
-                .isInstanceOf(PluginLoadException.class)
-                .hasMessageContaining("did not start").hasMessageContaining(">=2.0.0");
-        assertThat(registry.all()).isEmpty();
+    void badJarsAreRefusedWithAClearErrorAndLeaveThePlatformAsItWas() throws Exception {
+        plugins.install(PluginJars.built("lib-a"));
+        long generation = registry.generation();
+        Path libB = PluginJars.built("lib-b");
+
+        assertRefused(Files.write(dir.resolve("broken.jar"), new byte[] {1, 2, 3, 4}), PluginInvalidException.class,
+                "broken.jar is not a readable plugin JAR");
+        assertRefused(PluginJars.variant(libB, dir.resolve("plain.jar"), manifest("Plugin-Id", null)),
+                PluginInvalidException.class, "plain.jar");
+        assertRefused(PluginJars.variant(libB, dir.resolve("future.jar"), manifest("Plugin-Requires", ">=2.0.0")),
+                PluginInvalidException.class, "requires platform API >=2.0.0, but this platform provides API 1.0.0");
+        assertRefused(PluginJars.variant(libB, dir.resolve("badid.jar"), manifest("Plugin-Id", "Bad Id!")),
+                PluginInvalidException.class, "Plugin-Id 'Bad Id!' must match");
+        assertRefused(PluginJars.variant(libB, dir.resolve("badversion.jar"), manifest("Plugin-Version", "one")),
+                PluginInvalidException.class, "Plugin-Version 'one' of plugin 'lib-b' is not a semantic version");
+        assertRefused(PluginJars.variant(libB, dir.resolve("badrange.jar"), manifest("Plugin-Requires", "around 1")),
+                PluginInvalidException.class, "is not a version range");
+        assertRefused(PluginJars.built("bad-start"), PluginInvalidException.class,
+                "failed to start: java.lang.IllegalStateException: bad-start refuses to start: no license key");
+        assertRefused(PluginJars.variant(libB, dir.resolve("empty.jar"), Map.of(), name -> !name.equals("META-INF/extensions.idx")),
+                PluginInvalidException.class, "provides no integration");
+        assertRefused(PluginJars.variant(PluginJars.built("lib-a"), dir.resolve("clash.jar"), manifest("Plugin-Id", "lib-c")),
+                PluginConflictException.class, "integration 'lib-a' is already provided by plugin 'lib-a'");
+        assertRefused(PluginJars.built("lib-a"), PluginConflictException.class,
+                "plugin 'lib-a' 1.0.0 is installed; only a newer version replaces it (got 1.0.0)");
+        assertRefused(dir.resolve("missing.jar"), PluginInvalidException.class, "does not exist");
+
+        assertThat(registry.generation()).isEqualTo(generation);
+        assertThat(plugins.list()).extracting(PluginService.InstalledPlugin::id).containsExactly("lib-a");
+        assertThat(registry.all()).extracting(IntegrationRegistry.RegisteredIntegration::id).containsExactly("lib-a");
+        // Refused JARs leave no copy behind: only lib-a's.
+        try (var files = Files.list(work)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".jar"))).hasSize(1);
+        }
+        assertThat(run("""
+                {"nodes": [{"id": "a", "integrationId": "lib-a", "actionId": "probe"}]}""").status()).isEqualTo(ExecutionStatus.COMPLETED);
+    }
+
+    private void assertRefused(Path jar, Class<? extends RuntimeException> type, String message) {
+        assertThatThrownBy(() -> plugins.install(jar)).isInstanceOf(type).hasMessageContaining(message);
     }
 
     @Test
-    void aPluginWithoutIntegrationsIsRefusedAndUnloaded() {
-        Path jar = PluginJars.corePlugin(dir, "empty.jar", PluginJars.coreManifest(),
-                name -> !name.equals("META-INF/extensions.idx"));
-        assertThatThrownBy(() -> plugins.load(jar))
-                .isInstanceOf(PluginLoadException.class).hasMessageContaining("provides no integration");
-        // Unloaded again: the same plugin id loads cleanly afterwards.
-        Path good = PluginJars.corePlugin(dir, "good.jar", PluginJars.coreManifest(), name -> true);
-        assertThat(plugins.load(good).integrationIds()).containsExactly("core");
+    void anUpgradeLetsRunningExecutionsFinishOnTheOldVersionAndNewOnesUseTheNew() throws Exception {
+        plugins.install(PluginJars.built("versioned-v1"));
+        Path release = dir.resolve("release");
+        ExecutionHandle held = engine.start(scenario("""
+                {"nodes": [{"id": "h", "integrationId": "versioned", "actionId": "hold", "configuration": {"file": "%s"}}]}"""
+                .formatted(release)), TestEngine.json("{}"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> plugins.find("versioned").orElseThrow().runningExecutions() == 1);
+        ClassLoader v1Loader = registry.find("versioned").orElseThrow().classLoader();
+
+        var upgraded = plugins.install(PluginJars.built("versioned-v2"));
+
+        assertThat(upgraded.version()).isEqualTo("2.0.0");
+        assertThat(plugins.list()).extracting(PluginService.InstalledPlugin::version).containsExactly("2.0.0");
+        assertThat(plugins.retiringVersions()).isEqualTo(1);
+        ExecutionResult fresh = run("""
+                {"nodes": [{"id": "w", "integrationId": "versioned", "actionId": "which"}]}""");
+        assertThat(fresh.requireNode("w").output().get("version").asText()).isEqualTo("2.0.0");
+
+        Files.createFile(release);
+        ExecutionResult old = TestEngine.await(held);
+        assertThat(old.status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(old.requireNode("h").output().get("version").asText()).isEqualTo("1.0.0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> plugins.retiringVersions() == 0);
+        assertThat(((IsolatingPluginClassLoader) v1Loader).isClosed()).isTrue();
+        assertThatThrownBy(() -> plugins.install(PluginJars.built("versioned-v1")))
+                .isInstanceOf(PluginConflictException.class).hasMessageContaining("only a newer version");
     }
 
     @Test
-    void anIntegrationIdClashIsRefusedAndLeavesTheFirstInPlace() {
-        var first = registry.register(new CoreIntegration().manifest(), getClass().getClassLoader(), "builtin");
-        Path jar = PluginJars.corePlugin(dir, "clash.jar", PluginJars.coreManifest(), name -> true);
-        assertThatThrownBy(() -> plugins.load(jar))
-                .isInstanceOf(PluginLoadException.class).hasCauseInstanceOf(IntegrationConflictException.class)
-                .hasMessageContaining("already provided by plugin 'builtin'");
-        assertThat(registry.find("core").orElseThrow().pluginId()).isEqualTo("builtin");
-        first.close();
-        first.close();
-        assertThat(registry.find("core")).isEmpty();
+    void removalIsRefusedWhileExecutionsUseThePluginUnlessForced() throws Exception {
+        plugins.install(PluginJars.built("versioned-v1"));
+        ExecutionHandle held = engine.start(scenario("""
+                {"nodes": [{"id": "h", "integrationId": "versioned", "actionId": "hold", "configuration": {"file": "%s"}}]}"""
+                .formatted(dir.resolve("never"))), TestEngine.json("{}"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> plugins.find("versioned").orElseThrow().runningExecutions() == 1);
+
+        assertThatThrownBy(() -> plugins.remove("versioned", false))
+                .isInstanceOf(PluginInUseException.class).hasMessageContaining("used by 1 running execution");
+        assertThat(registry.find("versioned")).isPresent();
+
+        plugins.remove("versioned", true);
+
+        assertThat(TestEngine.await(held).status()).isEqualTo(ExecutionStatus.CANCELLED);
+        assertThat(registry.find("versioned")).isEmpty();
+        assertThat(plugins.list()).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> plugins.retiringVersions() == 0);
+        assertThatThrownBy(() -> run("""
+                {"nodes": [{"id": "w", "integrationId": "versioned", "actionId": "which"}]}"""))
+                .isInstanceOf(InvalidScenarioException.class).hasMessageContaining("unknown integration 'versioned'");
+        assertThatThrownBy(() -> plugins.remove("versioned", false)).isInstanceOf(UnknownPluginException.class);
+        // Removed, it can be installed again.
+        assertThat(plugins.install(PluginJars.built("versioned-v1")).version()).isEqualTo("1.0.0");
     }
 
     @Test
-    void aMissingPluginsFolderIsAClearError() {
+    void anIdlePluginIsRemovedAndUnloadedAtOnce() {
+        plugins.install(PluginJars.built("lib-a"));
+        ClassLoader loader = registry.find("lib-a").orElseThrow().classLoader();
+        plugins.remove("lib-a", false);
+        assertThat(((IsolatingPluginClassLoader) loader).isClosed()).isTrue();
+        assertThat(plugins.retiringVersions()).isZero();
+    }
+
+    @Test
+    void aFolderLoadInstallsWhatItCanAndReportsTheRest() throws Exception {
+        Files.copy(PluginJars.built("lib-a"), dir.resolve("a.jar"));
+        Files.copy(PluginJars.built("bad-start"), dir.resolve("b.jar"));
+        Files.writeString(dir.resolve("notes.txt"), "not a plugin");
+        var load = plugins.loadDirectory(dir);
+        assertThat(load.installed()).extracting(PluginService.InstalledPlugin::id).containsExactly("lib-a");
+        assertThat(load.failed()).containsOnlyKeys(dir.resolve("b.jar"));
+        assertThat(plugins.findBySource(dir.resolve("a.jar"))).isPresent();
+        assertThat(plugins.isInstalled(plugins.find("lib-a").orElseThrow().sha256())).isTrue();
         assertThatThrownBy(() -> plugins.loadDirectory(dir.resolve("nope")))
-                .isInstanceOf(PluginLoadException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(PluginInvalidException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void closingUnloadsEverythingAndRefusesFurtherInstalls() {
+        plugins.install(PluginJars.built("lib-a"));
+        ClassLoader loader = registry.find("lib-a").orElseThrow().classLoader();
+        plugins.close();
+        assertThat(((IsolatingPluginClassLoader) loader).isClosed()).isTrue();
+        assertThat(registry.all()).isEmpty();
+        assertThatThrownBy(() -> plugins.install(PluginJars.built("lib-a"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void plugin_ids_names_come_from_the_descriptor() {
+        var installed = plugins.install(PluginJars.built("sb-plugin-core"));
+        assertThat(installed.requires()).isEqualTo(">=1.0.0 & <2.0.0");
+        assertThat(installed.provider()).isEqualTo("Scenario Builder");
+        assertThat(installed.description()).contains("noop");
+        assertThat(List.of(installed.source())).containsExactly(PluginJars.built("sb-plugin-core"));
     }
 }

@@ -1,14 +1,12 @@
 package io.scenariobuilder.core.testing;
 
-import io.scenariobuilder.plugins.core.CoreIntegration;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.jar.Attributes;
@@ -16,79 +14,64 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import java.util.stream.Stream;
 
 /**
- * Builds real plugin JARs from the classes of the built {@code core} plugin (its JAR under {@code mvn verify}, its
- * classes folder under {@code mvn test}), with a manifest the test chooses.
+ * The plugin JARs the build made for tests ({@code target/test-plugins}: the built-in core plugin and the modules
+ * of {@code test-plugins/}), and variants of them with a changed manifest or entries.
  */
 public final class PluginJars {
+
+    private static final Path BUILT = Path.of("target", "test-plugins");
 
     private PluginJars() {
     }
 
-    /** The manifest of the core plugin, as its build writes it. */
-    public static Map<String, String> coreManifest() {
-        Map<String, String> manifest = new LinkedHashMap<>();
-        manifest.put("Plugin-Id", "core");
-        manifest.put("Plugin-Version", "1.0.0");
-        manifest.put("Plugin-Class", "io.scenariobuilder.plugins.core.CorePlugin");
-        manifest.put("Plugin-Requires", ">=1.0.0 & <2.0.0");
-        return manifest;
-    }
-
-    /** A JAR holding the core plugin's entries that {@code keep} accepts, with {@code attributes} as its manifest. */
-    public static Path corePlugin(Path directory, String fileName, Map<String, String> attributes, Predicate<String> keep) {
-        Map<String, byte[]> entries = coreEntries();
-        Path jar = directory.resolve(fileName);
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        attributes.forEach((k, v) -> manifest.getMainAttributes().putValue(k, v));
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out, manifest)) {
-            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-                if (keep.test(entry.getKey())) {
-                    jarOut.putNextEntry(new JarEntry(entry.getKey()));
-                    jarOut.write(entry.getValue());
-                    jarOut.closeEntry();
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** A plugin JAR the build made, by artifact id: {@code sb-plugin-core}, {@code lib-a}, {@code versioned-v2}... */
+    public static Path built(String artifactId) {
+        Path jar = BUILT.resolve(artifactId + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run the tests through Maven (mvn verify),"
+                    + " which builds the test plugins and copies them there");
         }
         return jar;
     }
 
-    private static Map<String, byte[]> coreEntries() {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try {
-            Path location = Path.of(CoreIntegration.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (Files.isDirectory(location)) {
-                try (Stream<Path> files = Files.walk(location)) {
-                    for (Path file : files.filter(Files::isRegularFile).toList()) {
-                        String name = location.relativize(file).toString().replace('\\', '/');
-                        if (!name.equals("META-INF/MANIFEST.MF")) {
-                            entries.put(name, Files.readAllBytes(file));
-                        }
-                    }
+    /**
+     * A copy of {@code source} at {@code target} with manifest attributes replaced ({@code null} values remove them)
+     * and only the entries {@code keep} accepts.
+     */
+    public static Path variant(Path source, Path target, Map<String, String> attributes, Predicate<String> keep) {
+        try (JarFile in = new JarFile(source.toFile())) {
+            Manifest manifest = new Manifest(in.getManifest());
+            Attributes main = manifest.getMainAttributes();
+            attributes.forEach((name, value) -> {
+                if (value == null) {
+                    main.remove(new Attributes.Name(name));
+                } else {
+                    main.putValue(name, value);
                 }
-            } else {
-                try (JarFile jar = new JarFile(location.toFile())) {
-                    for (Enumeration<JarEntry> it = jar.entries(); it.hasMoreElements(); ) {
-                        JarEntry entry = it.nextElement();
-                        if (!entry.isDirectory() && !entry.getName().equals("META-INF/MANIFEST.MF")) {
-                            entries.put(entry.getName(), jar.getInputStream(entry).readAllBytes());
-                        }
+            });
+            try (OutputStream file = Files.newOutputStream(target); JarOutputStream out = new JarOutputStream(file, manifest)) {
+                for (Enumeration<JarEntry> entries = in.entries(); entries.hasMoreElements(); ) {
+                    JarEntry entry = entries.nextElement();
+                    if (entry.getName().equals(JarFile.MANIFEST_NAME) || !keep.test(entry.getName())) {
+                        continue;
                     }
+                    out.putNextEntry(new JarEntry(entry.getName()));
+                    try (InputStream data = in.getInputStream(entry)) {
+                        data.transferTo(out);
+                    }
+                    out.closeEntry();
                 }
             }
+            return target;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
         }
-        if (!entries.containsKey("META-INF/extensions.idx")) {
-            throw new IllegalStateException("the core plugin build has no META-INF/extensions.idx: is <proc>full</proc> set?");
-        }
-        return entries;
+    }
+
+    /** A copy with manifest attributes replaced. */
+    public static Path variant(Path source, Path target, Map<String, String> attributes) {
+        return variant(source, target, attributes, name -> true);
     }
 }

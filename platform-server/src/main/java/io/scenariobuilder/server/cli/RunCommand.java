@@ -13,7 +13,7 @@ import io.scenariobuilder.core.engine.EngineSettings;
 import io.scenariobuilder.core.engine.ExecutionEngine;
 import io.scenariobuilder.core.engine.ExecutionResult;
 import io.scenariobuilder.core.engine.ExecutionStatus;
-import io.scenariobuilder.core.plugin.PluginLoadException;
+import io.scenariobuilder.core.plugin.PluginInvalidException;
 import io.scenariobuilder.core.plugin.PluginService;
 import io.scenariobuilder.core.scenario.ScenarioProblem;
 import io.scenariobuilder.core.scenario.ScenarioValidator;
@@ -91,13 +91,18 @@ final class RunCommand implements Callable<Integer> {
         Injector injector = Engines.injector(new EngineModule(EngineSettings.defaults()));
         try (PluginService plugins = injector.getInstance(PluginService.class);
                 ExecutionEngine engine = injector.getInstance(ExecutionEngine.class)) {
-            try {
-                for (Path directory : pluginDirectories()) {
-                    plugins.loadDirectory(directory);
+            for (Path directory : pluginDirectories()) {
+                PluginService.DirectoryLoad load;
+                try {
+                    load = plugins.loadDirectory(directory);
+                } catch (PluginInvalidException e) {
+                    err.println("error: " + e.getMessage());
+                    return ScenarioBuilderCli.BAD_INPUT;
                 }
-            } catch (PluginLoadException e) {
-                err.println("error: " + e.getMessage());
-                return ScenarioBuilderCli.BAD_INPUT;
+                if (!load.failed().isEmpty()) {
+                    load.failed().forEach((jar, failure) -> err.println("error: " + failure.getMessage()));
+                    return ScenarioBuilderCli.BAD_INPUT;
+                }
             }
             ScenarioValidator.Validation validation =
                     injector.getInstance(ScenarioValidator.class).validate(scenarioText, defaultId(scenarioFile));
