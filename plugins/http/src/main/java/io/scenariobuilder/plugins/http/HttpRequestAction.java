@@ -1,0 +1,266 @@
+package io.scenariobuilder.plugins.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scenariobuilder.api.error.IntegrationException;
+import io.scenariobuilder.api.execution.ActionResult;
+import io.scenariobuilder.api.execution.Capabilities;
+import io.scenariobuilder.api.execution.ConfigurationProblem;
+import io.scenariobuilder.api.execution.ExecutionContext;
+import io.scenariobuilder.api.execution.ExecutionStyle;
+import io.scenariobuilder.api.execution.NodeExecutor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code http.request}: one HTTP call. Blocking on a virtual thread; an interrupt (cancel, timeout) aborts it. */
+final class HttpRequestAction implements NodeExecutor {
+
+    static final int DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public ActionResult execute(ExecutionContext context) throws Exception {
+        JsonNode config = context.configuration();
+        String method = config.path("method").asText("GET").toUpperCase(Locale.ROOT);
+        HttpAuth auth = HttpAuth.from(context.credentials());
+        URI uri = uri(config.get("url").asText(), config.get("query"), auth);
+        Duration timeout = Duration.ofMillis(config.path("timeoutMs").asLong(30_000));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout);
+        boolean hasContentType = false;
+        JsonNode headers = config.get("headers");
+        if (headers != null && headers.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = headers.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> header = it.next();
+                JsonNode value = header.getValue();
+                if (value.isNull()) {
+                    continue;
+                }
+                try {
+                    request.header(header.getKey(), value.isTextual() ? value.textValue() : value.toString());
+                } catch (IllegalArgumentException e) {
+                    throw IntegrationException.invalidInput("header '" + header.getKey() + "' is not allowed or not valid: " + e.getMessage());
+                }
+                hasContentType |= header.getKey().equalsIgnoreCase("Content-Type");
+            }
+        }
+        auth.apply(request);
+        JsonNode body = config.get("body");
+        String bodyType = config.path("bodyType").asText("json");
+        if (body == null || body.isNull() || method.equals("GET") || method.equals("HEAD")) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            Body encoded = encode(body, bodyType);
+            if (!hasContentType) {
+                request.header("Content-Type", encoded.contentType());
+            }
+            request.method(method, HttpRequest.BodyPublishers.ofByteArray(encoded.bytes()));
+        }
+        long maxBytes = config.path("maxResponseBytes").asLong(DEFAULT_MAX_RESPONSE_BYTES);
+        HttpResponse<InputStream> response;
+        try {
+            response = HttpClients.get(config.path("followRedirects").asBoolean(true))
+                    .send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpConnectTimeoutException e) {
+            throw IntegrationException.networkError("could not connect to " + uri.getHost() + ":" + port(uri) + " in time", e);
+        } catch (HttpTimeoutException e) {
+            throw IntegrationException.timeout(method + " " + redacted(uri) + " got no answer within " + timeout.toMillis() + " ms");
+        } catch (ConnectException e) {
+            throw IntegrationException.networkError("could not connect to " + uri.getHost() + ":" + port(uri)
+                    + " (" + (e.getMessage() == null ? "connection refused" : e.getMessage()) + ")", e);
+        } catch (IOException e) {
+            throw IntegrationException.networkError(method + " " + redacted(uri) + " failed: " + e, e);
+        }
+        byte[] bytes;
+        try (InputStream in = response.body()) {
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        }
+        if (bytes.length > maxBytes) {
+            throw IntegrationException.invalidInput("the response of " + method + " " + redacted(uri) + " is larger than maxResponseBytes ("
+                    + maxBytes + " bytes)");
+        }
+        ObjectNode output = JsonNodeFactory.instance.objectNode();
+        output.put("status", response.statusCode());
+        output.set("headers", headers(response));
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        output.set("body", body(bytes, contentType, output));
+        if (config.path("failOnHttpError").asBoolean(true)) {
+            IntegrationException error = HttpErrors.forStatus(response.statusCode(), response.headers(), method + " " + redacted(uri),
+                    excerpt(bytes, contentType));
+            if (error != null) {
+                throw error;
+            }
+        }
+        return ActionResult.of(output);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+    }
+
+    /** The URL without its query string, which may carry an API key. */
+    private static String redacted(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+
+    static URI uri(String url, JsonNode query, HttpAuth auth) {
+        List<String> pairs = new ArrayList<>();
+        if (query != null && query.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = query.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                JsonNode value = entry.getValue();
+                if (value.isArray()) {
+                    value.forEach(v -> pairs.add(pair(entry.getKey(), v)));
+                } else if (!value.isNull()) {
+                    pairs.add(pair(entry.getKey(), value));
+                }
+            }
+        }
+        auth.queryParameter().ifPresent(p -> pairs.add(encode(p.getKey()) + "=" + encode(p.getValue())));
+        String full = url;
+        if (!pairs.isEmpty()) {
+            full += (url.contains("?") ? "&" : "?") + String.join("&", pairs);
+        }
+        try {
+            URI uri = new URI(full);
+            if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))
+                    || uri.getHost() == null) {
+                throw IntegrationException.invalidInput("url must be an absolute http(s) URL: " + url);
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw IntegrationException.invalidInput("url is not a valid URL (" + e.getReason() + "): " + url);
+        }
+    }
+
+    private static String pair(String name, JsonNode value) {
+        return encode(name) + "=" + encode(value.isTextual() ? value.textValue() : value.toString());
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    private record Body(byte[] bytes, String contentType) {
+    }
+
+    private static Body encode(JsonNode body, String bodyType) throws JsonProcessingException {
+        return switch (bodyType) {
+            case "text" -> new Body((body.isTextual() ? body.textValue() : body.toString()).getBytes(StandardCharsets.UTF_8),
+                    "text/plain; charset=utf-8");
+            case "form" -> {
+                // validate() guarantees an object here, before and after templates are resolved.
+                List<String> pairs = new ArrayList<>();
+                body.fields().forEachRemaining(e -> {
+                    if (e.getValue().isArray()) {
+                        e.getValue().forEach(v -> pairs.add(pair(e.getKey(), v)));
+                    } else if (!e.getValue().isNull()) {
+                        pairs.add(pair(e.getKey(), e.getValue()));
+                    }
+                });
+                yield new Body(String.join("&", pairs).getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded");
+            }
+            default -> new Body(JSON.writeValueAsBytes(body), "application/json");
+        };
+    }
+
+    private static ObjectNode headers(HttpResponse<?> response) {
+        ObjectNode headers = JsonNodeFactory.instance.objectNode();
+        response.headers().map().forEach((name, values) -> {
+            if (name.startsWith(":")) {
+                return; // HTTP/2 pseudo-headers
+            }
+            String key = name.toLowerCase(Locale.ROOT);
+            if (values.size() == 1) {
+                headers.put(key, values.get(0));
+            } else {
+                values.forEach(v -> headers.withArray(key).add(v));
+            }
+        });
+        return headers;
+    }
+
+    private static JsonNode body(byte[] bytes, String contentType, ObjectNode output) {
+        if (bytes.length == 0) {
+            return JsonNodeFactory.instance.nullNode();
+        }
+        String type = contentType.toLowerCase(Locale.ROOT);
+        if (type.contains("json")) {
+            try {
+                return JSON.readTree(bytes);
+            } catch (IOException e) {
+                // Declared JSON but not parseable: hand it over as text rather than fail the node.
+                return JsonNodeFactory.instance.textNode(new String(bytes, charset(type)));
+            }
+        }
+        if (type.isEmpty() || type.startsWith("text/") || type.contains("xml") || type.contains("x-www-form-urlencoded")
+                || type.contains("javascript")) {
+            return JsonNodeFactory.instance.textNode(new String(bytes, charset(type)));
+        }
+        output.put("bodyEncoding", "base64");
+        return JsonNodeFactory.instance.textNode(Base64.getEncoder().encodeToString(bytes));
+    }
+
+    private static Charset charset(String contentType) {
+        int at = contentType.indexOf("charset=");
+        if (at >= 0) {
+            String name = contentType.substring(at + 8).split("[;\\s]")[0].replace("\"", "");
+            try {
+                return Charset.forName(name);
+            } catch (RuntimeException e) {
+                return StandardCharsets.UTF_8;
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    private static String excerpt(byte[] bytes, String contentType) {
+        String text = new String(bytes, 0, Math.min(bytes.length, 300), charset(contentType.toLowerCase(Locale.ROOT)));
+        return text.replaceAll("\\s+", " ").strip();
+    }
+
+    @Override
+    public List<ConfigurationProblem> validate(JsonNode configuration) {
+        List<ConfigurationProblem> problems = new ArrayList<>();
+        for (String field : List.of("query", "headers")) {
+            JsonNode value = configuration.get(field);
+            if (value != null && !value.isNull() && !value.isObject() && !isTemplate(value)) {
+                problems.add(new ConfigurationProblem(field, "expected an object of names to values"));
+            }
+        }
+        JsonNode body = configuration.get("body");
+        if ("form".equals(configuration.path("bodyType").asText()) && body != null && !body.isObject() && !body.isNull()
+                && !isTemplate(body)) {
+            problems.add(new ConfigurationProblem("body", "a form body must be an object of names to values"));
+        }
+        return problems;
+    }
+
+    private static boolean isTemplate(JsonNode value) {
+        return value.isTextual() && value.textValue().contains("{{");
+    }
+
+    @Override
+    public Capabilities getCapabilities() {
+        return new Capabilities(ExecutionStyle.BLOCKING, false);
+    }
+}
