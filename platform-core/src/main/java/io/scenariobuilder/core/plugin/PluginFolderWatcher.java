@@ -30,12 +30,20 @@ public final class PluginFolderWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginFolderWatcher.class);
 
+    /** How long a JAR must stay unchanged before it is read, by default. */
+    public static final long DEFAULT_QUIET_MS = 500;
+
     private final PluginService plugins;
     private final Path folder;
     private final long quietMs;
     private final WatchService watcher;
     private final Thread thread;
     private volatile boolean closed;
+
+    /** Starts watching {@code folder} (which must exist) with the default quiet period. */
+    public PluginFolderWatcher(PluginService plugins, Path folder) {
+        this(plugins, folder, DEFAULT_QUIET_MS);
+    }
 
     /**
      * Starts watching {@code folder} (which must exist).

@@ -59,10 +59,16 @@ public final class ConfigurationValidator {
             }
             checkValue(field, value, problems);
         }
+        // A call into the plugin: its class loader is the context class loader, as for every other call.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(action.executor().getClass().getClassLoader());
         try {
             problems.addAll(action.executor().validate(configuration));
         } catch (RuntimeException e) {
             problems.add(new ConfigurationProblem("", "the action's own validation failed: " + e));
+        } finally {
+            thread.setContextClassLoader(previous);
         }
         return problems;
     }

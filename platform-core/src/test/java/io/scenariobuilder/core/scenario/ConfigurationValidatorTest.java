@@ -31,6 +31,9 @@ class ConfigurationValidatorTest {
                     if (configuration.path("name").asText().equals("forbidden")) {
                         return List.of(new ConfigurationProblem("name", "that name is taken"));
                     }
+                    if (Thread.currentThread().getContextClassLoader() != getClass().getClassLoader()) {
+                        return List.of(new ConfigurationProblem("", "called without the plugin's context class loader"));
+                    }
                     if (configuration.path("name").asText().equals("crash")) {
                         throw new IllegalStateException("validator bug");
                     }
@@ -98,6 +101,19 @@ class ConfigurationValidatorTest {
         assertThat(problems("{\"name\": \"forbidden\", \"body\": 1}", false)).containsExactly("name: that name is taken");
         assertThat(problems("{\"name\": \"crash\", \"body\": 1}", false))
                 .singleElement().asString().contains("the action's own validation failed").contains("validator bug");
+    }
+
+    @Test
+    void theActionsValidationRunsWithItsOwnClassLoaderAsContextLoader() throws Exception {
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        ClassLoader other = new java.net.URLClassLoader(new java.net.URL[0], null);
+        Thread.currentThread().setContextClassLoader(other);
+        try {
+            assertThat(problems("{\"name\": \"fine\", \"body\": 1}", false)).isEmpty();
+            assertThat(Thread.currentThread().getContextClassLoader()).isSameAs(other);
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
     }
 
     @Test
