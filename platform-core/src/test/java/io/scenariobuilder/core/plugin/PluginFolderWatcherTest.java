@@ -3,17 +3,11 @@ package io.scenariobuilder.core.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.inject.Injector;
-import io.scenariobuilder.core.bootstrap.EngineModule;
-import io.scenariobuilder.core.bootstrap.Engines;
-import io.scenariobuilder.core.engine.EngineSettings;
-import io.scenariobuilder.core.engine.ExecutionEngine;
-import io.scenariobuilder.core.integration.IntegrationRegistry;
 import io.scenariobuilder.core.testing.PluginJars;
+import io.scenariobuilder.core.testing.PluginPlatform;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -29,22 +23,21 @@ class PluginFolderWatcherTest {
     @TempDir
     Path work;
 
-    private Injector injector;
+    private PluginPlatform platform;
     private PluginService plugins;
     private PluginFolderWatcher watcher;
 
     @BeforeEach
     void boot() {
-        injector = Engines.injector(new EngineModule(EngineSettings.defaults(), new PluginSettings(work), Clock.systemUTC()));
-        plugins = injector.getInstance(PluginService.class);
+        platform = new PluginPlatform(work);
+        plugins = platform.plugins;
         watcher = new PluginFolderWatcher(plugins, folder, 100);
     }
 
     @AfterEach
     void close() {
         watcher.close();
-        injector.getInstance(ExecutionEngine.class).close();
-        plugins.close();
+        platform.close();
     }
 
     private Optional<String> versionOf(String pluginId) {
@@ -62,11 +55,11 @@ class PluginFolderWatcherTest {
         Files.copy(PluginJars.built("versioned-v2"), staged);
         Files.move(staged, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         await().atMost(Duration.ofSeconds(10)).until(() -> versionOf("versioned").equals(Optional.of("2.0.0")));
-        assertThat(injector.getInstance(IntegrationRegistry.class).find("versioned-extra")).isPresent();
+        assertThat(platform.registry.find("versioned-extra")).isPresent();
 
         Files.delete(jar);
         await().atMost(Duration.ofSeconds(10)).until(() -> versionOf("versioned").isEmpty());
-        assertThat(injector.getInstance(IntegrationRegistry.class).find("versioned")).isEmpty();
+        assertThat(platform.registry.find("versioned")).isEmpty();
     }
 
     @Test

@@ -3,24 +3,19 @@ package io.scenariobuilder.core.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.inject.Injector;
-import io.scenariobuilder.core.bootstrap.EngineModule;
-import io.scenariobuilder.core.bootstrap.Engines;
-import io.scenariobuilder.core.engine.EngineSettings;
 import io.scenariobuilder.core.engine.ExecutionEngine;
 import io.scenariobuilder.core.engine.ExecutionResult;
 import io.scenariobuilder.core.engine.ExecutionStatus;
 import io.scenariobuilder.core.integration.IntegrationRegistry;
 import io.scenariobuilder.core.scenario.InvalidScenarioException;
 import io.scenariobuilder.core.scenario.Scenario;
-import io.scenariobuilder.core.scenario.ScenarioParser;
 import io.scenariobuilder.core.testing.PluginJars;
+import io.scenariobuilder.core.testing.PluginPlatform;
 import io.scenariobuilder.core.testing.TestEngine;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.ref.WeakReference;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,27 +34,26 @@ class PluginLifecycleStressTest {
     @TempDir
     Path work;
 
-    private Injector injector;
+    private PluginPlatform platform;
     private PluginService plugins;
     private IntegrationRegistry registry;
     private ExecutionEngine engine;
 
     @BeforeEach
     void boot() {
-        injector = Engines.injector(new EngineModule(EngineSettings.defaults(), new PluginSettings(work), Clock.systemUTC()));
-        plugins = injector.getInstance(PluginService.class);
-        registry = injector.getInstance(IntegrationRegistry.class);
-        engine = injector.getInstance(ExecutionEngine.class);
+        platform = new PluginPlatform(work);
+        plugins = platform.plugins;
+        registry = platform.registry;
+        engine = platform.engine;
     }
 
     @AfterEach
     void close() {
-        engine.close();
-        plugins.close();
+        platform.close();
     }
 
     private Scenario scenario(String json) {
-        return injector.getInstance(ScenarioParser.class).parseOrThrow(json, "stress");
+        return platform.scenario(json);
     }
 
     @Test

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.inject.Injector;
-import io.scenariobuilder.core.bootstrap.EngineModule;
-import io.scenariobuilder.core.bootstrap.Engines;
-import io.scenariobuilder.core.engine.EngineSettings;
 import io.scenariobuilder.core.engine.ExecutionEngine;
 import io.scenariobuilder.core.engine.ExecutionHandle;
 import io.scenariobuilder.core.engine.ExecutionResult;
@@ -16,8 +12,8 @@ import io.scenariobuilder.core.engine.ExecutionStatus;
 import io.scenariobuilder.core.integration.IntegrationRegistry;
 import io.scenariobuilder.core.scenario.InvalidScenarioException;
 import io.scenariobuilder.core.scenario.Scenario;
-import io.scenariobuilder.core.scenario.ScenarioParser;
 import io.scenariobuilder.core.testing.PluginJars;
+import io.scenariobuilder.core.testing.PluginPlatform;
 import io.scenariobuilder.core.testing.TestEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,27 +35,26 @@ class PluginServiceTest {
     @TempDir
     Path work;
 
-    private Injector injector;
+    private PluginPlatform platform;
     private PluginService plugins;
     private IntegrationRegistry registry;
     private ExecutionEngine engine;
 
     @BeforeEach
     void boot() {
-        injector = Engines.injector(new EngineModule(EngineSettings.defaults(), new PluginSettings(work), java.time.Clock.systemUTC()));
-        plugins = injector.getInstance(PluginService.class);
-        registry = injector.getInstance(IntegrationRegistry.class);
-        engine = injector.getInstance(ExecutionEngine.class);
+        platform = new PluginPlatform(work);
+        plugins = platform.plugins;
+        registry = platform.registry;
+        engine = platform.engine;
     }
 
     @AfterEach
     void close() {
-        engine.close();
-        plugins.close();
+        platform.close();
     }
 
     private Scenario scenario(String json) {
-        return injector.getInstance(ScenarioParser.class).parseOrThrow(json, "p");
+        return platform.scenario(json);
     }
 
     private ExecutionResult run(String json) throws Exception {
