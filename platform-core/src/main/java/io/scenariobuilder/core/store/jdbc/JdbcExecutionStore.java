@@ -1,0 +1,477 @@
+package io.scenariobuilder.core.store.jdbc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.scenariobuilder.api.execution.LogLevel;
+import io.scenariobuilder.core.engine.ExecutionError;
+import io.scenariobuilder.core.engine.ExecutionResult;
+import io.scenariobuilder.core.engine.ExecutionStatus;
+import io.scenariobuilder.core.engine.LogEntry;
+import io.scenariobuilder.core.engine.NodeError;
+import io.scenariobuilder.core.engine.NodeRecord;
+import io.scenariobuilder.core.engine.NodeStatus;
+import io.scenariobuilder.core.store.ExecutionStore;
+import io.scenariobuilder.core.store.StoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable execution store, on SQLite (embedded, the default) or PostgreSQL.
+ *
+ * <p>Writes go to one writer thread that commits them in groups: every write queued while a commit is under way
+ * lands in the next transaction, so under load one commit (and, with {@code fsync}, one fsync) serves hundreds of
+ * writes, while a lone write still commits at once. A write's stage completes only after its transaction
+ * committed; the engine waits on it before anything depends on the write. Reads use a small connection pool
+ * (SQLite in WAL mode reads alongside the writer).
+ *
+ * <p>Written here rather than taken from a library: group commit needs one writer owning its transaction
+ * boundaries, which JDBC helpers (Jdbi, jOOQ) do not provide; the SQL itself is a handful of statements.
+ */
+public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcExecutionStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String INSERT_EXECUTION = "INSERT INTO executions "
+            + "(id, scenario_id, scenario_version, trigger_data, status, start_time) VALUES (?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_EXECUTION = "UPDATE executions SET status = ?, end_time = ?, error = ? WHERE id = ?";
+    private static final String UPSERT_NODE = "INSERT INTO node_records "
+            + "(execution_id, node_id, position, status, attempts, start_time, end_time, output, error) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (execution_id, node_id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, "
+            + "start_time = excluded.start_time, end_time = excluded.end_time, output = excluded.output, error = excluded.error";
+    private static final String INSERT_LOG = "INSERT INTO execution_logs "
+            + "(execution_id, seq, ts, level, category, scenario_id, node_id, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private final StoreSettings settings;
+    private final HikariDataSource readers;
+    private final Connection writerConnection;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong writes = new AtomicLong();
+    private volatile boolean closed;
+
+    /** One write waiting for its commit. */
+    private record Pending(Write write, CompletableFuture<Void> done) {
+    }
+
+    /** Adds one write to the batches of the writer's statements. */
+    @FunctionalInterface
+    private interface Write {
+        void addTo(Statements statements) throws SQLException;
+    }
+
+    /** The writer's prepared statements, executed in this order at each commit. */
+    private static final class Statements implements AutoCloseable {
+        final PreparedStatement insertExecution;
+        final PreparedStatement upsertNode;
+        final PreparedStatement updateExecution;
+        final PreparedStatement insertLog;
+        int inserts;
+        int nodes;
+        int updates;
+        int logs;
+
+        Statements(Connection connection) throws SQLException {
+            insertExecution = connection.prepareStatement(INSERT_EXECUTION);
+            upsertNode = connection.prepareStatement(UPSERT_NODE);
+            updateExecution = connection.prepareStatement(UPDATE_EXECUTION);
+            insertLog = connection.prepareStatement(INSERT_LOG);
+        }
+
+        void execute() throws SQLException {
+            // Executions first (nodes and logs refer to them), their updates after their nodes' records.
+            if (inserts > 0) {
+                insertExecution.executeBatch();
+            }
+            if (nodes > 0) {
+                upsertNode.executeBatch();
+            }
+            if (updates > 0) {
+                updateExecution.executeBatch();
+            }
+            if (logs > 0) {
+                insertLog.executeBatch();
+            }
+            inserts = nodes = updates = logs = 0;
+        }
+
+        void clear() throws SQLException {
+            insertExecution.clearBatch();
+            upsertNode.clearBatch();
+            updateExecution.clearBatch();
+            insertLog.clearBatch();
+            inserts = nodes = updates = logs = 0;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            insertExecution.close();
+            upsertNode.close();
+            updateExecution.close();
+            insertLog.close();
+        }
+    }
+
+    /**
+     * Opens the store: connects, migrates the schema to the current version (Flyway), starts the writer.
+     *
+     * @throws StoreException when the database cannot be reached or migrated
+     */
+    public JdbcExecutionStore(StoreSettings settings) {
+        this.settings = settings;
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
+        config.setPoolName("sb-store");
+        config.setMaximumPoolSize(settings.sqlite() ? 5 : 10);
+        if (settings.sqlite()) {
+            config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("synchronous", settings.fsync() ? "FULL" : "NORMAL");
+            config.addDataSourceProperty("busy_timeout", "10000");
+        }
+        try {
+            this.readers = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open the execution store at " + settings.jdbcUrl() + ": " + rootMessage(e), e);
+        }
+        try {
+            Flyway.configure()
+                    .dataSource(readers)
+                    .locations("classpath:io/scenariobuilder/core/store/migration")
+                    .load()
+                    .migrate();
+            writerConnection = readers.getConnection();
+            writerConnection.setAutoCommit(false);
+            try (PreparedStatement max = writerConnection.prepareStatement(
+                    "SELECT COALESCE(MAX(m), 0) FROM (SELECT MAX(seq) AS m FROM execution_logs "
+                            + "UNION ALL SELECT MAX(position) AS m FROM node_records) AS t");
+                    ResultSet rs = max.executeQuery()) {
+                rs.next();
+                sequence.set(rs.getLong(1));
+            }
+            writerConnection.commit();
+        } catch (SQLException | RuntimeException e) {
+            readers.close();
+            throw new StoreException("cannot prepare the execution store at " + settings.jdbcUrl() + ": " + rootMessage(e), e);
+        }
+        writer = Thread.ofPlatform().name("sb-store-writer").daemon().start(this::writeLoop);
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>(settings.maxBatch());
+        try (Statements statements = new Statements(writerConnection)) {
+            while (true) {
+                Pending first = queue.take();
+                batch.add(first);
+                queue.drainTo(batch, settings.maxBatch() - 1);
+                boolean stop = false;
+                try {
+                    for (Pending pending : batch) {
+                        if (pending.write() == null) {
+                            stop = true;
+                        } else {
+                            pending.write().addTo(statements);
+                        }
+                    }
+                    statements.execute();
+                    writerConnection.commit();
+                    commits.incrementAndGet();
+                    writes.addAndGet(batch.size());
+                    batch.forEach(p -> p.done().complete(null));
+                } catch (SQLException | RuntimeException e) {
+                    LOG.error("a group commit of {} write(s) failed: {}", batch.size(), e.toString());
+                    try {
+                        statements.clear();
+                        writerConnection.rollback();
+                    } catch (SQLException rollback) {
+                        e.addSuppressed(rollback);
+                    }
+                    StoreException failure = new StoreException("writing to the execution store failed: " + rootMessage(e), e);
+                    batch.forEach(p -> p.done().completeExceptionally(failure));
+                }
+                batch.clear();
+                if (stop) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (SQLException e) {
+            LOG.error("the store writer could not prepare its statements", e);
+        } finally {
+            StoreException closedFailure = new StoreException("the execution store is closed", null);
+            for (Pending pending; (pending = queue.poll()) != null; ) {
+                pending.done().completeExceptionally(closedFailure);
+            }
+        }
+    }
+
+    private CompletionStage<Void> submit(Write write) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new StoreException("the execution store is closed", null));
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        queue.add(new Pending(write, done));
+        return done;
+    }
+
+    @Override
+    public CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, JsonNode trigger,
+            ExecutionStatus status, Instant startTime) {
+        String triggerJson = trigger.toString();
+        return submit(s -> {
+            PreparedStatement st = s.insertExecution;
+            st.setString(1, executionId);
+            st.setString(2, scenarioId);
+            st.setInt(3, scenarioVersion);
+            st.setString(4, triggerJson);
+            st.setString(5, status.id());
+            st.setLong(6, startTime.toEpochMilli());
+            st.addBatch();
+            s.inserts++;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> executionUpdated(String executionId, ExecutionStatus status, Instant endTime, ExecutionError error) {
+        String errorJson = error == null ? null : json(error);
+        return submit(s -> {
+            PreparedStatement st = s.updateExecution;
+            st.setString(1, status.id());
+            setLong(st, 2, endTime == null ? null : endTime.toEpochMilli());
+            st.setString(3, errorJson);
+            st.setString(4, executionId);
+            st.addBatch();
+            s.updates++;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> nodeUpdated(String executionId, NodeRecord record) {
+        String output = record.output() == null || record.output().isNull() ? null : capped(record.output());
+        String error = record.error() == null ? null : json(record.error());
+        long position = sequence.incrementAndGet();
+        return submit(s -> {
+            PreparedStatement st = s.upsertNode;
+            st.setString(1, executionId);
+            st.setString(2, record.nodeId());
+            st.setLong(3, position);
+            st.setString(4, record.status().id());
+            st.setInt(5, record.attempts());
+            setLong(st, 6, record.startTime() == null ? null : record.startTime().toEpochMilli());
+            setLong(st, 7, record.endTime() == null ? null : record.endTime().toEpochMilli());
+            st.setString(8, output);
+            st.setString(9, error);
+            st.addBatch();
+            s.nodes++;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> logAppended(LogEntry entry) {
+        long seq = sequence.incrementAndGet();
+        return submit(s -> {
+            PreparedStatement st = s.insertLog;
+            st.setString(1, entry.executionId());
+            st.setLong(2, seq);
+            st.setLong(3, entry.timestamp().toEpochMilli());
+            st.setString(4, entry.level().id());
+            st.setString(5, entry.category());
+            st.setString(6, entry.scenarioId());
+            st.setString(7, entry.nodeId());
+            st.setString(8, entry.message());
+            st.addBatch();
+            s.logs++;
+        });
+    }
+
+    @Override
+    public Optional<ExecutionResult> find(String executionId) {
+        try (Connection connection = readers.getConnection()) {
+            String scenarioId;
+            int version;
+            ExecutionStatus status;
+            Instant start;
+            Instant end;
+            ExecutionError error;
+            try (PreparedStatement st = connection.prepareStatement(
+                    "SELECT scenario_id, scenario_version, status, start_time, end_time, error FROM executions WHERE id = ?")) {
+                st.setString(1, executionId);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    scenarioId = rs.getString(1);
+                    version = rs.getInt(2);
+                    status = ExecutionStatus.fromId(rs.getString(3)).orElseThrow();
+                    start = Instant.ofEpochMilli(rs.getLong(4));
+                    long endMillis = rs.getLong(5);
+                    end = rs.wasNull() ? null : Instant.ofEpochMilli(endMillis);
+                    String errorJson = rs.getString(6);
+                    error = errorJson == null ? null : JSON.readValue(errorJson, ExecutionError.class);
+                }
+            }
+            List<NodeRecord> nodes = new ArrayList<>();
+            try (PreparedStatement st = connection.prepareStatement("SELECT node_id, status, attempts, start_time, end_time, output, error "
+                    + "FROM node_records WHERE execution_id = ? ORDER BY position")) {
+                st.setString(1, executionId);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        Instant nodeStart = instant(rs, 4);
+                        Instant nodeEnd = instant(rs, 5);
+                        String output = rs.getString(6);
+                        String nodeError = rs.getString(7);
+                        nodes.add(new NodeRecord(rs.getString(1), nodeStatus(rs.getString(2)), rs.getInt(3), nodeStart, nodeEnd,
+                                nodeStart != null && nodeEnd != null ? Duration.between(nodeStart, nodeEnd).toMillis() : null,
+                                output == null ? NullNode.getInstance() : JSON.readTree(output),
+                                nodeError == null ? null : JSON.readValue(nodeError, NodeError.class)));
+                    }
+                }
+            }
+            ObjectNode context = JsonNodeFactory.instance.objectNode();
+            int completed = 0;
+            int failed = 0;
+            for (NodeRecord node : nodes) {
+                completed += node.status() == NodeStatus.COMPLETED ? 1 : 0;
+                failed += node.status() == NodeStatus.FAILED ? 1 : 0;
+                if (!node.output().isNull()) {
+                    context.set(node.nodeId(), node.output());
+                }
+            }
+            Long duration = end == null ? null : Duration.between(start, end).toMillis();
+            return Optional.of(new ExecutionResult(executionId, scenarioId, version, status, start, end, duration, completed, failed,
+                    nodes.size(), context, error, nodes));
+        } catch (SQLException | JsonProcessingException e) {
+            throw new StoreException("cannot read execution " + executionId + ": " + rootMessage(e), e);
+        }
+    }
+
+    @Override
+    public List<LogEntry> logs(String executionId) {
+        try (Connection connection = readers.getConnection();
+                PreparedStatement st = connection.prepareStatement("SELECT ts, level, category, message, scenario_id, node_id "
+                        + "FROM execution_logs WHERE execution_id = ? ORDER BY seq")) {
+            st.setString(1, executionId);
+            List<LogEntry> logs = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    logs.add(new LogEntry(Instant.ofEpochMilli(rs.getLong(1)), LogLevel.fromId(rs.getString(2)).orElse(LogLevel.INFO),
+                            rs.getString(3), rs.getString(4), executionId, rs.getString(5), rs.getString(6)));
+                }
+            }
+            return logs;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the logs of execution " + executionId + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** The JSON of a node output, cut to a marked preview when it is larger than the store takes. */
+    private String capped(JsonNode output) {
+        String text = output.toString();
+        if (text.length() <= settings.maxOutputBytes() / 4 || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                <= settings.maxOutputBytes()) {
+            return text;
+        }
+        ObjectNode cut = JsonNodeFactory.instance.objectNode();
+        cut.put("_truncated", true);
+        cut.put("originalBytes", text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        cut.put("maxOutputBytes", settings.maxOutputBytes());
+        cut.put("preview", text.substring(0, Math.min(text.length(), 1_000)));
+        return cut.toString();
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("cannot serialise " + value, e);
+        }
+    }
+
+    private static NodeStatus nodeStatus(String id) {
+        for (NodeStatus status : NodeStatus.values()) {
+            if (status.id().equals(id)) {
+                return status;
+            }
+        }
+        throw new StoreException("unknown node status '" + id + "' in the store", null);
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+
+    private static void setLong(PreparedStatement st, int index, Long value) throws SQLException {
+        if (value == null) {
+            st.setNull(index, Types.BIGINT);
+        } else {
+            st.setLong(index, value);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+
+    /** Transactions committed so far (each holds one group of writes). */
+    public long commits() {
+        return commits.get();
+    }
+
+    /** Writes committed so far. */
+    public long writes() {
+        return writes.get();
+    }
+
+    /** Commits what is queued, stops the writer and closes the connections. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        queue.add(new Pending(null, new CompletableFuture<>()));
+        try {
+            writer.join(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            writerConnection.close();
+        } catch (SQLException e) {
+            LOG.warn("closing the store writer connection: {}", e.toString());
+        }
+        readers.close();
+    }
+}

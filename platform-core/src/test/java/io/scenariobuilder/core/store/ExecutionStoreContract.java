@@ -1,0 +1,113 @@
+package io.scenariobuilder.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.scenariobuilder.api.error.ErrorType;
+import io.scenariobuilder.api.execution.LogLevel;
+import io.scenariobuilder.core.engine.ExecutionError;
+import io.scenariobuilder.core.engine.ExecutionResult;
+import io.scenariobuilder.core.engine.ExecutionStatus;
+import io.scenariobuilder.core.engine.LogEntry;
+import io.scenariobuilder.core.engine.NodeError;
+import io.scenariobuilder.core.engine.NodeRecord;
+import io.scenariobuilder.core.engine.NodeStatus;
+import java.time.Instant;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link ExecutionStore} must do; each implementation's test extends this. */
+public abstract class ExecutionStoreContract {
+
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+
+    /** The store under test, fresh and empty. */
+    protected abstract ExecutionStore store();
+
+    protected static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    protected static void done(CompletionStage<Void> write) {
+        try {
+            write.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("write failed", e);
+        }
+    }
+
+    @Test
+    void anExecutionIsFoundWithItsNodesInTheOrderTheyFirstAppeared() {
+        ExecutionStore store = store();
+        done(store.executionCreated("e1", "s1", 3, json("{\"order\": 7}"), ExecutionStatus.QUEUED, T0));
+        done(store.executionUpdated("e1", ExecutionStatus.RUNNING, null, null));
+        done(store.nodeUpdated("e1", new NodeRecord("b", NodeStatus.RUNNING, 1, T0, null, null, json("null"), null)));
+        done(store.nodeUpdated("e1", new NodeRecord("a", NodeStatus.SKIPPED, 0, null, T0, null, json("null"), null)));
+        done(store.nodeUpdated("e1", new NodeRecord("b", NodeStatus.COMPLETED, 1, T0, T0.plusMillis(40), 40L,
+                json("{\"v\": [1, 2]}"), null)));
+
+        ExecutionResult result = store.find("e1").orElseThrow();
+        assertThat(result.scenarioId()).isEqualTo("s1");
+        assertThat(result.scenarioVersion()).isEqualTo(3);
+        assertThat(result.status()).isEqualTo(ExecutionStatus.RUNNING);
+        assertThat(result.startTime()).isEqualTo(T0);
+        assertThat(result.endTime()).isNull();
+        assertThat(result.nodes()).extracting(NodeRecord::nodeId).containsExactly("b", "a");
+        NodeRecord b = result.requireNode("b");
+        assertThat(b.status()).isEqualTo(NodeStatus.COMPLETED);
+        assertThat(b.duration()).isEqualTo(40L);
+        assertThat(b.output()).isEqualTo(json("{\"v\": [1, 2]}"));
+        assertThat(result.context().get("b")).isEqualTo(json("{\"v\": [1, 2]}"));
+        assertThat(result.completedNodes()).isEqualTo(1);
+        assertThat(result.totalNodes()).isEqualTo(2);
+    }
+
+    @Test
+    void aFinishedExecutionKeepsItsEndTimeErrorsAndFailedNodes() {
+        ExecutionStore store = store();
+        done(store.executionCreated("e2", "s1", 1, json("{}"), ExecutionStatus.QUEUED, T0));
+        NodeError error = new NodeError(ErrorType.RATE_LIMITED, "slow down", true, 1_500L, 3, 3);
+        done(store.nodeUpdated("e2", new NodeRecord("n", NodeStatus.FAILED, 3, T0, T0.plusSeconds(2), 2_000L, json("null"), error)));
+        ExecutionError failure = new ExecutionError(ErrorType.RATE_LIMITED, "slow down", "n");
+        done(store.executionUpdated("e2", ExecutionStatus.FAILED, T0.plusSeconds(2), failure));
+
+        ExecutionResult result = store.find("e2").orElseThrow();
+        assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(result.endTime()).isEqualTo(T0.plusSeconds(2));
+        assertThat(result.duration()).isEqualTo(2_000L);
+        assertThat(result.error()).isEqualTo(failure);
+        assertThat(result.requireNode("n").error()).isEqualTo(error);
+        assertThat(result.failedNodes()).isEqualTo(1);
+        assertThat(result.context().has("n")).isFalse();
+    }
+
+    @Test
+    void logLinesComeBackInOrderWithTheirIds() {
+        ExecutionStore store = store();
+        done(store.executionCreated("e3", "s3", 1, json("{}"), ExecutionStatus.QUEUED, T0));
+        for (int i = 0; i < 5; i++) {
+            done(store.logAppended(new LogEntry(T0.plusMillis(i), i % 2 == 0 ? LogLevel.INFO : LogLevel.WARN,
+                    "integration", "line " + i, "e3", "s3", i == 0 ? null : "n" + i)));
+        }
+        assertThat(store.logs("e3")).extracting(LogEntry::message).containsExactly("line 0", "line 1", "line 2", "line 3", "line 4");
+        LogEntry second = store.logs("e3").get(1);
+        assertThat(second.level()).isEqualTo(LogLevel.WARN);
+        assertThat(second.nodeId()).isEqualTo("n1");
+        assertThat(second.scenarioId()).isEqualTo("s3");
+        assertThat(second.timestamp()).isEqualTo(T0.plusMillis(1));
+        assertThat(store.logs("e3").get(0).nodeId()).isNull();
+    }
+
+    @Test
+    void unknownExecutionsAreAbsent() {
+        assertThat(store().find("nope")).isEmpty();
+        assertThat(store().logs("nope")).isEmpty();
+    }
+}

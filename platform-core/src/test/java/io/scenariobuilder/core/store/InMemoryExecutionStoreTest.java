@@ -1,0 +1,11 @@
+package io.scenariobuilder.core.store;
+
+class InMemoryExecutionStoreTest extends ExecutionStoreContract {
+
+    private final InMemoryExecutionStore store = new InMemoryExecutionStore(100);
+
+    @Override
+    protected ExecutionStore store() {
+        return store;
+    }
+}

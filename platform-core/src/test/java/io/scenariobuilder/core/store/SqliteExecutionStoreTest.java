@@ -1,0 +1,140 @@
+package io.scenariobuilder.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.inject.util.Modules;
+import io.scenariobuilder.core.bootstrap.EngineModule;
+import io.scenariobuilder.core.bootstrap.Engines;
+import io.scenariobuilder.core.engine.EngineSettings;
+import io.scenariobuilder.core.engine.ExecutionEngine;
+import io.scenariobuilder.core.engine.ExecutionResult;
+import io.scenariobuilder.core.engine.ExecutionStatus;
+import io.scenariobuilder.core.engine.NodeRecord;
+import io.scenariobuilder.core.engine.NodeStatus;
+import io.scenariobuilder.core.integration.IntegrationRegistry;
+import io.scenariobuilder.core.scenario.Scenario;
+import io.scenariobuilder.core.scenario.ScenarioParser;
+import io.scenariobuilder.core.store.jdbc.JdbcExecutionStore;
+import io.scenariobuilder.core.store.jdbc.StoreSettings;
+import io.scenariobuilder.plugins.core.CoreIntegration;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteExecutionStoreTest extends ExecutionStoreContract {
+
+    @TempDir
+    Path dir;
+
+    private final List<JdbcExecutionStore> opened = new ArrayList<>();
+
+    private JdbcExecutionStore open(StoreSettings settings) {
+        JdbcExecutionStore store = new JdbcExecutionStore(settings);
+        opened.add(store);
+        return store;
+    }
+
+    @Override
+    protected ExecutionStore store() {
+        return opened.isEmpty() ? open(StoreSettings.embedded(dir)) : opened.get(0);
+    }
+
+    @AfterEach
+    void close() {
+        opened.forEach(JdbcExecutionStore::close);
+    }
+
+    @Test
+    void whatWasCommittedIsThereAfterReopening() {
+        JdbcExecutionStore store = open(StoreSettings.embedded(dir));
+        done(store.executionCreated("e", "s", 1, json("{\"k\": 1}"), ExecutionStatus.QUEUED, Instant.EPOCH));
+        done(store.nodeUpdated("e", new NodeRecord("n", NodeStatus.COMPLETED, 1, Instant.EPOCH, Instant.EPOCH, 0L, json("[1]"), null)));
+        store.close();
+        store.close();
+        assertThat(store.executionCreated("x", "s", 1, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH)
+                .toCompletableFuture().isCompletedExceptionally()).isTrue();
+
+        JdbcExecutionStore again = open(StoreSettings.embedded(dir));
+        assertThat(again.find("e").orElseThrow().requireNode("n").output()).isEqualTo(json("[1]"));
+        // New records continue after the old ones.
+        done(again.nodeUpdated("e", new NodeRecord("m", NodeStatus.RUNNING, 1, Instant.EPOCH, null, null, json("null"), null)));
+        assertThat(again.find("e").orElseThrow().nodes()).extracting(NodeRecord::nodeId).containsExactly("n", "m");
+    }
+
+    @Test
+    void outputsLargerThanTheCapAreStoredCutAndSaySo() {
+        JdbcExecutionStore store = open(StoreSettings.embedded(dir).withMaxOutputBytes(4_096));
+        done(store.executionCreated("e", "s", 1, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH));
+        String big = "{\"text\": \"" + "x".repeat(10_000) + "\"}";
+        done(store.nodeUpdated("e", new NodeRecord("n", NodeStatus.COMPLETED, 1, Instant.EPOCH, Instant.EPOCH, 0L, json(big), null)));
+        var stored = store.find("e").orElseThrow().requireNode("n").output();
+        assertThat(stored.get("_truncated").asBoolean()).isTrue();
+        assertThat(stored.get("originalBytes").asInt()).isEqualTo(big.replace(" ", "").length());
+        assertThat(stored.get("preview").asText()).startsWith("{\"text\":\"xxx").hasSize(1_000);
+    }
+
+    @Test
+    void concurrentWritesShareCommits() throws Exception {
+        JdbcExecutionStore store = open(StoreSettings.embedded(dir));
+        done(store.executionCreated("e", "s", 1, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH));
+        long commitsBefore = store.commits();
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            CompletionStage<Void> write = store.nodeUpdated("e",
+                    new NodeRecord("n" + i, NodeStatus.COMPLETED, 1, Instant.EPOCH, Instant.EPOCH, 0L, json("{\"i\": " + i + "}"), null));
+            writes.add(write.toCompletableFuture());
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        assertThat(store.find("e").orElseThrow().nodes()).hasSize(5_000);
+        assertThat(store.commits() - commitsBefore).as("commits for 5,000 writes").isLessThan(2_500);
+        assertThat(store.writes()).isGreaterThanOrEqualTo(5_001);
+    }
+
+    @Test
+    void aDatabaseThatCannotBeOpenedIsAClearError() {
+        assertThatThrownBy(() -> new JdbcExecutionStore(StoreSettings.embedded(dir.resolve("no/such/dir"))))
+                .isInstanceOf(StoreException.class).hasMessageContaining("no/such/dir");
+        assertThatThrownBy(() -> new StoreSettings("jdbc:mysql://x", null, null, false, 10, 4096))
+                .hasMessageContaining("unsupported database URL");
+    }
+
+    @Test
+    void theEngineRunsOnTheDurableStoreAndItsResultsOutliveIt() throws Exception {
+        var injector = Engines.injector(Modules.override(new EngineModule(EngineSettings.defaults())).with(binder ->
+                binder.bind(ExecutionStore.class).toInstance(open(StoreSettings.embedded(dir)))));
+        injector.getInstance(IntegrationRegistry.class)
+                .register(new CoreIntegration().manifest(), CoreIntegration.class.getClassLoader(), "core");
+        Scenario scenario = injector.getInstance(ScenarioParser.class).parseOrThrow("""
+                {"id": "durable", "nodes": [
+                  {"id": "a", "integrationId": "core", "actionId": "set", "configuration": {"values": {"n": "{{ trigger.n }}"}}},
+                  {"id": "b", "integrationId": "core", "actionId": "transform", "configuration": {"expression": "input.n * 2"}},
+                  {"id": "c", "integrationId": "core", "actionId": "log", "configuration": {"message": "n={{ input }}"}}
+                ], "connections": [{"fromNodeId": "a", "toNodeId": "b"}, {"fromNodeId": "b", "toNodeId": "c"}]}""", "d");
+        ExecutionEngine engine = injector.getInstance(ExecutionEngine.class);
+        List<CompletableFuture<ExecutionResult>> results = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            results.add(engine.executeScenario(scenario, json("{\"n\": " + i + "}")).toCompletableFuture());
+        }
+        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        engine.close();
+        opened.get(0).close();
+
+        JdbcExecutionStore reopened = open(StoreSettings.embedded(dir));
+        for (int i = 0; i < 500; i += 50) {
+            ExecutionResult stored = reopened.find(results.get(i).get().id()).orElseThrow();
+            assertThat(stored.status()).isEqualTo(ExecutionStatus.COMPLETED);
+            assertThat(stored.requireNode("b").output().asInt()).isEqualTo(2 * i);
+            assertThat(stored.nodes()).extracting(NodeRecord::nodeId).containsExactly("a", "b", "c");
+            String expected = "n=" + 2 * i;
+            assertThat(reopened.logs(stored.id())).anySatisfy(line -> assertThat(line.message()).isEqualTo(expected));
+        }
+    }
+}
