@@ -8,7 +8,11 @@ import io.scenariobuilder.core.integration.PluginUsage;
 import io.scenariobuilder.core.scenario.CompiledScenario;
 import io.scenariobuilder.core.scenario.ConfigurationValidator;
 import io.scenariobuilder.core.scenario.Scenario;
+import io.scenariobuilder.core.scenario.InvalidScenarioException;
+import io.scenariobuilder.core.scenario.ScenarioParser;
 import io.scenariobuilder.core.scenario.ScenarioValidator;
+import io.scenariobuilder.core.store.UnfinishedExecution;
+import io.scenariobuilder.api.error.ErrorType;
 import io.scenariobuilder.core.store.CredentialStore;
 import io.scenariobuilder.core.store.ExecutionStore;
 import jakarta.inject.Inject;
@@ -46,6 +50,7 @@ public final class ExecutionEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionEngine.class);
 
     private final ScenarioValidator validator;
+    private final ScenarioParser parser;
     private final ExecutionStore store;
     private final Map<String, ExecutionRun> active = new ConcurrentHashMap<>();
     private final ForkJoinPool engineExecutor;
@@ -55,9 +60,10 @@ public final class ExecutionEngine implements AutoCloseable {
     private volatile boolean closed;
 
     @Inject
-    public ExecutionEngine(ScenarioValidator validator, ExecutionStore store, CredentialStore credentials, ExecutionLog log,
-            ErrorClassifier classifier, ExpressionCompiler expressions, Clock clock, EngineSettings settings) {
+    public ExecutionEngine(ScenarioValidator validator, ScenarioParser parser, ExecutionStore store, CredentialStore credentials,
+            ExecutionLog log, ErrorClassifier classifier, ExpressionCompiler expressions, Clock clock, EngineSettings settings) {
         this.validator = validator;
+        this.parser = parser;
         this.store = store;
         this.clock = clock;
         this.engineExecutor = new ForkJoinPool(settings.engineThreads(), pool -> {
@@ -112,10 +118,58 @@ public final class ExecutionEngine implements AutoCloseable {
             acquired.add(usage);
         }
         String id = ExecutionIds.next(clock);
-        ExecutionRun run = new ExecutionRun(services, id, scenario, triggerData);
+        ExecutionRun run = new ExecutionRun(services, id, scenario, triggerData, clock.instant());
         active.put(id, run);
         run.start();
         return new ExecutionHandle(id, run.accepted(), run.completion());
+    }
+
+    /**
+     * Resumes every execution the store holds as unfinished, as after a crash or a restart: completed nodes are not
+     * run again, nodes that were running run again with the same idempotency key, paused executions stay paused.
+     * Call it once at start, after the plugins are loaded. An execution whose scenario no longer compiles (a plugin
+     * is gone) is marked failed with the reason.
+     *
+     * @return the handles of the resumed executions
+     */
+    public List<ExecutionHandle> resumeUnfinished() {
+        List<ExecutionHandle> resumed = new ArrayList<>();
+        for (UnfinishedExecution stored : store.unfinished()) {
+            if (active.containsKey(stored.id())) {
+                continue;
+            }
+            try {
+                resumed.add(resume(stored));
+            } catch (InvalidScenarioException | PluginRetiredException e) {
+                LOG.error("execution {} cannot be resumed: {}", stored.id(), e.getMessage());
+                store.executionUpdated(stored.id(), ExecutionStatus.FAILED, clock.instant(),
+                        new ExecutionError(ErrorType.INVALID_INPUT, "cannot resume after a restart: " + e.getMessage(), null));
+            }
+        }
+        if (!resumed.isEmpty()) {
+            LOG.warn("resumed {} unfinished execution(s)", resumed.size());
+        }
+        return resumed;
+    }
+
+    private ExecutionHandle resume(UnfinishedExecution stored) {
+        ScenarioParser.Parsed parsed = parser.parse(stored.scenario(), "resumed");
+        if (!parsed.problems().isEmpty()) {
+            throw new InvalidScenarioException(parsed.problems());
+        }
+        CompiledScenario scenario = validator.compile(parsed.scenario());
+        List<PluginUsage> acquired = new ArrayList<>(scenario.plugins().size());
+        for (PluginUsage usage : scenario.plugins()) {
+            if (!usage.tryAcquire()) {
+                acquired.forEach(PluginUsage::release);
+                throw new PluginRetiredException(usage);
+            }
+            acquired.add(usage);
+        }
+        ExecutionRun run = new ExecutionRun(services, stored.id(), scenario, stored.trigger(), stored.startTime());
+        active.put(stored.id(), run);
+        run.restore(stored.status(), stored.nodes());
+        return new ExecutionHandle(stored.id(), run.accepted(), run.completion());
     }
 
     /**

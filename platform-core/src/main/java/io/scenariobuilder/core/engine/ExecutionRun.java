@@ -89,12 +89,12 @@ final class ExecutionRun {
     private ScheduledFuture<?> scenarioTimeout;
     private boolean finished;
 
-    ExecutionRun(EngineServices services, String id, CompiledScenario scenario, JsonNode trigger) {
+    ExecutionRun(EngineServices services, String id, CompiledScenario scenario, JsonNode trigger, Instant startTime) {
         this.services = services;
         this.id = id;
         this.scenario = scenario;
         this.trigger = trigger == null ? JsonNodeFactory.instance.objectNode() : trigger;
-        this.startTime = services.clock().instant();
+        this.startTime = startTime;
         this.mailbox = new Mailbox(services.engineExecutor(), this::internalFailure);
         int n = scenario.nodes().size();
         this.nodes = new NodeState[n];
@@ -130,8 +130,8 @@ final class ExecutionRun {
 
     void start() {
         mailbox.execute(() -> {
-            services.store().executionCreated(id, scenario.scenario().id(), scenario.scenario().version(), trigger,
-                            ExecutionStatus.QUEUED, startTime)
+            services.store().executionCreated(id, scenario.scenario().id(), scenario.scenario().version(), scenario.snapshot(),
+                            trigger, ExecutionStatus.QUEUED, startTime)
                     .whenComplete((ignored, failure) -> {
                         if (failure != null) {
                             accepted.completeExceptionally(failure);
@@ -142,6 +142,113 @@ final class ExecutionRun {
                         }
                     });
         });
+    }
+
+    /**
+     * Resumes an execution from its stored records after a restart: completed, failed and skipped nodes are not run
+     * again; a node that was running (or waiting for a retry) runs again, with the same idempotency key; a paused
+     * execution stays paused.
+     */
+    void restore(ExecutionStatus storedStatus, List<NodeRecord> records) {
+        accepted.complete(null);
+        mailbox.execute(() -> doRestore(storedStatus, records));
+    }
+
+    private void doRestore(ExecutionStatus storedStatus, List<NodeRecord> records) {
+        Map<String, NodeRecord> byId = new HashMap<>();
+        records.forEach(record -> byId.put(record.nodeId(), record));
+        boolean[] finalInStore = new boolean[nodes.length];
+        int rerun = 0;
+        for (CompiledNode node : scenario.nodes()) {
+            NodeRecord record = byId.get(node.id());
+            if (record == null) {
+                continue;
+            }
+            NodeState state = nodes[node.index()];
+            state.attempts = record.attempts();
+            state.startTime = record.startTime();
+            state.endTime = record.endTime();
+            state.output = record.output() == null ? NullNode.getInstance() : record.output();
+            state.error = record.error();
+            switch (record.status()) {
+                case COMPLETED, FAILED, SKIPPED, CANCELLED -> {
+                    state.status = record.status();
+                    finalInStore[node.index()] = true;
+                    finalNodes++;
+                    publish(node.index());
+                }
+                case RUNNING -> {
+                    // The attempt that was running when the process died runs again as the same attempt.
+                    state.attempts = Math.max(0, record.attempts() - 1);
+                    rerun++;
+                }
+                case WAITING_RETRY -> rerun++;
+                case PENDING -> {
+                }
+            }
+        }
+        status = storedStatus == ExecutionStatus.PAUSED ? ExecutionStatus.PAUSED : ExecutionStatus.RUNNING;
+        if (storedStatus == ExecutionStatus.QUEUED) {
+            write(services.store().executionUpdated(id, status, null, null));
+        }
+        log(LogLevel.WARN, "execution resumed after a restart: " + finalNodes + " node(s) already done, " + rerun
+                + " to run again", null);
+        Long timeoutMs = scenario.scenario().settings().timeoutMs();
+        if (timeoutMs != null) {
+            long left = Math.max(0, timeoutMs - Duration.between(startTime, services.clock().instant()).toMillis());
+            scenarioTimeout = services.timer().schedule(() -> mailbox.execute(this::scenarioTimedOut), left, TimeUnit.MILLISECONDS);
+        }
+        for (CompiledNode node : scenario.nodes()) {
+            if (node.incoming().isEmpty() && !nodes[node.index()].status.isFinal()) {
+                nodes[node.index()].input = trigger;
+                nodes[node.index()].inputs = Map.of();
+                ready.add(node.index());
+            }
+        }
+        // Decide again what the finished nodes decided, in graph order: the same outputs give the same decisions.
+        for (int index : topologicalOrder()) {
+            NodeState state = nodes[index];
+            if (!finalInStore[index]) {
+                continue; // not finished before the restart, or skipped just now (which decided its connections)
+            }
+            OnError mode = scenario.nodes().get(index).node().onError();
+            if (state.status == NodeStatus.CANCELLED) {
+                stop(ExecutionStatus.CANCELLED, new ExecutionError(ErrorType.CANCELLED, "cancelled before the restart", null), null);
+            } else if (state.status == NodeStatus.FAILED && (mode == OnError.FAIL || mode == OnError.BREAK)) {
+                NodeError error = state.error;
+                stop(mode == OnError.FAIL ? ExecutionStatus.FAILED : ExecutionStatus.INCOMPLETE,
+                        new ExecutionError(error == null ? ErrorType.GENERIC_ERROR : error.type(),
+                                error == null ? "failed" : error.message(), scenario.nodes().get(index).id()), null);
+            } else {
+                decideOutgoing(index);
+            }
+        }
+        pump();
+    }
+
+    private List<Integer> topologicalOrder() {
+        int n = scenario.nodes().size();
+        int[] indegree = new int[n];
+        for (CompiledConnection connection : scenario.connections()) {
+            indegree[connection.to()]++;
+        }
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        for (int i = 0; i < n; i++) {
+            if (indegree[i] == 0) {
+                queue.add(i);
+            }
+        }
+        List<Integer> order = new ArrayList<>(n);
+        while (!queue.isEmpty()) {
+            int i = queue.poll();
+            order.add(i);
+            for (int c : scenario.nodes().get(i).outgoing()) {
+                if (--indegree[scenario.connections().get(c).to()] == 0) {
+                    queue.add(scenario.connections().get(c).to());
+                }
+            }
+        }
+        return order;
     }
 
     CompletionStage<ExecutionStatus> pause() {
@@ -491,6 +598,9 @@ final class ExecutionRun {
             NodeState state = nodes[source];
             OnError mode = scenario.nodes().get(source).node().onError();
             for (int c : scenario.nodes().get(source).outgoing()) {
+                if (decisions[c] != Decision.UNDECIDED) {
+                    continue; // each connection is decided once, even when a restore replays its source
+                }
                 CompiledConnection connection = scenario.connections().get(c);
                 boolean errorEdge = connection.connection().on() == Connection.Outcome.ERROR;
                 boolean eligible = switch (state.status) {
@@ -534,6 +644,9 @@ final class ExecutionRun {
     private void nodeDecided(int index) {
         CompiledNode node = scenario.nodes().get(index);
         NodeState state = nodes[index];
+        if (state.status.isFinal()) {
+            return; // restored after a restart: it already ran (or was skipped)
+        }
         Map<String, JsonNode> inputs = new LinkedHashMap<>();
         ErrorInfo conditionError = null;
         for (int c : node.incoming()) {

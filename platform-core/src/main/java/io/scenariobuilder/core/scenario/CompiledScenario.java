@@ -18,13 +18,15 @@ import java.util.Objects;
  * @param connections the connections, indexed as in the scenario
  * @param indexById node index by node id
  * @param plugins the plugin versions its nodes use, each once; an execution holds them until it ends
+ * @param snapshot the scenario as a document with its hash, for the store
  */
 public record CompiledScenario(
         Scenario scenario,
         List<CompiledNode> nodes,
         List<CompiledConnection> connections,
         Map<String, Integer> indexById,
-        List<PluginUsage> plugins) {
+        List<PluginUsage> plugins,
+        ScenarioSnapshot snapshot) {
 
     public CompiledScenario {
         Objects.requireNonNull(scenario, "scenario");
@@ -32,6 +34,7 @@ public record CompiledScenario(
         connections = List.copyOf(connections);
         indexById = Map.copyOf(indexById);
         plugins = List.copyOf(plugins);
+        Objects.requireNonNull(snapshot, "snapshot");
     }
 
     /** The compiled node with this id. */

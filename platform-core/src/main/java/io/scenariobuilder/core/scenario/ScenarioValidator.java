@@ -216,7 +216,7 @@ public final class ScenarioValidator {
             return null;
         }
         List<PluginUsage> plugins = compiledNodes.stream().map(n -> n.action().integration().usage()).distinct().toList();
-        return new CompiledScenario(scenario, compiledNodes, compiledConnections, indexById, plugins);
+        return new CompiledScenario(scenario, compiledNodes, compiledConnections, indexById, plugins, ScenarioSnapshot.of(scenario));
     }
 
     private CompiledNode compileNode(IntegrationRegistry.View view, int index, Node node, String path, List<Integer> incoming,

@@ -6,6 +6,7 @@ import io.scenariobuilder.core.engine.ExecutionStatus;
 import io.scenariobuilder.core.engine.LogEntry;
 import io.scenariobuilder.core.engine.NodeRecord;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scenariobuilder.core.scenario.ScenarioSnapshot;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -25,10 +26,11 @@ public interface ExecutionStore {
      * Records a new execution.
      *
      * @param scenarioVersion the version it pins
+     * @param scenario the exact scenario it runs, kept so it can be resumed after a restart
      * @param trigger its trigger data
      */
-    CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, JsonNode trigger,
-            ExecutionStatus status, Instant startTime);
+    CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, ScenarioSnapshot scenario,
+            JsonNode trigger, ExecutionStatus status, Instant startTime);
 
     /** Records an execution's new status (and end time and error once final). */
     CompletionStage<Void> executionUpdated(String executionId, ExecutionStatus status, Instant endTime, ExecutionError error);
@@ -44,4 +46,7 @@ public interface ExecutionStore {
 
     /** The stored log lines of an execution, oldest first. */
     List<LogEntry> logs(String executionId);
+
+    /** Every execution not finished ({@code queued}, {@code running}, {@code paused}), oldest first: to resume on start. */
+    List<UnfinishedExecution> unfinished();
 }

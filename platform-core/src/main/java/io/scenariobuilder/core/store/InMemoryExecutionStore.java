@@ -1,6 +1,7 @@
 package io.scenariobuilder.core.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scenariobuilder.core.scenario.ScenarioSnapshot;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scenariobuilder.core.engine.ExecutionError;
@@ -46,6 +47,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
         final String id;
         final String scenarioId;
         final int scenarioVersion;
+        final ScenarioSnapshot scenario;
         final JsonNode trigger;
         final Instant startTime;
         volatile ExecutionStatus status;
@@ -55,10 +57,12 @@ public final class InMemoryExecutionStore implements ExecutionStore {
         final List<String> nodeOrder = java.util.Collections.synchronizedList(new ArrayList<>());
         final ConcurrentLinkedQueue<LogEntry> logs = new ConcurrentLinkedQueue<>();
 
-        Stored(String id, String scenarioId, int scenarioVersion, JsonNode trigger, ExecutionStatus status, Instant startTime) {
+        Stored(String id, String scenarioId, int scenarioVersion, ScenarioSnapshot scenario, JsonNode trigger,
+                ExecutionStatus status, Instant startTime) {
             this.id = id;
             this.scenarioId = scenarioId;
             this.scenarioVersion = scenarioVersion;
+            this.scenario = scenario;
             this.trigger = trigger;
             this.status = status;
             this.startTime = startTime;
@@ -66,9 +70,10 @@ public final class InMemoryExecutionStore implements ExecutionStore {
     }
 
     @Override
-    public CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, JsonNode trigger,
-            ExecutionStatus status, Instant startTime) {
-        if (executions.putIfAbsent(executionId, new Stored(executionId, scenarioId, scenarioVersion, trigger, status, startTime)) != null) {
+    public CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, ScenarioSnapshot scenario,
+            JsonNode trigger, ExecutionStatus status, Instant startTime) {
+        if (executions.putIfAbsent(executionId,
+                new Stored(executionId, scenarioId, scenarioVersion, scenario, trigger, status, startTime)) != null) {
             return CompletableFuture.failedFuture(new IllegalStateException("execution " + executionId + " exists already"));
         }
         return DONE;
@@ -150,6 +155,16 @@ public final class InMemoryExecutionStore implements ExecutionStore {
     public List<LogEntry> logs(String executionId) {
         Stored stored = executions.get(executionId);
         return stored == null ? List.of() : List.copyOf(stored.logs);
+    }
+
+    @Override
+    public List<UnfinishedExecution> unfinished() {
+        return executions.values().stream()
+                .filter(stored -> !stored.status.isFinal())
+                .sorted(java.util.Comparator.comparing((Stored stored) -> stored.startTime).thenComparing(stored -> stored.id))
+                .map(stored -> new UnfinishedExecution(stored.id, stored.scenario.document(), stored.trigger, stored.status,
+                        stored.startTime, find(stored.id).map(ExecutionResult::nodes).orElse(List.of())))
+                .toList();
     }
 
     /** How many executions are held. */

@@ -176,6 +176,9 @@ class ExecutionContextTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> cancelCallbacks.contains("registered after"));
     }
 
+    private static final io.scenariobuilder.core.scenario.ScenarioSnapshot SNAPSHOT =
+            new io.scenariobuilder.core.scenario.ScenarioSnapshot("h", json("{}"));
+
     @Test
     void theInMemoryStoreKeepsABoundedNumberOfFinishedExecutions() {
         InMemoryExecutionStore store = new InMemoryExecutionStore(3);
@@ -187,9 +190,9 @@ class ExecutionContextTest {
             }
             assertThat(((InMemoryExecutionStore) small.store).size()).isEqualTo(3);
         }
-        assertThat(store.executionCreated("e", "s", 1, json("{}"), ExecutionStatus.QUEUED, java.time.Instant.EPOCH)
+        assertThat(store.executionCreated("e", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, java.time.Instant.EPOCH)
                 .toCompletableFuture().isCompletedExceptionally()).isFalse();
-        assertThat(store.executionCreated("e", "s", 1, json("{}"), ExecutionStatus.QUEUED, java.time.Instant.EPOCH)
+        assertThat(store.executionCreated("e", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, java.time.Instant.EPOCH)
                 .toCompletableFuture().isCompletedExceptionally()).isTrue();
         assertThat(store.executionUpdated("nope", ExecutionStatus.RUNNING, null, null)
                 .toCompletableFuture().isCompletedExceptionally()).isTrue();

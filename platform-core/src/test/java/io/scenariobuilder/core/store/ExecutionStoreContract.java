@@ -13,6 +13,7 @@ import io.scenariobuilder.core.engine.LogEntry;
 import io.scenariobuilder.core.engine.NodeError;
 import io.scenariobuilder.core.engine.NodeRecord;
 import io.scenariobuilder.core.engine.NodeStatus;
+import io.scenariobuilder.core.scenario.ScenarioSnapshot;
 import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,7 @@ public abstract class ExecutionStoreContract {
 
     protected static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+    protected static final ScenarioSnapshot SNAPSHOT = new ScenarioSnapshot("h1", json("{\"id\": \"s\", \"nodes\": []}"));
 
     /** The store under test, fresh and empty. */
     protected abstract ExecutionStore store();
@@ -46,7 +48,7 @@ public abstract class ExecutionStoreContract {
     @Test
     void anExecutionIsFoundWithItsNodesInTheOrderTheyFirstAppeared() {
         ExecutionStore store = store();
-        done(store.executionCreated("e1", "s1", 3, json("{\"order\": 7}"), ExecutionStatus.QUEUED, T0));
+        done(store.executionCreated("e1", "s1", 3, SNAPSHOT, json("{\"order\": 7}"), ExecutionStatus.QUEUED, T0));
         done(store.executionUpdated("e1", ExecutionStatus.RUNNING, null, null));
         done(store.nodeUpdated("e1", new NodeRecord("b", NodeStatus.RUNNING, 1, T0, null, null, json("null"), null)));
         done(store.nodeUpdated("e1", new NodeRecord("a", NodeStatus.SKIPPED, 0, null, T0, null, json("null"), null)));
@@ -72,7 +74,7 @@ public abstract class ExecutionStoreContract {
     @Test
     void aFinishedExecutionKeepsItsEndTimeErrorsAndFailedNodes() {
         ExecutionStore store = store();
-        done(store.executionCreated("e2", "s1", 1, json("{}"), ExecutionStatus.QUEUED, T0));
+        done(store.executionCreated("e2", "s1", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, T0));
         NodeError error = new NodeError(ErrorType.RATE_LIMITED, "slow down", true, 1_500L, 3, 3);
         done(store.nodeUpdated("e2", new NodeRecord("n", NodeStatus.FAILED, 3, T0, T0.plusSeconds(2), 2_000L, json("null"), error)));
         ExecutionError failure = new ExecutionError(ErrorType.RATE_LIMITED, "slow down", "n");
@@ -91,7 +93,7 @@ public abstract class ExecutionStoreContract {
     @Test
     void logLinesComeBackInOrderWithTheirIds() {
         ExecutionStore store = store();
-        done(store.executionCreated("e3", "s3", 1, json("{}"), ExecutionStatus.QUEUED, T0));
+        done(store.executionCreated("e3", "s3", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, T0));
         for (int i = 0; i < 5; i++) {
             done(store.logAppended(new LogEntry(T0.plusMillis(i), i % 2 == 0 ? LogLevel.INFO : LogLevel.WARN,
                     "integration", "line " + i, "e3", "s3", i == 0 ? null : "n" + i)));
@@ -103,6 +105,29 @@ public abstract class ExecutionStoreContract {
         assertThat(second.scenarioId()).isEqualTo("s3");
         assertThat(second.timestamp()).isEqualTo(T0.plusMillis(1));
         assertThat(store.logs("e3").get(0).nodeId()).isNull();
+    }
+
+    @Test
+    void unfinishedExecutionsComeWithTheirScenarioTriggerAndNodes() {
+        ExecutionStore store = store();
+        done(store.executionCreated("u1", "s", 1, SNAPSHOT, json("{\"t\": 1}"), ExecutionStatus.QUEUED, T0));
+        done(store.executionCreated("u2", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, T0.plusSeconds(1)));
+        done(store.executionCreated("done", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, T0));
+        done(store.executionUpdated("u2", ExecutionStatus.PAUSED, null, null));
+        done(store.executionUpdated("done", ExecutionStatus.COMPLETED, T0, null));
+        done(store.nodeUpdated("u1", new NodeRecord("a", NodeStatus.COMPLETED, 1, T0, T0, 0L, json("{\"x\": 1}"), null)));
+        done(store.nodeUpdated("u1", new NodeRecord("b", NodeStatus.RUNNING, 1, T0, null, null, json("null"), null)));
+
+        var unfinished = store.unfinished();
+        assertThat(unfinished).extracting(UnfinishedExecution::id).containsExactly("u1", "u2");
+        UnfinishedExecution first = unfinished.get(0);
+        assertThat(first.scenario()).isEqualTo(SNAPSHOT.document());
+        assertThat(first.trigger()).isEqualTo(json("{\"t\": 1}"));
+        assertThat(first.status()).isEqualTo(ExecutionStatus.QUEUED);
+        assertThat(first.startTime()).isEqualTo(T0);
+        assertThat(first.nodes()).extracting(NodeRecord::nodeId).containsExactly("a", "b");
+        assertThat(first.nodes().get(0).output()).isEqualTo(json("{\"x\": 1}"));
+        assertThat(unfinished.get(1).status()).isEqualTo(ExecutionStatus.PAUSED);
     }
 
     @Test

@@ -55,11 +55,11 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
     @Test
     void whatWasCommittedIsThereAfterReopening() {
         JdbcExecutionStore store = open(StoreSettings.embedded(dir));
-        done(store.executionCreated("e", "s", 1, json("{\"k\": 1}"), ExecutionStatus.QUEUED, Instant.EPOCH));
+        done(store.executionCreated("e", "s", 1, SNAPSHOT, json("{\"k\": 1}"), ExecutionStatus.QUEUED, Instant.EPOCH));
         done(store.nodeUpdated("e", new NodeRecord("n", NodeStatus.COMPLETED, 1, Instant.EPOCH, Instant.EPOCH, 0L, json("[1]"), null)));
         store.close();
         store.close();
-        assertThat(store.executionCreated("x", "s", 1, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH)
+        assertThat(store.executionCreated("x", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH)
                 .toCompletableFuture().isCompletedExceptionally()).isTrue();
 
         JdbcExecutionStore again = open(StoreSettings.embedded(dir));
@@ -72,7 +72,7 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
     @Test
     void outputsLargerThanTheCapAreStoredCutAndSaySo() {
         JdbcExecutionStore store = open(StoreSettings.embedded(dir).withMaxOutputBytes(4_096));
-        done(store.executionCreated("e", "s", 1, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH));
+        done(store.executionCreated("e", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH));
         String big = "{\"text\": \"" + "x".repeat(10_000) + "\"}";
         done(store.nodeUpdated("e", new NodeRecord("n", NodeStatus.COMPLETED, 1, Instant.EPOCH, Instant.EPOCH, 0L, json(big), null)));
         var stored = store.find("e").orElseThrow().requireNode("n").output();
@@ -84,7 +84,7 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
     @Test
     void concurrentWritesShareCommits() throws Exception {
         JdbcExecutionStore store = open(StoreSettings.embedded(dir));
-        done(store.executionCreated("e", "s", 1, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH));
+        done(store.executionCreated("e", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH));
         long commitsBefore = store.commits();
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {

@@ -18,6 +18,8 @@ import io.scenariobuilder.core.engine.NodeRecord;
 import io.scenariobuilder.core.engine.NodeStatus;
 import io.scenariobuilder.core.store.ExecutionStore;
 import io.scenariobuilder.core.store.StoreException;
+import io.scenariobuilder.core.store.UnfinishedExecution;
+import io.scenariobuilder.core.scenario.ScenarioSnapshot;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -55,7 +57,9 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final String INSERT_EXECUTION = "INSERT INTO executions "
-            + "(id, scenario_id, scenario_version, trigger_data, status, start_time) VALUES (?, ?, ?, ?, ?, ?)";
+            + "(id, scenario_id, scenario_version, scenario_hash, trigger_data, status, start_time) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_SNAPSHOT =
+            "INSERT INTO scenario_snapshots (hash, document) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING";
     private static final String UPDATE_EXECUTION = "UPDATE executions SET status = ?, end_time = ?, error = ? WHERE id = ?";
     private static final String UPSERT_NODE = "INSERT INTO node_records "
             + "(execution_id, node_id, position, status, attempts, start_time, end_time, output, error) "
@@ -71,6 +75,8 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private final AtomicLong sequence = new AtomicLong();
+    /** Snapshots known to be stored (or queued): each distinct scenario document is written once. */
+    private final java.util.Set<String> knownSnapshots = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
     private volatile boolean closed;
@@ -87,16 +93,19 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
 
     /** The writer's prepared statements, executed in this order at each commit. */
     private static final class Statements implements AutoCloseable {
+        final PreparedStatement insertSnapshot;
         final PreparedStatement insertExecution;
         final PreparedStatement upsertNode;
         final PreparedStatement updateExecution;
         final PreparedStatement insertLog;
+        int snapshots;
         int inserts;
         int nodes;
         int updates;
         int logs;
 
         Statements(Connection connection) throws SQLException {
+            insertSnapshot = connection.prepareStatement(INSERT_SNAPSHOT);
             insertExecution = connection.prepareStatement(INSERT_EXECUTION);
             upsertNode = connection.prepareStatement(UPSERT_NODE);
             updateExecution = connection.prepareStatement(UPDATE_EXECUTION);
@@ -104,7 +113,10 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         }
 
         void execute() throws SQLException {
-            // Executions first (nodes and logs refer to them), their updates after their nodes' records.
+            // Snapshots and executions first (the rest refers to them), updates after their nodes' records.
+            if (snapshots > 0) {
+                insertSnapshot.executeBatch();
+            }
             if (inserts > 0) {
                 insertExecution.executeBatch();
             }
@@ -117,19 +129,21 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             if (logs > 0) {
                 insertLog.executeBatch();
             }
-            inserts = nodes = updates = logs = 0;
+            snapshots = inserts = nodes = updates = logs = 0;
         }
 
         void clear() throws SQLException {
+            insertSnapshot.clearBatch();
             insertExecution.clearBatch();
             upsertNode.clearBatch();
             updateExecution.clearBatch();
             insertLog.clearBatch();
-            inserts = nodes = updates = logs = 0;
+            snapshots = inserts = nodes = updates = logs = 0;
         }
 
         @Override
         public void close() throws SQLException {
+            insertSnapshot.close();
             insertExecution.close();
             upsertNode.close();
             updateExecution.close();
@@ -212,6 +226,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                     } catch (SQLException rollback) {
                         e.addSuppressed(rollback);
                     }
+                    knownSnapshots.clear(); // their inserts may have been rolled back: write them again next time
                     StoreException failure = new StoreException("writing to the execution store failed: " + rootMessage(e), e);
                     batch.forEach(p -> p.done().completeExceptionally(failure));
                 }
@@ -242,17 +257,25 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, JsonNode trigger,
-            ExecutionStatus status, Instant startTime) {
+    public CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, ScenarioSnapshot scenario,
+            JsonNode trigger, ExecutionStatus status, Instant startTime) {
         String triggerJson = trigger.toString();
+        String snapshotJson = knownSnapshots.add(scenario.hash()) ? scenario.document().toString() : null;
         return submit(s -> {
+            if (snapshotJson != null) {
+                s.insertSnapshot.setString(1, scenario.hash());
+                s.insertSnapshot.setString(2, snapshotJson);
+                s.insertSnapshot.addBatch();
+                s.snapshots++;
+            }
             PreparedStatement st = s.insertExecution;
             st.setString(1, executionId);
             st.setString(2, scenarioId);
             st.setInt(3, scenarioVersion);
-            st.setString(4, triggerJson);
-            st.setString(5, status.id());
-            st.setLong(6, startTime.toEpochMilli());
+            st.setString(4, scenario.hash());
+            st.setString(5, triggerJson);
+            st.setString(6, status.id());
+            st.setLong(7, startTime.toEpochMilli());
             st.addBatch();
             s.inserts++;
         });
@@ -388,6 +411,26 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             return logs;
         } catch (SQLException e) {
             throw new StoreException("cannot read the logs of execution " + executionId + ": " + rootMessage(e), e);
+        }
+    }
+
+    @Override
+    public List<UnfinishedExecution> unfinished() {
+        List<UnfinishedExecution> unfinished = new ArrayList<>();
+        try (Connection connection = readers.getConnection();
+                PreparedStatement st = connection.prepareStatement("SELECT e.id, s.document, e.trigger_data, e.status, e.start_time "
+                        + "FROM executions e JOIN scenario_snapshots s ON s.hash = e.scenario_hash "
+                        + "WHERE e.status IN ('queued', 'running', 'paused') ORDER BY e.start_time, e.id");
+                ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                String id = rs.getString(1);
+                unfinished.add(new UnfinishedExecution(id, JSON.readTree(rs.getString(2)), JSON.readTree(rs.getString(3)),
+                        ExecutionStatus.fromId(rs.getString(4)).orElseThrow(), Instant.ofEpochMilli(rs.getLong(5)),
+                        find(id).map(ExecutionResult::nodes).orElse(List.of())));
+            }
+            return unfinished;
+        } catch (SQLException | JsonProcessingException e) {
+            throw new StoreException("cannot read the unfinished executions: " + rootMessage(e), e);
         }
     }
 

@@ -1,0 +1,178 @@
+package io.scenariobuilder.core.engine;
+
+import static io.scenariobuilder.core.testing.TestEngine.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.inject.Injector;
+import com.google.inject.util.Modules;
+import io.scenariobuilder.core.bootstrap.EngineModule;
+import io.scenariobuilder.core.bootstrap.Engines;
+import io.scenariobuilder.core.integration.IntegrationRegistry;
+import io.scenariobuilder.core.scenario.CompiledScenario;
+import io.scenariobuilder.core.scenario.ScenarioParser;
+import io.scenariobuilder.core.scenario.ScenarioValidator;
+import io.scenariobuilder.core.store.ExecutionStore;
+import io.scenariobuilder.core.store.jdbc.JdbcExecutionStore;
+import io.scenariobuilder.core.store.jdbc.StoreSettings;
+import io.scenariobuilder.core.testing.TestIntegration;
+import io.scenariobuilder.plugins.core.CoreIntegration;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Executions resumed after a restart, from what the durable store holds. */
+class RecoveryTest {
+
+    private static final String SCENARIO = """
+            {"id": "resumable", "nodes": [
+              {"id": "a", "integrationId": "test", "actionId": "record"},
+              {"id": "b", "integrationId": "test", "actionId": "gate", "configuration": {"gate": "b"}},
+              {"id": "c", "integrationId": "test", "actionId": "record"},
+              {"id": "d", "integrationId": "test", "actionId": "record"},
+              {"id": "e", "integrationId": "test", "actionId": "record"}
+            ], "connections": [
+              {"fromNodeId": "a", "toNodeId": "b"}, {"fromNodeId": "b", "toNodeId": "c"},
+              {"fromNodeId": "a", "toNodeId": "d", "condition": "input.v > 5"}, {"fromNodeId": "d", "toNodeId": "e"}
+            ]}""";
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    /** A platform on the database in {@code dir}, with its own test integration. */
+    private final class Platform {
+        final JdbcExecutionStore store = new JdbcExecutionStore(StoreSettings.embedded(dir));
+        final Injector injector = Engines.injector(Modules.override(new EngineModule(new EngineSettings(2, 100, 1L)))
+                .with(binder -> binder.bind(ExecutionStore.class).toInstance(store)));
+        final TestIntegration test = new TestIntegration();
+        final ExecutionEngine engine;
+
+        Platform() {
+            IntegrationRegistry registry = injector.getInstance(IntegrationRegistry.class);
+            registry.register(new CoreIntegration().manifest(), getClass().getClassLoader(), "core");
+            registry.register(test.manifest(), getClass().getClassLoader(), "test");
+            engine = injector.getInstance(ExecutionEngine.class);
+            toClose.add(engine);
+            toClose.add(store);
+        }
+
+        CompiledScenario compile(String json) {
+            return injector.getInstance(ScenarioValidator.class).compile(injector.getInstance(ScenarioParser.class).parseOrThrow(json, "r"));
+        }
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable closeable : toClose.reversed()) {
+            closeable.close();
+        }
+    }
+
+    private static void done(java.util.concurrent.CompletionStage<Void> write) throws Exception {
+        write.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** Leaves in the store what a crash leaves: a completed, b running (attempt 1), nothing else recorded. */
+    private void crashedState(Platform platform, String executionId, ExecutionStatus status) throws Exception {
+        CompiledScenario scenario = platform.compile(SCENARIO);
+        Instant start = Instant.now().minusSeconds(1);
+        done(platform.store.executionCreated(executionId, "resumable", 0, scenario.snapshot(), json("{\"v\": 1}"),
+                ExecutionStatus.QUEUED, start));
+        done(platform.store.executionUpdated(executionId, status, null, null));
+        done(platform.store.nodeUpdated(executionId, new NodeRecord("a", NodeStatus.COMPLETED, 1, start, start, 0L, json("{\"v\": 1}"), null)));
+        done(platform.store.nodeUpdated(executionId, new NodeRecord("b", NodeStatus.RUNNING, 1, start, null, null, json("null"), null)));
+    }
+
+    @Test
+    void aResumedExecutionRerunsTheRunningNodeAndNeverACompletedOne() throws Exception {
+        Platform platform = new Platform();
+        crashedState(platform, "e1", ExecutionStatus.RUNNING);
+
+        List<ExecutionHandle> resumed = platform.engine.resumeUnfinished();
+
+        assertThat(resumed).extracting(ExecutionHandle::executionId).containsExactly("e1");
+        assertThat(platform.test.startedAt("b").await(10, TimeUnit.SECONDS)).isTrue();
+        platform.test.open("b");
+        ExecutionResult result = resumed.get(0).completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(platform.test.runs("a")).isZero();
+        assertThat(platform.test.runs("b")).isEqualTo(1);
+        assertThat(platform.test.runs("c")).isEqualTo(1);
+        // b runs again as the attempt that was interrupted, with the same idempotency key.
+        assertThat(platform.test.idempotencyKeys).containsEntry("e1/b/1", "e1:b");
+        assertThat(result.requireNode("b").attempts()).isEqualTo(1);
+        assertThat(result.requireNode("c").output()).isEqualTo(json("{\"v\": 1}"));
+        assertThat(result.requireNode("d").status()).isEqualTo(NodeStatus.SKIPPED);
+        assertThat(result.requireNode("e").status()).isEqualTo(NodeStatus.SKIPPED);
+        assertThat(platform.store.find("e1").orElseThrow().status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(platform.store.logs("e1")).anySatisfy(line ->
+                assertThat(line.message()).contains("resumed after a restart: 1 node(s) already done, 1 to run again"));
+        assertThat(platform.engine.resumeUnfinished()).isEmpty();
+    }
+
+    @Test
+    void aPausedExecutionStaysPausedUntilResumed() throws Exception {
+        Platform platform = new Platform();
+        crashedState(platform, "p1", ExecutionStatus.PAUSED);
+
+        ExecutionHandle handle = platform.engine.resumeUnfinished().get(0);
+
+        ExecutionResult snapshot = platform.engine.snapshot("p1").toCompletableFuture().get();
+        assertThat(snapshot.status()).isEqualTo(ExecutionStatus.PAUSED);
+        assertThat(platform.test.runs("b")).isZero();
+        platform.test.open("b");
+        platform.engine.resume("p1").toCompletableFuture().get();
+        assertThat(handle.completion().toCompletableFuture().get(10, TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(platform.test.runs("b")).isEqualTo(1);
+    }
+
+    @Test
+    void anExecutionWhoseIntegrationIsGoneIsMarkedFailedWithTheReason() throws Exception {
+        Platform platform = new Platform();
+        CompiledScenario scenario = platform.compile(SCENARIO);
+        String ghost = scenario.snapshot().document().toString().replace("\"test\"", "\"ghost\"");
+        var snapshot = new io.scenariobuilder.core.scenario.ScenarioSnapshot("ghost-hash", json(ghost));
+        done(platform.store.executionCreated("g1", "resumable", 0, snapshot, json("{}"), ExecutionStatus.RUNNING, Instant.now()));
+
+        assertThat(platform.engine.resumeUnfinished()).isEmpty();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> platform.store.find("g1").orElseThrow().status() == ExecutionStatus.FAILED);
+        assertThat(platform.store.find("g1").orElseThrow().error().message())
+                .contains("cannot resume after a restart").contains("unknown integration 'ghost'");
+    }
+
+    @Test
+    void anEngineStartedAgainOnTheSameDatabaseFinishesWhatTheFirstLeftRunning() throws Exception {
+        Platform first = new Platform();
+        ExecutionHandle handle = first.engine.start(first.compile(SCENARIO), json("{\"v\": 9}"));
+        assertThat(first.test.startedAt("b").await(10, TimeUnit.SECONDS)).isTrue();
+        // The "crash": the first platform goes away while b runs (its gate is never opened).
+        first.engine.close();
+        first.store.close();
+
+        Platform second = new Platform();
+        List<ExecutionHandle> resumed = second.engine.resumeUnfinished();
+        assertThat(resumed).extracting(ExecutionHandle::executionId).containsExactly(handle.executionId());
+        second.test.open("b");
+        ExecutionResult result = resumed.get(0).completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(first.test.runs("a")).isEqualTo(1);
+        assertThat(second.test.runs("a")).isZero();
+        assertThat(second.test.runs("b")).isEqualTo(1);
+        assertThat(second.test.idempotencyKeys.get(handle.executionId() + "/b/1"))
+                .isEqualTo(first.test.idempotencyKeys.get(handle.executionId() + "/b/1"));
+        // v = 9: the conditional branch was taken, before and after the restart.
+        assertThat(result.requireNode("d").status()).isEqualTo(NodeStatus.COMPLETED);
+        assertThat(second.test.runs("d") + first.test.runs("d")).isEqualTo(1);
+        assertThat(result.requireNode("e").status()).isEqualTo(NodeStatus.COMPLETED);
+    }
+}
