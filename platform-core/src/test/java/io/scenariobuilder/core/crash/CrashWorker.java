@@ -29,8 +29,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The child process of {@link CrashRecoveryTest}: runs executions on the SQLite store in {@code dir} until it is
- * killed. Its {@code effect.touch} action sleeps, then appends {@code "<idempotencyKey> <round>"} to
+ * The child process of {@link CrashRecoveryContract}: runs executions on the store (SQLite in {@code dir}, or the
+ * database in {@code CRASH_STORE_URL}) until it is killed. Its {@code effect.touch} action sleeps, then appends {@code "<idempotencyKey> <round>"} to
  * {@code dir/effects.log}, the side effect an external system would see.
  *
  * <pre>
@@ -61,7 +61,7 @@ public final class CrashWorker {
         Path dir = Path.of(args[0]);
         String round = args[1];
         Path effects = dir.resolve("effects.log");
-        JdbcExecutionStore store = new JdbcExecutionStore(StoreSettings.embedded(dir));
+        JdbcExecutionStore store = new JdbcExecutionStore(settings(dir));
         Injector injector = Engines.injector(Modules.override(new EngineModule(EngineSettings.defaults()))
                 .with(binder -> binder.bind(ExecutionStore.class).toInstance(store)));
         IntegrationRegistry registry = injector.getInstance(IntegrationRegistry.class);
@@ -97,6 +97,16 @@ public final class CrashWorker {
         store.close();
         print("all-done");
         System.exit(0);
+    }
+
+    /** SQLite in {@code dir}, or the database named by {@code CRASH_STORE_URL} (user and password beside it). */
+    static StoreSettings settings(Path dir) {
+        String url = System.getenv("CRASH_STORE_URL");
+        if (url == null) {
+            return StoreSettings.embedded(dir);
+        }
+        return new StoreSettings(url, System.getenv("CRASH_STORE_USER"), System.getenv("CRASH_STORE_PASSWORD"), false, 1_000,
+                StoreSettings.DEFAULT_MAX_OUTPUT_BYTES);
     }
 
     private static synchronized void print(String line) {

@@ -30,13 +30,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Kill -9 in the middle of executions, several times, then restart: every acknowledged execution finishes with the
  * right outputs, and no node the store held as completed ever runs again.
  */
-class CrashRecoveryTest {
+abstract class CrashRecoveryContract {
 
     private static final int EXECUTIONS = 40;
     private static final int KILLED_ROUNDS = 3;
 
     @TempDir
     Path dir;
+
+    /** The store the worker and the checks use. */
+    protected abstract StoreSettings settings();
 
     /** A worker process and what it printed. */
     private static final class Worker {
@@ -69,13 +72,20 @@ class CrashRecoveryTest {
                 "-Dguice_custom_class_loading=CHILD", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 CrashWorker.class.getName(), dir.toString(), Integer.toString(round)));
         command.addAll(List.of(mode));
-        return new Worker(new ProcessBuilder(command).redirectError(dir.resolve("worker-" + round + ".err").toFile()).start());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(dir.resolve("worker-" + round + ".err").toFile());
+        StoreSettings settings = settings();
+        if (!settings.jdbcUrl().startsWith("jdbc:sqlite:")) {
+            builder.environment().put("CRASH_STORE_URL", settings.jdbcUrl());
+            builder.environment().put("CRASH_STORE_USER", settings.user());
+            builder.environment().put("CRASH_STORE_PASSWORD", settings.password());
+        }
+        return new Worker(builder.start());
     }
 
     /** The (execution, node) pairs the store holds as completed: after a kill, these must never run again. */
     private Set<String> completedInStore() {
         Set<String> completed = new HashSet<>();
-        try (JdbcExecutionStore store = new JdbcExecutionStore(StoreSettings.embedded(dir))) {
+        try (JdbcExecutionStore store = new JdbcExecutionStore(settings())) {
             for (var unfinished : store.unfinished()) {
                 for (NodeRecord node : unfinished.nodes()) {
                     if (node.status() == NodeStatus.COMPLETED) {
@@ -111,7 +121,7 @@ class CrashRecoveryTest {
 
         assertThat(accepted).as("executions acknowledged before the first kill").isNotEmpty();
         List<String> effects = CrashWorker.effects(dir);
-        try (JdbcExecutionStore store = new JdbcExecutionStore(StoreSettings.embedded(dir))) {
+        try (JdbcExecutionStore store = new JdbcExecutionStore(settings())) {
             assertThat(store.unfinished()).isEmpty();
             for (Map.Entry<String, Integer> execution : accepted.entrySet()) {
                 ExecutionResult result = store.find(execution.getKey()).orElseThrow();
@@ -131,7 +141,7 @@ class CrashRecoveryTest {
             }
         }
         long rerun = effects.stream().map(e -> e.substring(0, e.lastIndexOf(' '))).distinct().count();
-        System.out.printf("crash test: %d executions acknowledged, %d side effects for %d nodes, completed at each kill %s%n",
+        System.out.printf("crash test (" + getClass().getSimpleName() + "): %d executions acknowledged, %d side effects for %d nodes, completed at each kill %s%n",
                 accepted.size(), effects.size(), rerun, completedAtKill.values().stream().map(Set::size).toList());
         // A node the store held as completed when a round was killed never ran in a later round.
         for (String effect : effects) {
