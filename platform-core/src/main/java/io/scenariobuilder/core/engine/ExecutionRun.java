@@ -59,6 +59,7 @@ final class ExecutionRun {
         Map<String, JsonNode> inputs;
         NodeAttempt current;
         ScheduledFuture<?> retryTimer;
+        Instant nextAttemptAt;
     }
 
     private final EngineServices services;
@@ -182,7 +183,10 @@ final class ExecutionRun {
                     state.attempts = Math.max(0, record.attempts() - 1);
                     rerun++;
                 }
-                case WAITING_RETRY -> rerun++;
+                case WAITING_RETRY -> {
+                    state.nextAttemptAt = record.nextAttemptAt();
+                    rerun++;
+                }
                 case PENDING -> {
                 }
             }
@@ -202,7 +206,7 @@ final class ExecutionRun {
             if (node.incoming().isEmpty() && !nodes[node.index()].status.isFinal()) {
                 nodes[node.index()].input = trigger;
                 nodes[node.index()].inputs = Map.of();
-                ready.add(node.index());
+                enqueue(node.index());
             }
         }
         // Decide again what the finished nodes decided, in graph order: the same outputs give the same decisions.
@@ -344,6 +348,7 @@ final class ExecutionRun {
             state.retryTimer = null;
             waitingRetry--;
         }
+        state.nextAttemptAt = null;
         state.attempts++;
         state.status = NodeStatus.RUNNING;
         Instant now = services.clock().instant();
@@ -536,6 +541,7 @@ final class ExecutionRun {
         if (failure.retryable() && attempt.number < maxAttempts && stopWith == null) {
             long delay = Backoff.delayMs(node.retryPolicy(), attempt.number, failure.retryAfterMs(), services.random());
             state.status = NodeStatus.WAITING_RETRY;
+            state.nextAttemptAt = now.plusMillis(delay);
             waitingRetry++;
             publish(index);
             log(LogLevel.WARN, "attempt " + attempt.number + "/" + maxAttempts + " failed (" + failure.type().id() + ": "
@@ -682,7 +688,25 @@ final class ExecutionRun {
             inputs.forEach(keyed::set);
             state.input = keyed;
         }
-        ready.add(index);
+        enqueue(index);
+    }
+
+    /**
+     * Makes a decided node ready, or, for a retry restored from the store whose time has not come, waits for it
+     * (holding no thread).
+     */
+    private void enqueue(int index) {
+        NodeState state = nodes[index];
+        Instant due = state.nextAttemptAt;
+        long wait = due == null ? 0 : Duration.between(services.clock().instant(), due).toMillis();
+        if (wait <= 0) {
+            ready.add(index);
+            return;
+        }
+        state.status = NodeStatus.WAITING_RETRY;
+        waitingRetry++;
+        publish(index);
+        state.retryTimer = services.timer().schedule(() -> mailbox.execute(() -> retryDue(index)), wait, TimeUnit.MILLISECONDS);
     }
 
     private void scenarioTimedOut() {
@@ -822,7 +846,7 @@ final class ExecutionRun {
                 ? Duration.between(state.startTime, state.endTime).toMillis()
                 : null;
         return new NodeRecord(scenario.nodes().get(index).id(), state.status, state.attempts, state.startTime,
-                state.endTime, duration, state.output, state.error);
+                state.endTime, duration, state.output, state.error, state.nextAttemptAt);
     }
 
     private ExecutionResult result() {

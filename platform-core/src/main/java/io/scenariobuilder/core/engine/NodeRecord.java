@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param duration milliseconds from start to end, or {@code null}
  * @param output its output (JSON null when none)
  * @param error its last error, or {@code null}
+ * @param nextAttemptAt when a node waiting for a retry makes its next attempt, else {@code null}
  */
 public record NodeRecord(
         String nodeId,
@@ -24,10 +25,17 @@ public record NodeRecord(
         Instant endTime,
         Long duration,
         JsonNode output,
-        NodeError error) {
+        NodeError error,
+        Instant nextAttemptAt) {
 
     public NodeRecord {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(status, "status");
+    }
+
+    /** A record without a scheduled retry. */
+    public NodeRecord(String nodeId, NodeStatus status, int attempts, Instant startTime, Instant endTime, Long duration,
+            JsonNode output, NodeError error) {
+        this(nodeId, status, attempts, startTime, endTime, duration, output, error, null);
     }
 }

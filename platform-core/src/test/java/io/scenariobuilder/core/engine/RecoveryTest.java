@@ -118,6 +118,50 @@ class RecoveryTest {
         assertThat(platform.engine.resumeUnfinished()).isEmpty();
     }
 
+    /** Leaves a completed, and b waiting for its second attempt, due at {@code due}. */
+    private void retryPending(Platform platform, String executionId, Instant due) throws Exception {
+        CompiledScenario scenario = platform.compile(SCENARIO);
+        Instant start = Instant.now().minusSeconds(1);
+        done(platform.store.executionCreated(executionId, "resumable", 0, scenario.snapshot(), json("{\"v\": 1}"),
+                ExecutionStatus.RUNNING, start));
+        done(platform.store.nodeUpdated(executionId, new NodeRecord("a", NodeStatus.COMPLETED, 1, start, start, 0L, json("{\"v\": 1}"), null)));
+        NodeError error = new NodeError(io.scenariobuilder.api.error.ErrorType.NETWORK_ERROR, "reset", true, null, 1, 3);
+        done(platform.store.nodeUpdated(executionId,
+                new NodeRecord("b", NodeStatus.WAITING_RETRY, 1, start, null, null, json("null"), error, due)));
+    }
+
+    @Test
+    void aRetryScheduledBeforeTheRestartFiresAtItsTimeAndOnce() throws Exception {
+        Platform platform = new Platform();
+        Instant due = Instant.now().plusMillis(600).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        retryPending(platform, "w1", due);
+        platform.test.open("b");
+
+        ExecutionHandle handle = platform.engine.resumeUnfinished().get(0);
+
+        ExecutionResult waiting = platform.engine.snapshot("w1").toCompletableFuture().get();
+        assertThat(waiting.requireNode("b").status()).isEqualTo(NodeStatus.WAITING_RETRY);
+        assertThat(waiting.requireNode("b").nextAttemptAt()).isEqualTo(due);
+        ExecutionResult result = handle.completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(platform.test.runs("b")).isEqualTo(1);
+        assertThat(result.requireNode("b").attempts()).isEqualTo(2);
+        assertThat(result.requireNode("b").endTime()).isAfterOrEqualTo(due);
+        assertThat(result.requireNode("b").nextAttemptAt()).isNull();
+    }
+
+    @Test
+    void anOverdueRetryRunsAtOnce() throws Exception {
+        Platform platform = new Platform();
+        retryPending(platform, "w2", Instant.now().minusSeconds(30));
+        platform.engine.resumeUnfinished();
+        assertThat(platform.test.startedAt("b").await(10, TimeUnit.SECONDS)).isTrue();
+        platform.test.open("b");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                platform.store.find("w2").orElseThrow().status() == ExecutionStatus.COMPLETED);
+        assertThat(platform.test.idempotencyKeys).containsEntry("w2/b/2", "w2:b");
+    }
+
     @Test
     void aPausedExecutionStaysPausedUntilResumed() throws Exception {
         Platform platform = new Platform();

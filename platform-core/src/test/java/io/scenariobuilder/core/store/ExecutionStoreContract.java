@@ -116,7 +116,8 @@ public abstract class ExecutionStoreContract {
         done(store.executionUpdated("u2", ExecutionStatus.PAUSED, null, null));
         done(store.executionUpdated("done", ExecutionStatus.COMPLETED, T0, null));
         done(store.nodeUpdated("u1", new NodeRecord("a", NodeStatus.COMPLETED, 1, T0, T0, 0L, json("{\"x\": 1}"), null)));
-        done(store.nodeUpdated("u1", new NodeRecord("b", NodeStatus.RUNNING, 1, T0, null, null, json("null"), null)));
+        done(store.nodeUpdated("u1", new NodeRecord("b", NodeStatus.WAITING_RETRY, 1, T0, null, null, json("null"), null,
+                T0.plusSeconds(30))));
 
         var unfinished = store.unfinished();
         assertThat(unfinished).extracting(UnfinishedExecution::id).containsExactly("u1", "u2");
@@ -127,6 +128,8 @@ public abstract class ExecutionStoreContract {
         assertThat(first.startTime()).isEqualTo(T0);
         assertThat(first.nodes()).extracting(NodeRecord::nodeId).containsExactly("a", "b");
         assertThat(first.nodes().get(0).output()).isEqualTo(json("{\"x\": 1}"));
+        assertThat(first.nodes().get(1).nextAttemptAt()).isEqualTo(T0.plusSeconds(30));
+        assertThat(first.nodes().get(0).nextAttemptAt()).isNull();
         assertThat(unfinished.get(1).status()).isEqualTo(ExecutionStatus.PAUSED);
     }
 

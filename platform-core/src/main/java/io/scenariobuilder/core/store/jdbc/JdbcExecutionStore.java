@@ -62,10 +62,11 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             "INSERT INTO scenario_snapshots (hash, document) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING";
     private static final String UPDATE_EXECUTION = "UPDATE executions SET status = ?, end_time = ?, error = ? WHERE id = ?";
     private static final String UPSERT_NODE = "INSERT INTO node_records "
-            + "(execution_id, node_id, position, status, attempts, start_time, end_time, output, error) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "(execution_id, node_id, position, status, attempts, start_time, end_time, output, error, next_attempt_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT (execution_id, node_id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, "
-            + "start_time = excluded.start_time, end_time = excluded.end_time, output = excluded.output, error = excluded.error";
+            + "start_time = excluded.start_time, end_time = excluded.end_time, output = excluded.output, error = excluded.error, "
+            + "next_attempt_at = excluded.next_attempt_at";
     private static final String INSERT_LOG = "INSERT INTO execution_logs "
             + "(execution_id, seq, ts, level, category, scenario_id, node_id, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -311,6 +312,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             setLong(st, 7, record.endTime() == null ? null : record.endTime().toEpochMilli());
             st.setString(8, output);
             st.setString(9, error);
+            setLong(st, 10, record.nextAttemptAt() == null ? null : record.nextAttemptAt().toEpochMilli());
             st.addBatch();
             s.nodes++;
         });
@@ -361,8 +363,8 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                 }
             }
             List<NodeRecord> nodes = new ArrayList<>();
-            try (PreparedStatement st = connection.prepareStatement("SELECT node_id, status, attempts, start_time, end_time, output, error "
-                    + "FROM node_records WHERE execution_id = ? ORDER BY position")) {
+            try (PreparedStatement st = connection.prepareStatement("SELECT node_id, status, attempts, start_time, end_time, output, error, "
+                    + "next_attempt_at FROM node_records WHERE execution_id = ? ORDER BY position")) {
                 st.setString(1, executionId);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -373,7 +375,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                         nodes.add(new NodeRecord(rs.getString(1), nodeStatus(rs.getString(2)), rs.getInt(3), nodeStart, nodeEnd,
                                 nodeStart != null && nodeEnd != null ? Duration.between(nodeStart, nodeEnd).toMillis() : null,
                                 output == null ? NullNode.getInstance() : JSON.readTree(output),
-                                nodeError == null ? null : JSON.readValue(nodeError, NodeError.class)));
+                                nodeError == null ? null : JSON.readValue(nodeError, NodeError.class), instant(rs, 8)));
                     }
                 }
             }
