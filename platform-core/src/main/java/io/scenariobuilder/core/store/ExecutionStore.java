@@ -49,4 +49,13 @@ public interface ExecutionStore {
 
     /** Every execution not finished ({@code queued}, {@code running}, {@code paused}), oldest first: to resume on start. */
     List<UnfinishedExecution> unfinished();
+
+    /**
+     * Deletes finished executions ({@code completed}, {@code failed}, {@code cancelled}; {@code incomplete} ones wait
+     * for a retry and stay) that ended before {@code finishedBefore}, or beyond the {@code keepPerScenario} newest of
+     * their scenario, with their node records and logs.
+     *
+     * @return how many executions were deleted
+     */
+    CompletionStage<Integer> prune(Instant finishedBefore, int keepPerScenario);
 }

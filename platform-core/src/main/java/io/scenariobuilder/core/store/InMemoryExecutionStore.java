@@ -167,6 +167,27 @@ public final class InMemoryExecutionStore implements ExecutionStore {
                 .toList();
     }
 
+    @Override
+    public CompletionStage<Integer> prune(Instant finishedBefore, int keepPerScenario) {
+        java.util.Map<String, List<Stored>> byScenario = new java.util.HashMap<>();
+        executions.values().stream()
+                .filter(stored -> stored.status.isFinal() && stored.status != ExecutionStatus.INCOMPLETE)
+                .forEach(stored -> byScenario.computeIfAbsent(stored.scenarioId, k -> new ArrayList<>()).add(stored));
+        int deleted = 0;
+        for (List<Stored> finished : byScenario.values()) {
+            finished.sort(java.util.Comparator.comparing((Stored s) -> s.id).reversed());
+            for (int i = 0; i < finished.size(); i++) {
+                Stored stored = finished.get(i);
+                if (i >= keepPerScenario || stored.endTime != null && stored.endTime.isBefore(finishedBefore)) {
+                    if (executions.remove(stored.id) != null) {
+                        deleted++;
+                    }
+                }
+            }
+        }
+        return CompletableFuture.completedFuture(deleted);
+    }
+
     /** How many executions are held. */
     public int size() {
         return executions.size();

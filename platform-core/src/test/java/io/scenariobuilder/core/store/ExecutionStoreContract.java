@@ -133,6 +133,39 @@ public abstract class ExecutionStoreContract {
         assertThat(unfinished.get(1).status()).isEqualTo(ExecutionStatus.PAUSED);
     }
 
+    /** A finished execution of {@code scenario} that ended at {@code end}, with one node and one log line. */
+    protected static void finished(ExecutionStore store, String id, String scenario, ExecutionStatus status, Instant end) {
+        done(store.executionCreated(id, scenario, 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, end.minusSeconds(1)));
+        done(store.nodeUpdated(id, new NodeRecord("n", NodeStatus.COMPLETED, 1, end, end, 0L, json("{\"id\": \"" + id + "\"}"), null)));
+        done(store.logAppended(new LogEntry(end, LogLevel.INFO, "execution", "done", id, scenario, null)));
+        done(store.executionUpdated(id, status, end, null));
+    }
+
+    @Test
+    void pruningDeletesOldAndSurplusFinishedExecutionsWithTheirLogs() throws Exception {
+        ExecutionStore store = store();
+        for (int i = 1; i <= 5; i++) {
+            finished(store, "p" + i, "s", i == 3 ? ExecutionStatus.FAILED : ExecutionStatus.COMPLETED, T0.plusSeconds(i));
+        }
+        finished(store, "p6", "s", ExecutionStatus.INCOMPLETE, T0);
+        done(store.executionCreated("p7", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.RUNNING, T0));
+        finished(store, "old", "t", ExecutionStatus.CANCELLED, T0.minusSeconds(3_600));
+        finished(store, "recent", "t", ExecutionStatus.COMPLETED, T0.plusSeconds(10));
+
+        int deleted = store.prune(T0, 2).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(deleted).isEqualTo(4); // p1, p2, p3 beyond the 2 newest of s; "old" by age
+        for (String gone : new String[] {"p1", "p2", "p3", "old"}) {
+            assertThat(store.find(gone)).as(gone).isEmpty();
+            assertThat(store.logs(gone)).as(gone).isEmpty();
+        }
+        for (String kept : new String[] {"p4", "p5", "p6", "p7", "recent"}) {
+            assertThat(store.find(kept)).as(kept).isPresent();
+        }
+        assertThat(store.logs("p5")).hasSize(1);
+        assertThat(store.prune(T0, 2).toCompletableFuture().get(10, TimeUnit.SECONDS)).isZero();
+    }
+
     @Test
     void unknownExecutionsAreAbsent() {
         assertThat(store().find("nope")).isEmpty();

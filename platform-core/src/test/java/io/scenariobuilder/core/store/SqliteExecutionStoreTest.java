@@ -99,6 +99,47 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
     }
 
     @Test
+    void withPruningTheDatabaseFileStopsGrowingUnderSteadyLoad() throws Exception {
+        Path pruned = java.nio.file.Files.createDirectories(dir.resolve("pruned"));
+        Path control = java.nio.file.Files.createDirectories(dir.resolve("control"));
+        JdbcExecutionStore withRetention = open(StoreSettings.embedded(pruned));
+        JdbcExecutionStore without = open(StoreSettings.embedded(control));
+        long afterWarmUp = 0;
+        int id = 0;
+        for (int round = 1; round <= 12; round++) {
+            for (int i = 0; i < 300; i++, id++) {
+                Instant end = Instant.EPOCH.plusSeconds(id);
+                finished(withRetention, "x" + String.format("%06d", id), "steady", ExecutionStatus.COMPLETED, end);
+                finished(without, "x" + String.format("%06d", id), "steady", ExecutionStatus.COMPLETED, end);
+            }
+            withRetention.prune(Instant.EPOCH, 300).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (round == 3) {
+                afterWarmUp = databaseBytes(pruned);
+            }
+        }
+        long prunedSize = databaseBytes(pruned);
+        long controlSize = databaseBytes(control);
+        assertThat(prunedSize).as("pruned store: %d bytes after round 3, %d after round 12", afterWarmUp, prunedSize)
+                .isLessThanOrEqualTo(afterWarmUp + afterWarmUp / 5);
+        assertThat(controlSize).as("the store without pruning keeps growing").isGreaterThan(2 * prunedSize);
+    }
+
+    /** The database and its WAL, after a checkpoint folds the WAL in. */
+    private static long databaseBytes(Path dir) throws Exception {
+        try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("scenario-builder.db"));
+                var st = connection.createStatement()) {
+            st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        long bytes = 0;
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (Path file : files.toList()) {
+                bytes += java.nio.file.Files.size(file);
+            }
+        }
+        return bytes;
+    }
+
+    @Test
     void aDatabaseThatCannotBeOpenedIsAClearError() {
         assertThatThrownBy(() -> new JdbcExecutionStore(StoreSettings.embedded(dir.resolve("no/such/dir"))))
                 .isInstanceOf(StoreException.class).hasMessageContaining("no/such/dir");

@@ -94,6 +94,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
 
     /** The writer's prepared statements, executed in this order at each commit. */
     private static final class Statements implements AutoCloseable {
+        final Connection connection;
         final PreparedStatement insertSnapshot;
         final PreparedStatement insertExecution;
         final PreparedStatement upsertNode;
@@ -106,6 +107,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         int logs;
 
         Statements(Connection connection) throws SQLException {
+            this.connection = connection;
             insertSnapshot = connection.prepareStatement(INSERT_SNAPSHOT);
             insertExecution = connection.prepareStatement(INSERT_EXECUTION);
             upsertNode = connection.prepareStatement(UPSERT_NODE);
@@ -434,6 +436,41 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         } catch (SQLException | JsonProcessingException e) {
             throw new StoreException("cannot read the unfinished executions: " + rootMessage(e), e);
         }
+    }
+
+    /** Finished executions to delete: ended before ?, or beyond the ? newest of their scenario. */
+    private static final String PRUNE_VICTIMS = "SELECT id FROM ("
+            + "SELECT id, end_time, ROW_NUMBER() OVER (PARTITION BY scenario_id ORDER BY id DESC) AS rn FROM executions "
+            + "WHERE status IN ('completed', 'failed', 'cancelled')) AS finished WHERE end_time < ? OR rn > ?";
+
+    @Override
+    public CompletionStage<Integer> prune(Instant finishedBefore, int keepPerScenario) {
+        CompletableFuture<Integer> deleted = new CompletableFuture<>();
+        // Through the writer, inside its transaction: one writer, no lock contention with the engine's writes.
+        CompletionStage<Void> done = submit(s -> {
+            int count = 0;
+            for (String table : List.of("execution_logs", "node_records")) {
+                try (PreparedStatement st = s.connection.prepareStatement(
+                        "DELETE FROM " + table + " WHERE execution_id IN (" + PRUNE_VICTIMS + ")")) {
+                    st.setLong(1, finishedBefore.toEpochMilli());
+                    st.setInt(2, keepPerScenario);
+                    st.executeUpdate();
+                }
+            }
+            try (PreparedStatement st = s.connection.prepareStatement("DELETE FROM executions WHERE id IN (" + PRUNE_VICTIMS + ")")) {
+                st.setLong(1, finishedBefore.toEpochMilli());
+                st.setInt(2, keepPerScenario);
+                count = st.executeUpdate();
+            }
+            try (PreparedStatement st = s.connection.prepareStatement("DELETE FROM scenario_snapshots WHERE hash NOT IN "
+                    + "(SELECT scenario_hash FROM executions WHERE scenario_hash IS NOT NULL)")) {
+                if (st.executeUpdate() > 0) {
+                    knownSnapshots.clear();
+                }
+            }
+            deleted.complete(count);
+        });
+        return done.thenCompose(ignored -> deleted);
     }
 
     /** The JSON of a node output, cut to a marked preview when it is larger than the store takes. */
