@@ -526,6 +526,11 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
+    /** The store's connection pool, for the platform's other tables in the same database (connections, API keys). */
+    public javax.sql.DataSource dataSource() {
+        return readers;
+    }
+
     /** Transactions committed so far (each holds one group of writes). */
     public long commits() {
         return commits.get();

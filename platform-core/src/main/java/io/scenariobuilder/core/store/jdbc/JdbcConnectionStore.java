@@ -1,0 +1,150 @@
+package io.scenariobuilder.core.store.jdbc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scenariobuilder.core.store.CredentialStore;
+import io.scenariobuilder.core.store.StoreException;
+import io.scenariobuilder.core.store.secret.SecretBox;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Stored connections: an integration's credentials, sealed with AES-GCM (see {@link SecretBox}) so that the
+ * database never holds them in clear. The engine gets them decrypted, for one call, through {@link CredentialStore}.
+ */
+public final class JdbcConnectionStore implements CredentialStore {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** What a credential value shows as anywhere outside the engine. */
+    public static final String MASK = "********";
+
+    private final DataSource database;
+    private final SecretBox secrets;
+    private final Clock clock;
+
+    /**
+     * A stored connection.
+     *
+     * @param credentials the credentials, decrypted; {@link #masked()} for anything shown to people
+     */
+    public record StoredConnection(String id, String integrationId, String name, JsonNode credentials, Instant createdAt,
+            Instant updatedAt) {
+        public StoredConnection {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(integrationId, "integrationId");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(credentials, "credentials");
+        }
+
+        /** The same connection with every credential value replaced by {@value JdbcConnectionStore#MASK}. */
+        public StoredConnection masked() {
+            ObjectNode masked = JSON.createObjectNode();
+            for (Iterator<Map.Entry<String, JsonNode>> it = credentials.fields(); it.hasNext(); ) {
+                masked.put(it.next().getKey(), MASK);
+            }
+            return new StoredConnection(id, integrationId, name, masked, createdAt, updatedAt);
+        }
+    }
+
+    public JdbcConnectionStore(DataSource database, SecretBox secrets, Clock clock) {
+        this.database = database;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    /** Creates or replaces a connection (its creation time is kept on replace). */
+    public StoredConnection put(String id, String integrationId, String name, JsonNode credentials) {
+        if (!credentials.isObject()) {
+            throw new IllegalArgumentException("credentials must be an object of field names to values");
+        }
+        Instant now = clock.instant();
+        String sealed = secrets.seal(credentials.toString(), "connection " + id);
+        try (Connection connection = database.getConnection();
+                PreparedStatement st = connection.prepareStatement("INSERT INTO connections "
+                        + "(id, integration_id, name, credentials, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (id) DO UPDATE SET integration_id = excluded.integration_id, name = excluded.name, "
+                        + "credentials = excluded.credentials, updated_at = excluded.updated_at")) {
+            st.setString(1, id);
+            st.setString(2, integrationId);
+            st.setString(3, name);
+            st.setString(4, sealed);
+            st.setLong(5, now.toEpochMilli());
+            st.setLong(6, now.toEpochMilli());
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot store connection " + id + ": " + e.getMessage(), e);
+        }
+        return get(id).orElseThrow();
+    }
+
+    /** A connection with its credentials decrypted. */
+    public Optional<StoredConnection> get(String id) {
+        try (Connection connection = database.getConnection();
+                PreparedStatement st = connection.prepareStatement(
+                        "SELECT id, integration_id, name, credentials, created_at, updated_at FROM connections WHERE id = ?")) {
+            st.setString(1, id);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read connection " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every connection, masked, by id. */
+    public List<StoredConnection> list() {
+        List<StoredConnection> all = new ArrayList<>();
+        try (Connection connection = database.getConnection();
+                PreparedStatement st = connection.prepareStatement(
+                        "SELECT id, integration_id, name, credentials, created_at, updated_at FROM connections ORDER BY id");
+                ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                all.add(read(rs).masked());
+            }
+            return all;
+        } catch (SQLException e) {
+            throw new StoreException("cannot list connections: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes a connection; false when there was none. */
+    public boolean delete(String id) {
+        try (Connection connection = database.getConnection();
+                PreparedStatement st = connection.prepareStatement("DELETE FROM connections WHERE id = ?")) {
+            st.setString(1, id);
+            return st.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new StoreException("cannot delete connection " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<JsonNode> credentials(String connectionId) {
+        return get(connectionId).map(StoredConnection::credentials);
+    }
+
+    private StoredConnection read(ResultSet rs) throws SQLException {
+        String id = rs.getString(1);
+        JsonNode credentials;
+        try {
+            credentials = JSON.readTree(secrets.open(rs.getString(4), "connection " + id));
+        } catch (JsonProcessingException e) {
+            throw new StoreException("the credentials of connection " + id + " are damaged", e);
+        }
+        return new StoredConnection(id, rs.getString(2), rs.getString(3), credentials,
+                Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)));
+    }
+}
