@@ -109,14 +109,7 @@ public final class ExecutionEngine implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the engine is shut down");
         }
-        List<PluginUsage> acquired = new ArrayList<>(scenario.plugins().size());
-        for (PluginUsage usage : scenario.plugins()) {
-            if (!usage.tryAcquire()) {
-                acquired.forEach(PluginUsage::release);
-                throw new PluginRetiredException(usage);
-            }
-            acquired.add(usage);
-        }
+        acquirePlugins(scenario);
         String id = ExecutionIds.next(clock);
         ExecutionRun run = new ExecutionRun(services, id, scenario, triggerData, clock.instant());
         active.put(id, run);
@@ -158,6 +151,15 @@ public final class ExecutionEngine implements AutoCloseable {
             throw new InvalidScenarioException(parsed.problems());
         }
         CompiledScenario scenario = validator.compile(parsed.scenario());
+        acquirePlugins(scenario);
+        ExecutionRun run = new ExecutionRun(services, stored.id(), scenario, stored.trigger(), stored.startTime());
+        active.put(stored.id(), run);
+        run.restore(stored.status(), stored.nodes());
+        return new ExecutionHandle(stored.id(), run.accepted(), run.completion());
+    }
+
+    /** Counts the execution in with every plugin version it uses (released when it ends), or none of them. */
+    private static void acquirePlugins(CompiledScenario scenario) {
         List<PluginUsage> acquired = new ArrayList<>(scenario.plugins().size());
         for (PluginUsage usage : scenario.plugins()) {
             if (!usage.tryAcquire()) {
@@ -166,10 +168,6 @@ public final class ExecutionEngine implements AutoCloseable {
             }
             acquired.add(usage);
         }
-        ExecutionRun run = new ExecutionRun(services, stored.id(), scenario, stored.trigger(), stored.startTime());
-        active.put(stored.id(), run);
-        run.restore(stored.status(), stored.nodes());
-        return new ExecutionHandle(stored.id(), run.accepted(), run.completion());
     }
 
     /**

@@ -36,7 +36,12 @@ public final class ExecutionLog {
     /** Writes one line. */
     public void write(LogLevel level, String category, String message, String executionId, String scenarioId, String nodeId) {
         LogEntry entry = new LogEntry(clock.instant(), level, category, message, executionId, scenarioId, nodeId);
-        store.logAppended(entry);
+        // A lost log line must not fail the execution, but it must not vanish unnoticed either.
+        store.logAppended(entry).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.warn("could not store a log line of execution {}: {}", entry.executionId(), failure.toString());
+            }
+        });
         toSlf4j(entry);
         for (Consumer<LogEntry> listener : listeners) {
             try {
