@@ -49,6 +49,16 @@ public interface ExecutionContext {
     int attempt();
 
     /**
+     * When this node's first attempt started: the same across retries and restarts, so an action that waits (a delay,
+     * a poll with a deadline) can wait only for what is left after the platform was restarted.
+     *
+     * @since 1.0.0; the default (now) suits actions that do not wait
+     */
+    default java.time.Instant nodeStartTime() {
+        return java.time.Instant.now();
+    }
+
+    /**
      * A key that stays the same across retries and restarts of this node in this execution: pass it to remote
      * systems that deduplicate requests, so a node re-run after a crash does not act twice.
      */

@@ -395,7 +395,7 @@ final class ExecutionRun {
         }
         JsonNode input = state.input;
         NodeContext context = new NodeContext(input, state.inputs, configuration, credentials, connectionId, id,
-                scenario.scenario().id(), node.id(), attempt.number, attempt, services.log(), services.expressions(),
+                scenario.scenario().id(), node.id(), attempt.number, state.startTime, attempt, services.log(), services.expressions(),
                 memoize(() -> document.with(JsonValues.toJava(input))));
         Long timeoutMs = node.node().timeoutMs();
         if (timeoutMs != null) {

@@ -27,13 +27,14 @@ final class NodeContext implements ExecutionContext {
     private final String scenarioId;
     private final String nodeId;
     private final int attempt;
+    private final java.time.Instant nodeStartTime;
     private final NodeAttempt cancellation;
     private final ExecutionLog log;
     private final ExpressionCompiler expressions;
     private final Supplier<Object> document;
 
     NodeContext(JsonNode input, Map<String, JsonNode> inputs, JsonNode configuration, JsonNode credentials,
-            String connectionId, String executionId, String scenarioId, String nodeId, int attempt,
+            String connectionId, String executionId, String scenarioId, String nodeId, int attempt, java.time.Instant nodeStartTime,
             NodeAttempt cancellation, ExecutionLog log, ExpressionCompiler expressions, Supplier<Object> document) {
         this.input = input;
         this.inputs = inputs;
@@ -44,6 +45,7 @@ final class NodeContext implements ExecutionContext {
         this.scenarioId = scenarioId;
         this.nodeId = nodeId;
         this.attempt = attempt;
+        this.nodeStartTime = nodeStartTime;
         this.cancellation = cancellation;
         this.log = log;
         this.expressions = expressions;
@@ -94,6 +96,11 @@ final class NodeContext implements ExecutionContext {
     @Override
     public int attempt() {
         return attempt;
+    }
+
+    @Override
+    public java.time.Instant nodeStartTime() {
+        return nodeStartTime;
     }
 
     @Override

@@ -163,6 +163,26 @@ class RecoveryTest {
     }
 
     @Test
+    void aDelayCutOffByTheRestartEndsAtItsTimeNotAfterWaitingAgain() throws Exception {
+        Platform platform = new Platform();
+        CompiledScenario scenario = platform.compile("""
+                {"id": "sleepy", "nodes": [
+                  {"id": "wait", "integrationId": "core", "actionId": "delay", "configuration": {"ms": 3600000}},
+                  {"id": "after", "integrationId": "test", "actionId": "record"}
+                ], "connections": [{"fromNodeId": "wait", "toNodeId": "after"}]}""");
+        // The hour-long delay started two hours ago, before the crash: it is overdue.
+        Instant started = Instant.now().minus(Duration.ofHours(2));
+        done(platform.store.executionCreated("d1", "sleepy", 0, scenario.snapshot(), json("{\"k\": 1}"), ExecutionStatus.RUNNING, started));
+        done(platform.store.nodeUpdated("d1", new NodeRecord("wait", NodeStatus.RUNNING, 1, started, null, null, json("null"), null)));
+
+        ExecutionResult result = platform.engine.resumeUnfinished().get(0).completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(result.requireNode("wait").startTime()).isEqualTo(started.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(platform.test.runs("after")).isEqualTo(1);
+    }
+
+    @Test
     void aPausedExecutionStaysPausedUntilResumed() throws Exception {
         Platform platform = new Platform();
         crashedState(platform, "p1", ExecutionStatus.PAUSED);

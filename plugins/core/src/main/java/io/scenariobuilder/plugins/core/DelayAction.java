@@ -14,7 +14,8 @@ import io.scenariobuilder.api.integration.ActionDefinition;
 
 /**
  * {@code delay}: waits, then passes its input on. It runs on a virtual thread, so the wait holds no platform thread,
- * and the engine's interrupt ends it at once on cancel or timeout.
+ * and the engine's interrupt ends it at once on cancel or timeout. The wait is measured from the node's first start,
+ * so a delay resumed after a restart ends at its time, or at once when that passed while the platform was down.
  */
 final class DelayAction implements NodeExecutor {
 
@@ -35,8 +36,9 @@ final class DelayAction implements NodeExecutor {
     @Override
     public ActionResult execute(ExecutionContext context) {
         long ms = context.configuration().get("ms").asLong();
+        long left = ms - java.time.Duration.between(context.nodeStartTime(), java.time.Instant.now()).toMillis();
         try {
-            Thread.sleep(ms);
+            Thread.sleep(Math.max(0, Math.min(ms, left)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IntegrationException(ErrorType.CANCELLED, "delay interrupted", e);
