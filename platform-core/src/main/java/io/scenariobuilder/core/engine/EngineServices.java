@@ -35,6 +35,8 @@ interface EngineServices {
 
     ThreadFactory nodeThreads();
 
+    OutputMemory outputMemory();
+
     void executionEnded(ExecutionRun run);
 
     void internalError(String executionId, Throwable failure);

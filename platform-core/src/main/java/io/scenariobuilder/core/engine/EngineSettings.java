@@ -7,8 +7,15 @@ package io.scenariobuilder.core.engine;
  *     virtual threads); default: the number of cores
  * @param maxRetainedExecutions finished executions the in-memory store keeps
  * @param jitterSeed seeds retry jitter for reproducible tests, or {@code null} for a random seed
+ * @param maxInFlightOutputBytes the node outputs running executions may hold in memory (estimated) before new
+ *     executions wait to start nodes; default a quarter of the heap
  */
-public record EngineSettings(int engineThreads, int maxRetainedExecutions, Long jitterSeed) {
+public record EngineSettings(int engineThreads, int maxRetainedExecutions, Long jitterSeed, long maxInFlightOutputBytes) {
+
+    /** Settings with the default output memory bound. */
+    public EngineSettings(int engineThreads, int maxRetainedExecutions, Long jitterSeed) {
+        this(engineThreads, maxRetainedExecutions, jitterSeed, Runtime.getRuntime().maxMemory() / 4);
+    }
 
     public EngineSettings {
         if (engineThreads < 1) {
@@ -16,6 +23,9 @@ public record EngineSettings(int engineThreads, int maxRetainedExecutions, Long 
         }
         if (maxRetainedExecutions < 1) {
             throw new IllegalArgumentException("maxRetainedExecutions must be at least 1: " + maxRetainedExecutions);
+        }
+        if (maxInFlightOutputBytes < 1) {
+            throw new IllegalArgumentException("maxInFlightOutputBytes must be positive: " + maxInFlightOutputBytes);
         }
     }
 

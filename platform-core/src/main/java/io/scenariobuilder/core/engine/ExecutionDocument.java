@@ -1,42 +1,71 @@
 package io.scenariobuilder.core.engine;
 
+import java.util.AbstractMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Builds the document every expression sees:
  * {@code { trigger, nodes: { <id>: { output, status, error } }, execution: { id, scenarioId, startTime }, input }}.
- * Nodes not started yet are absent from {@code nodes}.
+ * Nodes not started yet are absent from {@code nodes}. A node's output is converted for JSONata only when an
+ * expression reads that node, so large outputs nobody reads cost nothing here.
  */
 final class ExecutionDocument {
 
     private final Object trigger;
     private final Map<String, Object> execution;
-    private final String[] nodeIds;
+    private final Map<String, Integer> indexById;
     private final AtomicReferenceArray<NodeView> views;
 
-    ExecutionDocument(Object trigger, Map<String, Object> execution, String[] nodeIds, AtomicReferenceArray<NodeView> views) {
+    ExecutionDocument(Object trigger, Map<String, Object> execution, Map<String, Integer> indexById,
+            AtomicReferenceArray<NodeView> views) {
         this.trigger = trigger;
         this.execution = execution;
-        this.nodeIds = nodeIds;
+        this.indexById = indexById;
         this.views = views;
     }
 
     /** A document with this {@code input}; safe to call from any thread. */
     Map<String, Object> with(Object input) {
-        Map<String, Object> nodes = new HashMap<>(nodeIds.length * 2);
-        for (int i = 0; i < nodeIds.length; i++) {
-            NodeView view = views.get(i);
-            if (view != null) {
-                nodes.put(nodeIds[i], view.java());
-            }
-        }
         Map<String, Object> document = new HashMap<>(8);
         document.put("trigger", trigger);
-        document.put("nodes", nodes);
+        document.put("nodes", new Nodes());
         document.put("execution", execution);
         document.put("input", input);
         return document;
+    }
+
+    /** {@code nodes}, converting a node's view when it is read. */
+    private final class Nodes extends AbstractMap<String, Object> {
+
+        @Override
+        public Object get(Object key) {
+            Integer index = indexById.get(key);
+            if (index == null) {
+                return null;
+            }
+            NodeView view = views.get(index);
+            return view == null ? null : view.java();
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return get(key) != null;
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            Map<String, Object> all = new LinkedHashMap<>();
+            indexById.forEach((id, index) -> {
+                NodeView view = views.get(index);
+                if (view != null) {
+                    all.put(id, view.java());
+                }
+            });
+            return all.entrySet();
+        }
     }
 }

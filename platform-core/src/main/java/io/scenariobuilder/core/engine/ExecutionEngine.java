@@ -80,7 +80,8 @@ public final class ExecutionEngine implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
         RandomGenerator seeded = settings.jitterSeed() == null ? null : new Random(settings.jitterSeed());
         this.services = new Services(store, credentials, log, classifier, expressions, new ConfigurationValidator(expressions),
-                clock, seeded, engineExecutor, timer, Thread.ofVirtual().name("sb-node-", 0).factory());
+                clock, seeded, engineExecutor, timer, Thread.ofVirtual().name("sb-node-", 0).factory(),
+                new OutputMemory(settings.maxInFlightOutputBytes()));
     }
 
     /**
@@ -265,10 +266,12 @@ public final class ExecutionEngine implements AutoCloseable {
         private final Executor engineExecutor;
         private final ScheduledExecutorService timer;
         private final ThreadFactory nodeThreads;
+        private final OutputMemory outputMemory;
 
         Services(ExecutionStore store, CredentialStore credentials, ExecutionLog log, ErrorClassifier classifier,
                 ExpressionCompiler expressions, ConfigurationValidator configurationValidator, Clock clock,
-                RandomGenerator seeded, Executor engineExecutor, ScheduledExecutorService timer, ThreadFactory nodeThreads) {
+                RandomGenerator seeded, Executor engineExecutor, ScheduledExecutorService timer, ThreadFactory nodeThreads,
+                OutputMemory outputMemory) {
             this.store = store;
             this.credentials = credentials;
             this.log = log;
@@ -280,6 +283,12 @@ public final class ExecutionEngine implements AutoCloseable {
             this.engineExecutor = engineExecutor;
             this.timer = timer;
             this.nodeThreads = nodeThreads;
+            this.outputMemory = outputMemory;
+        }
+
+        @Override
+        public OutputMemory outputMemory() {
+            return outputMemory;
         }
 
         @Override
@@ -341,6 +350,7 @@ public final class ExecutionEngine implements AutoCloseable {
         public void executionEnded(ExecutionRun run) {
             if (active.remove(run.id, run)) {
                 run.scenario.plugins().forEach(PluginUsage::release);
+                outputMemory.release(run.outputBytes());
             }
         }
 

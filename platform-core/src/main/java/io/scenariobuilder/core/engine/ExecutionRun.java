@@ -12,6 +12,7 @@ import io.scenariobuilder.api.execution.LogLevel;
 import io.scenariobuilder.api.execution.NodeExecutor;
 import io.scenariobuilder.core.error.ErrorInfo;
 import io.scenariobuilder.core.expression.ExpressionEvaluationException;
+import io.scenariobuilder.core.expression.JsonSizes;
 import io.scenariobuilder.core.expression.JsonValues;
 import io.scenariobuilder.core.retry.Backoff;
 import io.scenariobuilder.core.scenario.CompiledScenario;
@@ -54,6 +55,7 @@ final class ExecutionRun {
         Instant startTime;
         Instant endTime;
         JsonNode output = NullNode.getInstance();
+        long outputBytes;
         NodeError error;
         JsonNode input;
         Map<String, JsonNode> inputs;
@@ -89,6 +91,11 @@ final class ExecutionRun {
     private ExecutionError error;
     private ScheduledFuture<?> scenarioTimeout;
     private boolean finished;
+    /** Estimated bytes of the outputs this execution holds. */
+    private long outputBytes;
+    /** The part of {@link #outputBytes} counted in the engine's {@link OutputMemory}, in steps of 64 KiB. */
+    private volatile long publishedOutputBytes;
+    private static final long PUBLISH_STEP = 64 * 1024;
 
     ExecutionRun(EngineServices services, String id, CompiledScenario scenario, JsonNode trigger, Instant startTime) {
         this.services = services;
@@ -100,11 +107,9 @@ final class ExecutionRun {
         int n = scenario.nodes().size();
         this.nodes = new NodeState[n];
         this.undecided = new int[n];
-        String[] nodeIds = new String[n];
         for (int i = 0; i < n; i++) {
             nodes[i] = new NodeState();
             undecided[i] = scenario.nodes().get(i).incoming().size();
-            nodeIds[i] = scenario.nodes().get(i).id();
         }
         int c = scenario.connections().size();
         this.decisions = new Decision[c];
@@ -115,7 +120,8 @@ final class ExecutionRun {
         execution.put("id", id);
         execution.put("scenarioId", scenario.scenario().id());
         execution.put("startTime", startTime.toString());
-        this.document = new ExecutionDocument(JsonValues.toJava(this.trigger), Collections.unmodifiableMap(execution), nodeIds, views);
+        this.document = new ExecutionDocument(JsonValues.toJava(this.trigger), Collections.unmodifiableMap(execution),
+                scenario.indexById(), views);
         this.maxConcurrent = scenario.scenario().settings().maxConcurrentNodes();
     }
 
@@ -170,6 +176,7 @@ final class ExecutionRun {
             state.startTime = record.startTime();
             state.endTime = record.endTime();
             state.output = record.output() == null ? NullNode.getInstance() : record.output();
+            holdOutput(state);
             state.error = record.error();
             switch (record.status()) {
                 case COMPLETED, FAILED, SKIPPED, CANCELLED -> {
@@ -341,6 +348,25 @@ final class ExecutionRun {
         checkFinished();
     }
 
+    /**
+     * Whether the engine's output memory lets this execution run an action now; if not, {@code retry} runs when
+     * another execution gives memory back. Checked right before the action runs (after its start is stored), since
+     * that is where memory is taken: checking earlier would let a whole group commit of starts through at once.
+     */
+    private boolean memoryAllows(Runnable retry) {
+        OutputMemory memory = services.outputMemory();
+        if (memory.mayStart(publishedOutputBytes)) {
+            return true;
+        }
+        memory.waitForMemory(() -> mailbox.execute(retry));
+        return memory.mayStart(publishedOutputBytes); // memory given back meanwhile: go on (the queued retry finds nothing)
+    }
+
+    /** What this execution counted in the engine's output memory, to give back when it ends. */
+    long outputBytes() {
+        return publishedOutputBytes;
+    }
+
     private void startAttempt(int index) {
         CompiledNode node = scenario.nodes().get(index);
         NodeState state = nodes[index];
@@ -363,9 +389,13 @@ final class ExecutionRun {
     }
 
     private void invoke(CompiledNode node, NodeAttempt attempt) {
-        if (attempt.finished) {
-            return; // cancelled while its start was being stored
+        if (attempt.finished || attempt.invoked) {
+            return; // cancelled while its start was being stored, or already running after a memory wait
         }
+        if (!memoryAllows(() -> invoke(node, attempt))) {
+            return;
+        }
+        attempt.invoked = true;
         NodeState state = nodes[node.index()];
         JsonNode configuration;
         try {
@@ -517,6 +547,7 @@ final class ExecutionRun {
         if (failure == null) {
             state.status = NodeStatus.COMPLETED;
             state.output = result == null ? NullNode.getInstance() : result.output();
+            holdOutput(state);
             state.error = null;
             state.endTime = now;
             finalNodes++;
@@ -831,9 +862,29 @@ final class ExecutionRun {
         completion.completeExceptionally(new IllegalStateException("execution " + id + " failed internally", failure));
     }
 
+    /**
+     * Counts a node's output in what this execution holds in memory (given back when it ends). Only whole 64 KiB
+     * steps reach the engine-wide counter, so the small outputs of most nodes never touch a shared variable.
+     */
+    private void holdOutput(NodeState state) {
+        if (state.output == state.input || state.output == trigger) {
+            state.outputBytes = 0; // passed through (noop, log, delay...): the same object, no new memory
+            return;
+        }
+        long bytes = JsonSizes.estimate(state.output);
+        state.outputBytes = bytes;
+        outputBytes += bytes;
+        long unpublished = outputBytes - publishedOutputBytes;
+        if (unpublished >= PUBLISH_STEP) {
+            services.outputMemory().add(unpublished);
+            publishedOutputBytes = outputBytes;
+        }
+    }
+
     private void publish(int index) {
         NodeState state = nodes[index];
-        views.set(index, new NodeView(state.status, state.output, state.error == null ? null : errorJson(state.error)));
+        views.set(index, new NodeView(state.status, state.output, state.error == null ? null : errorJson(state.error),
+                state.outputBytes));
     }
 
     private void log(LogLevel level, String message, String nodeId) {

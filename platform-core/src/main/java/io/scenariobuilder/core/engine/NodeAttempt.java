@@ -21,6 +21,7 @@ final class NodeAttempt implements CancellationSignal {
     final int node;
     final int number;
     boolean finished;
+    boolean invoked;
     ScheduledFuture<?> timeout;
 
     private final List<Runnable> callbacks = new ArrayList<>(0);

@@ -11,18 +11,26 @@ import java.util.Map;
  */
 final class NodeView {
 
+    /** Outputs up to this size (estimated bytes) keep their converted form; larger ones are converted per read. */
+    private static final long KEEP_CONVERTED_BYTES = 1 << 20;
+
     private final NodeStatus status;
     private final JsonNode output;
     private final JsonNode error;
+    private final boolean keepConverted;
     private volatile Map<String, Object> java;
 
-    NodeView(NodeStatus status, JsonNode output, JsonNode error) {
+    NodeView(NodeStatus status, JsonNode output, JsonNode error, long outputBytes) {
         this.status = status;
         this.output = output;
         this.error = error;
+        this.keepConverted = outputBytes <= KEEP_CONVERTED_BYTES;
     }
 
-    /** The plain Java form JSONata reads, converted once on first use (a benign race: conversions are equal). */
+    /**
+     * The plain Java form JSONata reads: converted once and kept (a benign race: conversions are equal), except for
+     * large outputs, which would otherwise be held twice while the execution runs.
+     */
     Map<String, Object> java() {
         Map<String, Object> map = java;
         if (map == null) {
@@ -30,7 +38,9 @@ final class NodeView {
             map.put("status", status.id());
             map.put("output", JsonValues.toJava(output));
             map.put("error", JsonValues.toJava(error));
-            java = map;
+            if (keepConverted) {
+                java = map;
+            }
         }
         return map;
     }

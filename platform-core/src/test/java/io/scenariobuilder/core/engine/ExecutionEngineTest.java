@@ -518,6 +518,26 @@ class ExecutionEngineTest {
     }
 
     @Test
+    void withATinyOutputMemoryBudgetExecutionsTakeTurnsAndAllComplete() throws Exception {
+        try (TestEngine tight = new TestEngine(new EngineSettings(2, 1_000, 1L, 1))) {
+            var scenario = tight.scenario("""
+                    {"nodes": [
+                      {"id": "make", "integrationId": "core", "actionId": "transform", "configuration": {"expression": "[1..50]"}},
+                      {"id": "slow", "integrationId": "test", "actionId": "sleep", "configuration": {"ms": 2}},
+                      {"id": "sum", "integrationId": "core", "actionId": "transform", "configuration": {"expression": "$sum(input)"}}
+                    ], "connections": [{"fromNodeId": "make", "toNodeId": "slow"}, {"fromNodeId": "slow", "toNodeId": "sum"}]}""");
+            List<CompletableFuture<ExecutionResult>> results = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                results.add(tight.engine.executeScenario(scenario, json("{}")).toCompletableFuture());
+            }
+            for (CompletableFuture<ExecutionResult> result : results) {
+                assertThat(result.get(30, TimeUnit.SECONDS).requireNode("sum").output().asInt()).isEqualTo(1275);
+            }
+            assertThat(tight.engine.activeExecutions()).isZero();
+        }
+    }
+
+    @Test
     void executeScenarioReturnsBeforeTheExecutionFinishes() throws Exception {
         var stage = t.engine.executeScenario(t.scenario("""
                 {"nodes": [{"id": "g", "integrationId": "test", "actionId": "gate", "configuration": {"gate": "caller"}}]}"""), json("{}"));

@@ -1,0 +1,35 @@
+package io.scenariobuilder.core.bigdata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Twenty executions at once whose nodes pass 10,000-item arrays (about 10 MB each), in a JVM limited to 256 MB of
+ * heap, on the durable store. Without the engine's bound on in-flight outputs this runs out of memory (checked by
+ * hand: {@code OutOfMemoryError} with the bound lifted); with it, every execution completes.
+ */
+class BigDataTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void twentyExecutionsPassingTenMegabyteArraysCompleteInA256MegabyteHeap() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        Path out = dir.resolve("worker.out");
+        Process worker = new ProcessBuilder(List.of(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
+                "-Dguice_custom_class_loading=CHILD", "-cp", System.getProperty("java.class.path"),
+                BigDataWorker.class.getName(), dir.toString(), "20"))
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertThat(worker.waitFor(180, TimeUnit.SECONDS)).as("the worker finished").isTrue();
+        String output = Files.readString(out);
+        assertThat(output).doesNotContain("OutOfMemoryError").contains("all-correct");
+        assertThat(worker.exitValue()).isZero();
+    }
+}
