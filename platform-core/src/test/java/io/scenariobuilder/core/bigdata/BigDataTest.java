@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Twenty executions at once whose nodes pass 10,000-item arrays (about 10 MB each), in a JVM limited to 256 MB of
- * heap, on the durable store. Without the engine's bound on in-flight outputs this runs out of memory (checked by
- * hand: {@code OutOfMemoryError} with the bound lifted); with it, every execution completes.
+ * heap, on the durable store. Before the engine bounded in-flight outputs (and converted them lazily) this ran out
+ * of memory ({@code OutOfMemoryError}, checked by hand); now every execution completes.
  */
 class BigDataTest {
 
