@@ -62,6 +62,8 @@ final class ExecutionRun {
         NodeAttempt current;
         ScheduledFuture<?> retryTimer;
         Instant nextAttemptAt;
+        Instant attemptStart;
+        List<AttemptRecord> history = new ArrayList<>(1);
     }
 
     private final EngineServices services;
@@ -173,6 +175,7 @@ final class ExecutionRun {
             }
             NodeState state = nodes[node.index()];
             state.attempts = record.attempts();
+            state.history = new ArrayList<>(record.attemptHistory());
             state.startTime = record.startTime();
             state.endTime = record.endTime();
             state.output = record.output() == null ? NullNode.getInstance() : record.output();
@@ -378,6 +381,7 @@ final class ExecutionRun {
         state.attempts++;
         state.status = NodeStatus.RUNNING;
         Instant now = services.clock().instant();
+        state.attemptStart = now;
         if (state.startTime == null) {
             state.startTime = now;
         }
@@ -545,6 +549,7 @@ final class ExecutionRun {
         CompiledNode node = scenario.nodes().get(index);
         Instant now = services.clock().instant();
         if (failure == null) {
+            state.history.add(new AttemptRecord(attempt.number, state.attemptStart, now, null, null));
             state.status = NodeStatus.COMPLETED;
             state.output = result == null ? NullNode.getInstance() : result.output();
             holdOutput(state);
@@ -562,6 +567,7 @@ final class ExecutionRun {
         state.error = new NodeError(failure.type(), failure.message(), failure.retryable(), failure.retryAfterMs(),
                 attempt.number, maxAttempts);
         if (failure.type() == ErrorType.CANCELLED && attempt.cancelReason() != null) {
+            state.history.add(new AttemptRecord(attempt.number, state.attemptStart, now, state.error, null));
             state.status = NodeStatus.CANCELLED;
             state.endTime = now;
             finalNodes++;
@@ -571,6 +577,7 @@ final class ExecutionRun {
         }
         if (failure.retryable() && attempt.number < maxAttempts && stopWith == null) {
             long delay = Backoff.delayMs(node.retryPolicy(), attempt.number, failure.retryAfterMs(), services.random());
+            state.history.add(new AttemptRecord(attempt.number, state.attemptStart, now, state.error, delay));
             state.status = NodeStatus.WAITING_RETRY;
             state.nextAttemptAt = now.plusMillis(delay);
             waitingRetry++;
@@ -586,6 +593,7 @@ final class ExecutionRun {
             });
             return;
         }
+        state.history.add(new AttemptRecord(attempt.number, state.attemptStart, now, state.error, null));
         failedForGood(index, failure);
     }
 
@@ -897,7 +905,7 @@ final class ExecutionRun {
                 ? Duration.between(state.startTime, state.endTime).toMillis()
                 : null;
         return new NodeRecord(scenario.nodes().get(index).id(), state.status, state.attempts, state.startTime,
-                state.endTime, duration, state.output, state.error, state.nextAttemptAt);
+                state.endTime, duration, state.output, state.error, state.nextAttemptAt, state.history);
     }
 
     private ExecutionResult result() {

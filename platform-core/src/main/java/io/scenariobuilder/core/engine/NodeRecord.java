@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param output its output (JSON null when none)
  * @param error its last error, or {@code null}
  * @param nextAttemptAt when a node waiting for a retry makes its next attempt, else {@code null}
+ * @param attemptHistory every attempt so far, oldest first
  */
 public record NodeRecord(
         String nodeId,
@@ -26,11 +27,19 @@ public record NodeRecord(
         Long duration,
         JsonNode output,
         NodeError error,
-        Instant nextAttemptAt) {
+        Instant nextAttemptAt,
+        java.util.List<AttemptRecord> attemptHistory) {
 
     public NodeRecord {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(status, "status");
+        attemptHistory = attemptHistory == null ? java.util.List.of() : java.util.List.copyOf(attemptHistory);
+    }
+
+    /** A record without attempt history. */
+    public NodeRecord(String nodeId, NodeStatus status, int attempts, Instant startTime, Instant endTime, Long duration,
+            JsonNode output, NodeError error, Instant nextAttemptAt) {
+        this(nodeId, status, attempts, startTime, endTime, duration, output, error, nextAttemptAt, java.util.List.of());
     }
 
     /** A record without a scheduled retry. */

@@ -396,6 +396,9 @@ class ExecutionEngineTest {
         assertThat(flaky.attempts()).isEqualTo(3);
         assertThat(flaky.output()).isEqualTo(json("{\"v\": 1}"));
         assertThat(flaky.error()).isNull();
+        assertThat(flaky.attemptHistory()).hasSize(3);
+        assertThat(flaky.attemptHistory().get(2).error()).isNull();
+        assertThat(flaky.attemptHistory().get(0).error().type()).isEqualTo(ErrorType.NETWORK_ERROR);
         assertThat(t.store.logs(result.id())).anySatisfy(line -> assertThat(line.message()).contains("attempt 1/3 failed"));
     }
 
@@ -411,6 +414,14 @@ class ExecutionEngineTest {
         assertThat(down.error().attempt()).isEqualTo(3);
         assertThat(down.error().maxAttempts()).isEqualTo(3);
         assertThat(t.test.runs("down")).isEqualTo(3);
+        // Every attempt is recorded with its error and the wait that followed it.
+        assertThat(down.attemptHistory()).extracting(AttemptRecord::attempt).containsExactly(1, 2, 3);
+        assertThat(down.attemptHistory()).allSatisfy(a -> {
+            assertThat(a.error().type()).isEqualTo(ErrorType.NETWORK_ERROR);
+            assertThat(a.startTime()).isBeforeOrEqualTo(a.endTime());
+        });
+        assertThat(down.attemptHistory()).extracting(AttemptRecord::retryDelayMs).containsExactly(1L, 2L, null);
+        assertThat(down.attemptHistory().get(1).error().attempt()).isEqualTo(2);
     }
 
     @Test

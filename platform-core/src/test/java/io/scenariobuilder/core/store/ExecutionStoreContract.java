@@ -76,7 +76,12 @@ public abstract class ExecutionStoreContract {
         ExecutionStore store = store();
         done(store.executionCreated("e2", "s1", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, T0));
         NodeError error = new NodeError(ErrorType.RATE_LIMITED, "slow down", true, 1_500L, 3, 3);
-        done(store.nodeUpdated("e2", new NodeRecord("n", NodeStatus.FAILED, 3, T0, T0.plusSeconds(2), 2_000L, json("null"), error)));
+        var history = java.util.List.of(
+                new io.scenariobuilder.core.engine.AttemptRecord(1, T0, T0.plusMillis(10),
+                        new NodeError(ErrorType.RATE_LIMITED, "slow down", true, 1_500L, 1, 3), 1_500L),
+                new io.scenariobuilder.core.engine.AttemptRecord(3, T0.plusSeconds(1), T0.plusSeconds(2), error, null));
+        done(store.nodeUpdated("e2", new NodeRecord("n", NodeStatus.FAILED, 3, T0, T0.plusSeconds(2), 2_000L, json("null"), error,
+                null, history)));
         ExecutionError failure = new ExecutionError(ErrorType.RATE_LIMITED, "slow down", "n");
         done(store.executionUpdated("e2", ExecutionStatus.FAILED, T0.plusSeconds(2), failure));
 
@@ -86,6 +91,7 @@ public abstract class ExecutionStoreContract {
         assertThat(result.duration()).isEqualTo(2_000L);
         assertThat(result.error()).isEqualTo(failure);
         assertThat(result.requireNode("n").error()).isEqualTo(error);
+        assertThat(result.requireNode("n").attemptHistory()).isEqualTo(history);
         assertThat(result.failedNodes()).isEqualTo(1);
         assertThat(result.context().has("n")).isFalse();
     }

@@ -62,11 +62,11 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             "INSERT INTO scenario_snapshots (hash, document) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING";
     private static final String UPDATE_EXECUTION = "UPDATE executions SET status = ?, end_time = ?, error = ? WHERE id = ?";
     private static final String UPSERT_NODE = "INSERT INTO node_records "
-            + "(execution_id, node_id, position, status, attempts, start_time, end_time, output, error, next_attempt_at) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "(execution_id, node_id, position, status, attempts, start_time, end_time, output, error, next_attempt_at, "
+            + "attempt_history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT (execution_id, node_id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, "
             + "start_time = excluded.start_time, end_time = excluded.end_time, output = excluded.output, error = excluded.error, "
-            + "next_attempt_at = excluded.next_attempt_at";
+            + "next_attempt_at = excluded.next_attempt_at, attempt_history = excluded.attempt_history";
     private static final String INSERT_LOG = "INSERT INTO execution_logs "
             + "(execution_id, seq, ts, level, category, scenario_id, node_id, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -302,6 +302,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     public CompletionStage<Void> nodeUpdated(String executionId, NodeRecord record) {
         String output = record.output() == null || record.output().isNull() ? null : capped(record.output());
         String error = record.error() == null ? null : json(record.error());
+        String history = record.attemptHistory().isEmpty() ? null : attemptsJson(record.attemptHistory());
         long position = sequence.incrementAndGet();
         return submit(s -> {
             PreparedStatement st = s.upsertNode;
@@ -315,6 +316,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             st.setString(8, output);
             st.setString(9, error);
             setLong(st, 10, record.nextAttemptAt() == null ? null : record.nextAttemptAt().toEpochMilli());
+            st.setString(11, history);
             st.addBatch();
             s.nodes++;
         });
@@ -366,7 +368,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             }
             List<NodeRecord> nodes = new ArrayList<>();
             try (PreparedStatement st = connection.prepareStatement("SELECT node_id, status, attempts, start_time, end_time, output, error, "
-                    + "next_attempt_at FROM node_records WHERE execution_id = ? ORDER BY position")) {
+                    + "next_attempt_at, attempt_history FROM node_records WHERE execution_id = ? ORDER BY position")) {
                 st.setString(1, executionId);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -377,7 +379,8 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                         nodes.add(new NodeRecord(rs.getString(1), nodeStatus(rs.getString(2)), rs.getInt(3), nodeStart, nodeEnd,
                                 nodeStart != null && nodeEnd != null ? Duration.between(nodeStart, nodeEnd).toMillis() : null,
                                 output == null ? NullNode.getInstance() : JSON.readTree(output),
-                                nodeError == null ? null : JSON.readValue(nodeError, NodeError.class), instant(rs, 8)));
+                                nodeError == null ? null : JSON.readValue(nodeError, NodeError.class), instant(rs, 8),
+                                attempts(rs.getString(9))));
                     }
                 }
             }
@@ -486,6 +489,35 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         cut.put("maxOutputBytes", settings.maxOutputBytes());
         cut.put("preview", text.substring(0, Math.min(text.length(), 1_000)));
         return cut.toString();
+    }
+
+    /** Attempts as JSON, times as epoch milliseconds (the store's mapper has no java.time support, on purpose). */
+    private static String attemptsJson(List<io.scenariobuilder.core.engine.AttemptRecord> attempts) {
+        var array = JSON.createArrayNode();
+        for (var attempt : attempts) {
+            ObjectNode a = array.addObject();
+            a.put("attempt", attempt.attempt());
+            a.put("startTime", attempt.startTime() == null ? null : attempt.startTime().toEpochMilli());
+            a.put("endTime", attempt.endTime() == null ? null : attempt.endTime().toEpochMilli());
+            a.set("error", attempt.error() == null ? null : JSON.valueToTree(attempt.error()));
+            a.put("retryDelayMs", attempt.retryDelayMs());
+        }
+        return array.toString();
+    }
+
+    private static List<io.scenariobuilder.core.engine.AttemptRecord> attempts(String json) throws JsonProcessingException {
+        if (json == null) {
+            return List.of();
+        }
+        List<io.scenariobuilder.core.engine.AttemptRecord> attempts = new ArrayList<>();
+        for (JsonNode a : JSON.readTree(json)) {
+            attempts.add(new io.scenariobuilder.core.engine.AttemptRecord(a.get("attempt").asInt(),
+                    a.hasNonNull("startTime") ? Instant.ofEpochMilli(a.get("startTime").asLong()) : null,
+                    a.hasNonNull("endTime") ? Instant.ofEpochMilli(a.get("endTime").asLong()) : null,
+                    a.hasNonNull("error") ? JSON.treeToValue(a.get("error"), NodeError.class) : null,
+                    a.hasNonNull("retryDelayMs") ? a.get("retryDelayMs").asLong() : null));
+        }
+        return attempts;
     }
 
     private static String json(Object value) {
