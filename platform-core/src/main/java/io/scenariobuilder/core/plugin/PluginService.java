@@ -67,6 +67,7 @@ public final class PluginService implements AutoCloseable {
     private final VersionManager versions = new DefaultVersionManager();
     private final Map<String, LoadedPlugin> current = new ConcurrentHashMap<>();
     private final Set<LoadedPlugin> retiring = ConcurrentHashMap.newKeySet();
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Path workDir;
     private boolean closed;
 
@@ -75,6 +76,30 @@ public final class PluginService implements AutoCloseable {
             List<String> integrationIds, String state, Path source, String sha256, int runningExecutions) {
         public InstalledPlugin {
             integrationIds = List.copyOf(integrationIds);
+        }
+    }
+
+    /** Hears installs (and upgrades) and removals, after they took effect: e.g. to record them in the store. */
+    public interface Listener {
+        /** A plugin (or a newer version of it) is installed. */
+        void installed(InstalledPlugin plugin);
+
+        /** A plugin is removed. */
+        void removed(String pluginId);
+    }
+
+    /** Adds a listener. */
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    private void notifyListeners(java.util.function.Consumer<Listener> event) {
+        for (Listener listener : listeners) {
+            try {
+                event.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.error("a plugin listener failed: {}", e.toString(), e);
+            }
         }
     }
 
@@ -238,7 +263,9 @@ public final class PluginService implements AutoCloseable {
             } else {
                 LOG.info("plugin {} {} installed: integrations {}", id, version, integrationIds);
             }
-            return info(loaded);
+            InstalledPlugin installed = info(loaded);
+            notifyListeners(listener -> listener.installed(installed));
+            return installed;
         } catch (RuntimeException | LinkageError e) {
             if (registration != null) {
                 registration.close();
@@ -277,6 +304,7 @@ public final class PluginService implements AutoCloseable {
         } else {
             LOG.info("plugin {} {} removed", pluginId, plugin.version());
         }
+        notifyListeners(listener -> listener.removed(pluginId));
     }
 
     /**
@@ -292,6 +320,7 @@ public final class PluginService implements AutoCloseable {
         retire(plugin);
         LOG.info("plugin {} {} removed; unloaded when its {} running execution(s) end", pluginId, plugin.version(),
                 plugin.usage.inUse());
+        notifyListeners(listener -> listener.removed(pluginId));
     }
 
     /** Installs every {@code *.jar} of a folder, in name order; a JAR that fails does not stop the others. */
