@@ -1,7 +1,6 @@
 package io.scenariobuilder.core.plugin;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -11,10 +10,6 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -103,7 +98,7 @@ public final class PluginFolderWatcher implements AutoCloseable {
                 });
                 return;
             }
-            if (plugins.isInstalled(sha256(jar))) {
+            if (plugins.isInstalled(PluginService.sha256(jar))) {
                 return; // already running exactly this JAR
             }
             var installed = plugins.install(jar);
@@ -112,18 +107,6 @@ public final class PluginFolderWatcher implements AutoCloseable {
             LOG.error("{} in the plugins folder was not installed: {}", jar.getFileName(), e.getMessage());
         } catch (IOException e) {
             LOG.error("cannot read {}: {}", jar, e.toString());
-        }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-                in.transferTo(java.io.OutputStream.nullOutputStream());
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

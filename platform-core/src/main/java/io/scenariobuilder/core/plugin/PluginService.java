@@ -11,6 +11,7 @@ import io.scenariobuilder.core.integration.PluginUsage;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -481,17 +482,32 @@ public final class PluginService implements AutoCloseable {
         return workDir;
     }
 
+    /** Copies {@code from} to {@code to} and returns the SHA-256 (hex) of what was copied. */
     private static String copyHashing(Path from, Path to) throws IOException {
-        MessageDigest digest;
+        try (OutputStream out = Files.newOutputStream(to)) {
+            return digest(from, out);
+        }
+    }
+
+    /** The SHA-256 (hex) of a file: how installed JARs are identified. */
+    static String sha256(Path file) throws IOException {
+        return digest(file, OutputStream.nullOutputStream());
+    }
+
+    private static String digest(Path file, OutputStream copyTo) throws IOException {
+        MessageDigest digest = sha256Digest();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(copyTo);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest sha256Digest() {
         try {
-            digest = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(from), digest)) {
-            Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static void deleteQuietly(Path file) {

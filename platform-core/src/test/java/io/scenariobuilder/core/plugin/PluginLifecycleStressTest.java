@@ -3,14 +3,12 @@ package io.scenariobuilder.core.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.scenariobuilder.core.engine.ExecutionEngine;
 import io.scenariobuilder.core.engine.ExecutionResult;
 import io.scenariobuilder.core.engine.ExecutionStatus;
-import io.scenariobuilder.core.integration.IntegrationRegistry;
 import io.scenariobuilder.core.scenario.InvalidScenarioException;
 import io.scenariobuilder.core.scenario.Scenario;
 import io.scenariobuilder.core.testing.PluginJars;
-import io.scenariobuilder.core.testing.PluginPlatform;
+import io.scenariobuilder.core.testing.PluginPlatformTest;
 import io.scenariobuilder.core.testing.TestEngine;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -23,38 +21,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Many installs and removals: nothing leaks, and executions never see a plugin half-registered. */
-class PluginLifecycleStressTest {
+class PluginLifecycleStressTest extends PluginPlatformTest {
 
-    @TempDir
-    Path work;
-
-    private PluginPlatform platform;
-    private PluginService plugins;
-    private IntegrationRegistry registry;
-    private ExecutionEngine engine;
-
-    @BeforeEach
-    void boot() {
-        platform = new PluginPlatform(work);
-        plugins = platform.plugins;
-        registry = platform.registry;
-        engine = platform.engine;
-    }
-
-    @AfterEach
-    void close() {
-        platform.close();
-    }
-
-    private Scenario scenario(String json) {
-        return platform.scenario(json);
-    }
 
     @Test
     void fiftyInstallAndRemoveCyclesLeaveNoClassLoaderReachableAndMetaspaceBounded() throws Exception {

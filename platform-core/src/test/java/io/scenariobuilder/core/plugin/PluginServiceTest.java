@@ -13,7 +13,7 @@ import io.scenariobuilder.core.integration.IntegrationRegistry;
 import io.scenariobuilder.core.scenario.InvalidScenarioException;
 import io.scenariobuilder.core.scenario.Scenario;
 import io.scenariobuilder.core.testing.PluginJars;
-import io.scenariobuilder.core.testing.PluginPlatform;
+import io.scenariobuilder.core.testing.PluginPlatformTest;
 import io.scenariobuilder.core.testing.TestEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,40 +22,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PluginServiceTest {
+class PluginServiceTest extends PluginPlatformTest {
 
     @TempDir
     Path dir;
 
-    @TempDir
-    Path work;
-
-    private PluginPlatform platform;
-    private PluginService plugins;
-    private IntegrationRegistry registry;
-    private ExecutionEngine engine;
-
-    @BeforeEach
-    void boot() {
-        platform = new PluginPlatform(work);
-        plugins = platform.plugins;
-        registry = platform.registry;
-        engine = platform.engine;
-    }
-
-    @AfterEach
-    void close() {
-        platform.close();
-    }
-
-    private Scenario scenario(String json) {
-        return platform.scenario(json);
-    }
 
     private ExecutionResult run(String json) throws Exception {
         return engine.executeScenario(scenario(json), TestEngine.json("{\"name\": \"ada\"}")).toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -479,13 +479,16 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     /** The JSON of a node output, cut to a marked preview when it is larger than the store takes. */
     private String capped(JsonNode output) {
         String text = output.toString();
-        if (text.length() <= settings.maxOutputBytes() / 4 || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-                <= settings.maxOutputBytes()) {
+        if (text.length() <= settings.maxOutputBytes() / 4) {
+            return text; // at most 4 UTF-8 bytes a character: under the cap without encoding it
+        }
+        int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes <= settings.maxOutputBytes()) {
             return text;
         }
         ObjectNode cut = JsonNodeFactory.instance.objectNode();
         cut.put("_truncated", true);
-        cut.put("originalBytes", text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        cut.put("originalBytes", bytes);
         cut.put("maxOutputBytes", settings.maxOutputBytes());
         cut.put("preview", text.substring(0, Math.min(text.length(), 1_000)));
         return cut.toString();
