@@ -1,5 +1,6 @@
 package io.scenariobuilder.core.retry;
 
+import io.scenariobuilder.api.error.ErrorType;
 import io.scenariobuilder.api.integration.RetryPolicy;
 import java.util.random.RandomGenerator;
 
@@ -34,5 +35,17 @@ public final class Backoff {
             delay = retryAfterMs;
         }
         return delay;
+    }
+
+    /**
+     * The retry-after to honour for an error: its own, or for a {@code rate_limited} error that gave none, the
+     * type's default delay (60 s) when the node runs under the platform's default policy. A rate limit without a
+     * wait still means "slow down"; an explicit policy (the node's or the integration's) is taken as it is.
+     */
+    public static Long retryAfterMs(ErrorType type, Long retryAfterMs, boolean platformDefaultPolicy) {
+        if (retryAfterMs != null || type != ErrorType.RATE_LIMITED || !platformDefaultPolicy) {
+            return retryAfterMs;
+        }
+        return type.defaultDelay().map(java.time.Duration::toMillis).orElse(null);
     }
 }

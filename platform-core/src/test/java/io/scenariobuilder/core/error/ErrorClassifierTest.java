@@ -2,6 +2,8 @@ package io.scenariobuilder.core.error;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scenariobuilder.api.error.ErrorCategory;
+import io.scenariobuilder.api.error.ErrorSeverity;
 import io.scenariobuilder.api.error.ErrorType;
 import io.scenariobuilder.api.error.IntegrationException;
 import io.scenariobuilder.core.expression.ExpressionEvaluationException;
@@ -54,5 +56,91 @@ class ErrorClassifierTest {
         assertThat(ErrorType.fromId("nope")).isEmpty();
         assertThat(ErrorType.fromId(null)).isEmpty();
         assertThat(ErrorType.TIMEOUT.toString()).isEqualTo("timeout");
+    }
+
+    /** Like the exceptions of HTTP client libraries: the status behind an accessor. */
+    public static final class HttpStatusException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        public HttpStatusException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int getStatusCode() {
+            return status;
+        }
+    }
+
+    @Test
+    void withoutATypeTheHttpStatusDecides() {
+        assertThat(classifier.classify(new HttpStatusException(429, "x")).type()).isEqualTo(ErrorType.RATE_LIMITED);
+        assertThat(classifier.classify(new HttpStatusException(401, "x")).type()).isEqualTo(ErrorType.AUTHENTICATION_FAILED);
+        assertThat(classifier.classify(new HttpStatusException(403, "x")).retryable()).isFalse();
+        assertThat(classifier.classify(new HttpStatusException(404, "x")).type()).isEqualTo(ErrorType.RESOURCE_NOT_FOUND);
+        assertThat(classifier.classify(new HttpStatusException(504, "x")).type()).isEqualTo(ErrorType.TIMEOUT);
+        assertThat(classifier.classify(new HttpStatusException(503, "x")).type()).isEqualTo(ErrorType.NETWORK_ERROR);
+        assertThat(classifier.classify(new HttpStatusException(500, "x")).type()).isEqualTo(ErrorType.GENERIC_ERROR);
+        assertThat(classifier.classify(new HttpStatusException(422, "x")).type()).isEqualTo(ErrorType.INVALID_INPUT);
+        // A status in the message, and deeper in the cause chain.
+        assertThat(classifier.classify(new RuntimeException("call failed with status 404")).type())
+                .isEqualTo(ErrorType.RESOURCE_NOT_FOUND);
+        assertThat(classifier.classify(new RuntimeException("wrapper", new HttpStatusException(401, "inner"))).type())
+                .isEqualTo(ErrorType.AUTHENTICATION_FAILED);
+        // A 2xx status is not an error: the message decides, then generic.
+        assertThat(classifier.classify(new HttpStatusException(200, "odd")).type()).isEqualTo(ErrorType.GENERIC_ERROR);
+    }
+
+    @Test
+    void thenTheMessageDecidesAndARetryAfterInItIsKept() {
+        ErrorInfo limited = classifier.classify(new RuntimeException("Too Many Requests, retry after 7 seconds"));
+        assertThat(limited.type()).isEqualTo(ErrorType.RATE_LIMITED);
+        assertThat(limited.retryAfterMs()).isEqualTo(7_000L);
+        assertThat(classifier.classify(new RuntimeException("HTTP 429; Retry-After: 250ms")).retryAfterMs()).isEqualTo(250L);
+        assertThat(classifier.classify(new RuntimeException("Invalid API key")).type()).isEqualTo(ErrorType.AUTHENTICATION_FAILED);
+        assertThat(classifier.classify(new RuntimeException("customer 7 not found")).type()).isEqualTo(ErrorType.RESOURCE_NOT_FOUND);
+        assertThat(classifier.classify(new RuntimeException("read timed out")).type()).isEqualTo(ErrorType.TIMEOUT);
+        assertThat(classifier.classify(new RuntimeException("Connection reset by peer")).type()).isEqualTo(ErrorType.NETWORK_ERROR);
+        assertThat(classifier.classify(new RuntimeException("something odd")).type()).isEqualTo(ErrorType.GENERIC_ERROR);
+    }
+
+    @Test
+    void theTypeWinsOverTheStatusAndTheStatusOverTheMessage() {
+        // A ConnectException saying "not found" is still a network error.
+        assertThat(classifier.classify(new ConnectException("host not found")).type()).isEqualTo(ErrorType.NETWORK_ERROR);
+        // A 500 whose message says "rate limit" follows its status.
+        assertThat(classifier.classify(new HttpStatusException(500, "rate limit backend crashed")).type())
+                .isEqualTo(ErrorType.GENERIC_ERROR);
+        // The typed exception wins over everything.
+        assertThat(classifier.classify(IntegrationException.invalidInput("HTTP 429 too many requests")).type())
+                .isEqualTo(ErrorType.INVALID_INPUT);
+    }
+
+    @Test
+    void everyErrorTypeHasSeverityCategoryAndDefaults() {
+        assertThat(ErrorType.RATE_LIMITED.severity()).isEqualTo(ErrorSeverity.WARNING);
+        assertThat(ErrorType.RATE_LIMITED.category()).isEqualTo(ErrorCategory.EXTERNAL);
+        assertThat(ErrorType.RATE_LIMITED.defaultDelay()).contains(Duration.ofSeconds(60));
+        assertThat(ErrorType.AUTHENTICATION_FAILED.severity()).isEqualTo(ErrorSeverity.HIGH);
+        assertThat(ErrorType.AUTHENTICATION_FAILED.category()).isEqualTo(ErrorCategory.SECURITY);
+        assertThat(ErrorType.AUTHENTICATION_FAILED.retryableByDefault()).isFalse();
+        assertThat(ErrorType.AUTHENTICATION_FAILED.suggestedAction()).contains("credentials");
+        assertThat(ErrorType.RESOURCE_NOT_FOUND.category()).isEqualTo(ErrorCategory.DATA);
+        assertThat(ErrorType.TIMEOUT.defaultDelay()).contains(Duration.ofSeconds(5));
+        assertThat(ErrorType.TIMEOUT.category()).isEqualTo(ErrorCategory.PERFORMANCE);
+        assertThat(ErrorType.NETWORK_ERROR.defaultDelay()).contains(Duration.ofSeconds(10));
+        assertThat(ErrorType.NETWORK_ERROR.category()).isEqualTo(ErrorCategory.INFRASTRUCTURE);
+        assertThat(ErrorType.GENERIC_ERROR.defaultDelay()).contains(Duration.ofSeconds(30));
+        assertThat(ErrorType.GENERIC_ERROR.category()).isEqualTo(ErrorCategory.UNKNOWN);
+        for (ErrorType type : ErrorType.values()) {
+            // Retryable types say how long to wait; the others do not.
+            assertThat(type.defaultDelay().isPresent()).as(type.id()).isEqualTo(type.retryableByDefault());
+            assertThat(type.severity()).isNotNull();
+            assertThat(type.category()).isNotNull();
+            assertThat(type.suggestedAction()).isNotBlank();
+        }
+        assertThat(ErrorSeverity.HIGH.id()).isEqualTo("high");
+        assertThat(ErrorCategory.SECURITY.toString()).isEqualTo("security");
     }
 }
