@@ -6,7 +6,11 @@ import com.google.inject.Singleton;
 import io.scenariobuilder.core.engine.EngineSettings;
 import io.scenariobuilder.core.engine.ExecutionEngine;
 import io.scenariobuilder.core.engine.ExecutionLog;
+import com.codahale.metrics.MetricRegistry;
+import io.scenariobuilder.core.error.CircuitBreakerSettings;
+import io.scenariobuilder.core.error.CircuitBreakers;
 import io.scenariobuilder.core.error.ErrorClassifier;
+import io.scenariobuilder.core.scenario.ScenarioSource;
 import io.scenariobuilder.core.expression.ExpressionCompiler;
 import io.scenariobuilder.core.integration.IntegrationRegistry;
 import io.scenariobuilder.core.plugin.PluginService;
@@ -21,23 +25,35 @@ import java.time.Clock;
 import java.util.Objects;
 
 /**
- * Wires the engine: registry, expressions, validator, runner, and the in-memory stores. The durable store replaces
- * {@link ExecutionStore}'s binding with its own module.
+ * Wires the engine: registry, expressions, validator, runner, circuit breakers, a metric registry, and the in-memory
+ * stores. The durable store replaces {@link ExecutionStore}'s binding with its own module; the server binds
+ * {@link ScenarioSource} to its scenario store (error scenarios).
  */
 public final class EngineModule extends AbstractModule {
 
     private final EngineSettings settings;
     private final PluginSettings pluginSettings;
     private final Clock clock;
+    private final CircuitBreakerSettings breakerSettings;
 
     public EngineModule(EngineSettings settings) {
         this(settings, PluginSettings.temporary(), Clock.systemUTC());
     }
 
     public EngineModule(EngineSettings settings, PluginSettings pluginSettings, Clock clock) {
+        this(settings, pluginSettings, clock, CircuitBreakerSettings.defaults());
+    }
+
+    private EngineModule(EngineSettings settings, PluginSettings pluginSettings, Clock clock, CircuitBreakerSettings breakers) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.pluginSettings = Objects.requireNonNull(pluginSettings, "pluginSettings");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.breakerSettings = Objects.requireNonNull(breakers, "breakers");
+    }
+
+    /** This module with other circuit breaker settings. */
+    public EngineModule withCircuitBreakers(CircuitBreakerSettings breakers) {
+        return new EngineModule(settings, pluginSettings, clock, breakers);
     }
 
     @Override
@@ -45,6 +61,10 @@ public final class EngineModule extends AbstractModule {
         bind(EngineSettings.class).toInstance(settings);
         bind(PluginSettings.class).toInstance(pluginSettings);
         bind(Clock.class).toInstance(clock);
+        bind(CircuitBreakerSettings.class).toInstance(breakerSettings);
+        bind(MetricRegistry.class).in(Singleton.class);
+        bind(CircuitBreakers.class).in(Singleton.class);
+        bind(ScenarioSource.class).toInstance(ScenarioSource.NONE);
         bind(IntegrationRegistry.class).in(Singleton.class);
         bind(ExpressionCompiler.class).in(Singleton.class);
         bind(ScenarioParser.class).in(Singleton.class);

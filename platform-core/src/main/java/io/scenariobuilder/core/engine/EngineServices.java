@@ -1,11 +1,14 @@
 package io.scenariobuilder.core.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scenariobuilder.core.error.CircuitBreakers;
 import io.scenariobuilder.core.error.ErrorClassifier;
 import io.scenariobuilder.core.expression.ExpressionCompiler;
 import io.scenariobuilder.core.scenario.ConfigurationValidator;
 import io.scenariobuilder.core.store.CredentialStore;
 import io.scenariobuilder.core.store.ExecutionStore;
 import java.time.Clock;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -36,6 +39,14 @@ interface EngineServices {
     ThreadFactory nodeThreads();
 
     OutputMemory outputMemory();
+
+    CircuitBreakers circuitBreakers();
+
+    /**
+     * Starts the error scenario {@code errorScenarioId} with {@code triggerData} for a failed execution. The stage
+     * completes once the error execution is stored (or could not be started, which is logged); never exceptionally.
+     */
+    CompletionStage<Void> startErrorScenario(ExecutionRun failed, String errorScenarioId, JsonNode triggerData);
 
     void executionEnded(ExecutionRun run);
 

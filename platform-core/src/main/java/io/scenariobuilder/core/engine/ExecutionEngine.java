@@ -1,20 +1,24 @@
 package io.scenariobuilder.core.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scenariobuilder.api.error.ErrorType;
+import io.scenariobuilder.api.execution.LogLevel;
+import io.scenariobuilder.core.error.CircuitBreakers;
 import io.scenariobuilder.core.error.ErrorClassifier;
 import io.scenariobuilder.core.expression.ExpressionCompiler;
 import io.scenariobuilder.core.integration.PluginRetiredException;
 import io.scenariobuilder.core.integration.PluginUsage;
 import io.scenariobuilder.core.scenario.CompiledScenario;
 import io.scenariobuilder.core.scenario.ConfigurationValidator;
-import io.scenariobuilder.core.scenario.Scenario;
 import io.scenariobuilder.core.scenario.InvalidScenarioException;
+import io.scenariobuilder.core.scenario.OnError;
+import io.scenariobuilder.core.scenario.Scenario;
 import io.scenariobuilder.core.scenario.ScenarioParser;
+import io.scenariobuilder.core.scenario.ScenarioSource;
 import io.scenariobuilder.core.scenario.ScenarioValidator;
-import io.scenariobuilder.core.store.UnfinishedExecution;
-import io.scenariobuilder.api.error.ErrorType;
 import io.scenariobuilder.core.store.CredentialStore;
 import io.scenariobuilder.core.store.ExecutionStore;
+import io.scenariobuilder.core.store.ResumableExecution;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -57,12 +61,15 @@ public final class ExecutionEngine implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final Services services;
     private final Clock clock;
+    private final ScenarioSource scenarios;
     private volatile boolean closed;
 
     @Inject
     public ExecutionEngine(ScenarioValidator validator, ScenarioParser parser, ExecutionStore store, CredentialStore credentials,
-            ExecutionLog log, ErrorClassifier classifier, ExpressionCompiler expressions, Clock clock, EngineSettings settings) {
+            ExecutionLog log, ErrorClassifier classifier, ExpressionCompiler expressions, Clock clock, EngineSettings settings,
+            CircuitBreakers circuitBreakers, ScenarioSource scenarios) {
         this.validator = validator;
+        this.scenarios = scenarios;
         this.parser = parser;
         this.store = store;
         this.clock = clock;
@@ -81,7 +88,7 @@ public final class ExecutionEngine implements AutoCloseable {
         RandomGenerator seeded = settings.jitterSeed() == null ? null : new Random(settings.jitterSeed());
         this.services = new Services(store, credentials, log, classifier, expressions, new ConfigurationValidator(expressions),
                 clock, seeded, engineExecutor, timer, Thread.ofVirtual().name("sb-node-", 0).factory(),
-                new OutputMemory(settings.maxInFlightOutputBytes()));
+                new OutputMemory(settings.maxInFlightOutputBytes()), circuitBreakers);
     }
 
     /**
@@ -128,7 +135,7 @@ public final class ExecutionEngine implements AutoCloseable {
      */
     public List<ExecutionHandle> resumeUnfinished() {
         List<ExecutionHandle> resumed = new ArrayList<>();
-        for (UnfinishedExecution stored : store.unfinished()) {
+        for (ResumableExecution stored : store.unfinished()) {
             if (active.containsKey(stored.id())) {
                 continue;
             }
@@ -146,7 +153,7 @@ public final class ExecutionEngine implements AutoCloseable {
         return resumed;
     }
 
-    private ExecutionHandle resume(UnfinishedExecution stored) {
+    private ExecutionHandle resume(ResumableExecution stored) {
         ScenarioParser.Parsed parsed = parser.parse(stored.scenario(), "resumed");
         if (!parsed.problems().isEmpty()) {
             throw new InvalidScenarioException(parsed.problems());
@@ -157,6 +164,82 @@ public final class ExecutionEngine implements AutoCloseable {
         active.put(stored.id(), run);
         run.restore(stored.status(), stored.nodes());
         return new ExecutionHandle(stored.id(), run.accepted(), run.completion());
+    }
+
+    /**
+     * Runs a {@code failed} or {@code incomplete} execution again from its failed or broken node: completed nodes keep
+     * their outputs and do not run again; nodes that failed under {@code fail} or {@code break}, or were cancelled
+     * when the execution stopped, run again with a fresh retry budget. Attempt numbers go on from the last (an action
+     * sees attempt 2 after a failed attempt 1) and the earlier attempts stay in the history. Nodes that failed under
+     * {@code continue} or {@code route} were handled and stay as they are. The execution runs the scenario version it
+     * ran before, keeps its id, and is {@code running} again.
+     *
+     * <p>Reads and writes the store: call it off event-loop threads.
+     *
+     * @throws UnknownExecutionException when no such execution is stored
+     * @throws ExecutionStateException when the execution is not failed or incomplete
+     * @throws InvalidScenarioException when its scenario no longer compiles (an integration is gone)
+     */
+    public ExecutionHandle retry(String executionId) {
+        if (closed) {
+            throw new IllegalStateException("the engine is shut down");
+        }
+        if (active.containsKey(executionId)) {
+            throw new ExecutionStateException("execution " + executionId + " is running: only a failed or incomplete execution can be retried");
+        }
+        ResumableExecution stored = store.load(executionId).orElseThrow(() -> new UnknownExecutionException(executionId));
+        if (stored.status() != ExecutionStatus.FAILED && stored.status() != ExecutionStatus.INCOMPLETE) {
+            throw new ExecutionStateException("execution " + executionId + " is " + stored.status().id()
+                    + ": only a failed or incomplete execution can be retried");
+        }
+        ScenarioParser.Parsed parsed = parser.parse(stored.scenario(), "retried");
+        if (!parsed.problems().isEmpty()) {
+            throw new InvalidScenarioException(parsed.problems());
+        }
+        CompiledScenario scenario = validator.compile(parsed.scenario());
+        List<NodeRecord> records = new ArrayList<>(stored.nodes().size());
+        List<NodeRecord> reset = new ArrayList<>();
+        for (NodeRecord record : stored.nodes()) {
+            if (runsAgain(scenario, record)) {
+                NodeRecord pending = new NodeRecord(record.nodeId(), NodeStatus.PENDING, record.attempts(), null, null, null, null,
+                        null, null, record.attemptHistory());
+                records.add(pending);
+                reset.add(pending);
+            } else {
+                records.add(record);
+            }
+        }
+        acquirePlugins(scenario);
+        ExecutionRun run = new ExecutionRun(services, executionId, scenario, stored.trigger(), stored.startTime());
+        if (active.putIfAbsent(executionId, run) != null) {
+            scenario.plugins().forEach(PluginUsage::release);
+            throw new ExecutionStateException("execution " + executionId + " is already being retried");
+        }
+        try {
+            List<CompletableFuture<Void>> writes = new ArrayList<>(reset.size() + 1);
+            reset.forEach(record -> writes.add(store.nodeUpdated(executionId, record).toCompletableFuture()));
+            writes.add(store.executionUpdated(executionId, ExecutionStatus.RUNNING, null, null).toCompletableFuture());
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+        } catch (RuntimeException e) {
+            active.remove(executionId, run);
+            scenario.plugins().forEach(PluginUsage::release);
+            throw e;
+        }
+        run.retry(records);
+        return new ExecutionHandle(executionId, run.accepted(), run.completion());
+    }
+
+    /** Whether a node of a failed or incomplete execution runs again when it is retried. */
+    private static boolean runsAgain(CompiledScenario scenario, NodeRecord record) {
+        return switch (record.status()) {
+            case COMPLETED, SKIPPED -> false;
+            case FAILED -> {
+                Integer index = scenario.indexById().get(record.nodeId());
+                OnError mode = index == null ? OnError.FAIL : scenario.nodes().get(index).node().onError();
+                yield mode == OnError.FAIL || mode == OnError.BREAK;
+            }
+            default -> true; // cancelled when the execution stopped, or never finished
+        };
     }
 
     /** Counts the execution in with every plugin version it uses (released when it ends), or none of them. */
@@ -267,11 +350,13 @@ public final class ExecutionEngine implements AutoCloseable {
         private final ScheduledExecutorService timer;
         private final ThreadFactory nodeThreads;
         private final OutputMemory outputMemory;
+        private final CircuitBreakers circuitBreakers;
 
         Services(ExecutionStore store, CredentialStore credentials, ExecutionLog log, ErrorClassifier classifier,
                 ExpressionCompiler expressions, ConfigurationValidator configurationValidator, Clock clock,
                 RandomGenerator seeded, Executor engineExecutor, ScheduledExecutorService timer, ThreadFactory nodeThreads,
-                OutputMemory outputMemory) {
+                OutputMemory outputMemory, CircuitBreakers circuitBreakers) {
+            this.circuitBreakers = circuitBreakers;
             this.store = store;
             this.credentials = credentials;
             this.log = log;
@@ -289,6 +374,45 @@ public final class ExecutionEngine implements AutoCloseable {
         @Override
         public OutputMemory outputMemory() {
             return outputMemory;
+        }
+
+        @Override
+        public CircuitBreakers circuitBreakers() {
+            return circuitBreakers;
+        }
+
+        @Override
+        public CompletionStage<Void> startErrorScenario(ExecutionRun failed, String errorScenarioId, JsonNode triggerData) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            // The lookup may read a database: never on an engine thread.
+            nodeThreads.newThread(() -> {
+                String failedScenario = failed.scenario.scenario().id();
+                try {
+                    Optional<Scenario> errorScenario = scenarios.find(errorScenarioId);
+                    if (errorScenario.isEmpty()) {
+                        log.write(LogLevel.ERROR, "execution", "error scenario '" + errorScenarioId + "' does not exist: nobody is "
+                                + "notified of this failure", failed.id, failedScenario, null);
+                        done.complete(null);
+                        return;
+                    }
+                    ExecutionHandle handle = start(errorScenario.get(), triggerData);
+                    handle.accepted().whenComplete((ignored, failure) -> {
+                        if (failure == null) {
+                            log.write(LogLevel.INFO, "execution", "error scenario '" + errorScenarioId + "' notified as execution "
+                                    + handle.executionId(), failed.id, failedScenario, null);
+                        } else {
+                            log.write(LogLevel.ERROR, "execution", "error scenario '" + errorScenarioId + "' could not start: "
+                                    + failure, failed.id, failedScenario, null);
+                        }
+                        done.complete(null);
+                    });
+                } catch (RuntimeException e) {
+                    log.write(LogLevel.ERROR, "execution", "error scenario '" + errorScenarioId + "' could not start: "
+                            + e.getMessage(), failed.id, failedScenario, null);
+                    done.complete(null);
+                }
+            }).start();
+            return done;
         }
 
         @Override

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scenariobuilder.api.error.ErrorSeverity;
 import io.scenariobuilder.api.error.ErrorType;
 import io.scenariobuilder.api.execution.ActionResult;
 import io.scenariobuilder.api.execution.ConfigurationProblem;
 import io.scenariobuilder.api.execution.ExecutionStyle;
 import io.scenariobuilder.api.execution.LogLevel;
 import io.scenariobuilder.api.execution.NodeExecutor;
+import io.scenariobuilder.core.error.CircuitBreakers;
 import io.scenariobuilder.core.error.ErrorInfo;
 import io.scenariobuilder.core.expression.ExpressionEvaluationException;
 import io.scenariobuilder.core.expression.JsonSizes;
@@ -160,10 +162,20 @@ final class ExecutionRun {
      */
     void restore(ExecutionStatus storedStatus, List<NodeRecord> records) {
         accepted.complete(null);
-        mailbox.execute(() -> doRestore(storedStatus, records));
+        mailbox.execute(() -> doRestore(storedStatus, records, false));
     }
 
-    private void doRestore(ExecutionStatus storedStatus, List<NodeRecord> records) {
+    /**
+     * Runs a failed or incomplete execution on from its stored records, which the engine has reset for the nodes to
+     * run again (pending, no attempts): completed nodes keep their outputs and do not run again. The scenario's
+     * timeout counts from now.
+     */
+    void retry(List<NodeRecord> records) {
+        accepted.complete(null);
+        mailbox.execute(() -> doRestore(ExecutionStatus.RUNNING, records, true));
+    }
+
+    private void doRestore(ExecutionStatus storedStatus, List<NodeRecord> records, boolean retry) {
         Map<String, NodeRecord> byId = new HashMap<>();
         records.forEach(record -> byId.put(record.nodeId(), record));
         boolean[] finalInStore = new boolean[nodes.length];
@@ -205,11 +217,16 @@ final class ExecutionRun {
         if (storedStatus == ExecutionStatus.QUEUED) {
             write(services.store().executionUpdated(id, status, null, null));
         }
-        log(LogLevel.WARN, "execution resumed after a restart: " + finalNodes + " node(s) already done, " + rerun
-                + " to run again", null);
+        if (retry) {
+            log(LogLevel.INFO, "execution retried: " + finalNodes + " node(s) kept, the others run", null);
+        } else {
+            log(LogLevel.WARN, "execution resumed after a restart: " + finalNodes + " node(s) already done, " + rerun
+                    + " to run again", null);
+        }
         Long timeoutMs = scenario.scenario().settings().timeoutMs();
         if (timeoutMs != null) {
-            long left = Math.max(0, timeoutMs - Duration.between(startTime, services.clock().instant()).toMillis());
+            Instant from = retry ? services.clock().instant() : startTime;
+            long left = Math.max(0, timeoutMs - Duration.between(from, services.clock().instant()).toMillis());
             scenarioTimeout = services.timer().schedule(() -> mailbox.execute(this::scenarioTimedOut), left, TimeUnit.MILLISECONDS);
         }
         for (CompiledNode node : scenario.nodes()) {
@@ -427,6 +444,12 @@ final class ExecutionRun {
             }
             credentials = found.get();
         }
+        CircuitBreakers.Call call = services.circuitBreakers().acquire(node.node().integrationId(), connectionId);
+        if (!call.permitted()) {
+            attemptFinished(attempt, null, new ErrorInfo(ErrorType.CIRCUIT_OPEN, call.rejection(), true, call.retryAfterMs()));
+            return;
+        }
+        attempt.breakerCall = call;
         JsonNode input = state.input;
         NodeContext context = new NodeContext(input, state.inputs, configuration, credentials, connectionId, id,
                 scenario.scenario().id(), node.id(), attempt.number, state.startTime, attempt, services.log(), services.expressions(),
@@ -548,6 +571,13 @@ final class ExecutionRun {
         running--;
         CompiledNode node = scenario.nodes().get(index);
         Instant now = services.clock().instant();
+        if (attempt.breakerCall != null) {
+            CircuitBreakers.Call call = attempt.breakerCall;
+            call.finished(failure == null ? null : failure.type()).ifPresent(breakerState -> log(
+                    breakerState == CircuitBreakers.State.OPEN ? LogLevel.WARN : LogLevel.INFO, "integration",
+                    "circuit breaker " + call.breakerName() + " is now " + breakerState.name().toLowerCase(java.util.Locale.ROOT)
+                            + (failure == null ? "" : " after " + failure.type().id()), node.id()));
+        }
         if (failure == null) {
             state.history.add(new AttemptRecord(attempt.number, state.attemptStart, now, null, null));
             state.status = NodeStatus.COMPLETED;
@@ -563,7 +593,9 @@ final class ExecutionRun {
             });
             return;
         }
-        int maxAttempts = node.retryPolicy().maxAttempts();
+        // After a retry through the API the node has a fresh budget: attempt numbers go on, the last allowed moves.
+        int base = budgetBase(state.history);
+        int maxAttempts = base + node.retryPolicy().maxAttempts();
         state.error = new NodeError(failure.type(), failure.message(), failure.retryable(), failure.retryAfterMs(),
                 attempt.number, maxAttempts);
         if (failure.type() == ErrorType.CANCELLED && attempt.cancelReason() != null) {
@@ -576,7 +608,9 @@ final class ExecutionRun {
             return;
         }
         if (failure.retryable() && attempt.number < maxAttempts && stopWith == null) {
-            long delay = Backoff.delayMs(node.retryPolicy(), attempt.number, failure.retryAfterMs(), services.random());
+            boolean platformDefault = node.node().retryPolicy() == null && node.action().definition().defaultRetryPolicy() == null;
+            long delay = Backoff.delayMs(node.retryPolicy(), attempt.number - base,
+                    Backoff.retryAfterMs(failure.type(), failure.retryAfterMs(), platformDefault), services.random());
             state.history.add(new AttemptRecord(attempt.number, state.attemptStart, now, state.error, delay));
             state.status = NodeStatus.WAITING_RETRY;
             state.nextAttemptAt = now.plusMillis(delay);
@@ -606,12 +640,27 @@ final class ExecutionRun {
         pump();
     }
 
+    /**
+     * The attempts a node had used before its current run: the number of its last attempt that ended it for good (an
+     * error and no retry after it), which only a retry through the API follows. Derived from the stored history, so it
+     * survives a restart.
+     */
+    static int budgetBase(List<AttemptRecord> history) {
+        for (int i = history.size() - 1; i >= 0; i--) {
+            AttemptRecord attempt = history.get(i);
+            if (attempt.error() != null && attempt.retryDelayMs() == null) {
+                return attempt.attempt();
+            }
+        }
+        return 0;
+    }
+
     private void failedForGood(int index, ErrorInfo failure) {
         NodeState state = nodes[index];
         CompiledNode node = scenario.nodes().get(index);
         if (state.error == null) {
             state.error = new NodeError(failure.type(), failure.message(), failure.retryable(), failure.retryAfterMs(),
-                    state.attempts, node.retryPolicy().maxAttempts());
+                    state.attempts, budgetBase(state.history) + node.retryPolicy().maxAttempts());
         }
         state.status = NodeStatus.FAILED;
         state.endTime = services.clock().instant();
@@ -623,7 +672,9 @@ final class ExecutionRun {
             state.output = output;
         }
         publish(index);
-        LogLevel level = mode == OnError.CONTINUE || mode == OnError.ROUTE ? LogLevel.WARN : LogLevel.ERROR;
+        // Errors that need a person (credentials refused, a breaker open) are critical whatever the node does next.
+        LogLevel level = failure.type().severity().compareTo(ErrorSeverity.HIGH) >= 0 ? LogLevel.CRITICAL
+                : mode == OnError.CONTINUE || mode == OnError.ROUTE ? LogLevel.WARN : LogLevel.ERROR;
         log(level, "node failed (" + failure.type().id() + ": " + failure.message() + "); onError=" + mode.id(), node.id());
         afterStored(services.store().nodeUpdated(id, record(index)), () -> {
             switch (mode) {
@@ -812,7 +863,14 @@ final class ExecutionRun {
         log(finalStatus == ExecutionStatus.COMPLETED ? LogLevel.INFO : LogLevel.WARN,
                 "execution " + finalStatus.id() + " in " + ms + " ms", null);
         ExecutionResult result = result(end);
-        services.store().executionUpdated(id, finalStatus, end, cause).whenComplete((ignored, failure) -> {
+        String errorScenarioId = scenario.scenario().errorScenarioId();
+        CompletionStage<Void> notified = finalStatus == ExecutionStatus.FAILED && errorScenarioId != null
+                && !isErrorNotification(trigger)
+                ? services.startErrorScenario(this, errorScenarioId, errorNotification(result, cause))
+                : CompletableFuture.completedFuture(null);
+        // The error scenario is stored as started before this execution is stored as failed: a crash in between
+        // resumes this one, which fails again and notifies again (at least once, never lost).
+        notified.thenCompose(ignored -> services.store().executionUpdated(id, finalStatus, end, cause)).whenComplete((ignored, failure) -> {
             services.executionEnded(this);
             if (failure != null) {
                 completion.completeExceptionally(failure);
@@ -820,6 +878,52 @@ final class ExecutionRun {
                 completion.complete(result);
             }
         });
+    }
+
+    /**
+     * The trigger data of an error scenario: {@code {execution, failedNode, error}}. {@code failedNode} is null when
+     * no node failed (the scenario's timeout).
+     */
+    private JsonNode errorNotification(ExecutionResult result, ExecutionError cause) {
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        ObjectNode execution = data.putObject("execution");
+        execution.put("id", id);
+        execution.put("scenarioId", scenario.scenario().id());
+        execution.put("scenarioName", scenario.scenario().name());
+        execution.put("scenarioVersion", scenario.scenario().version());
+        execution.put("status", result.status().id());
+        execution.put("startTime", startTime.toString());
+        execution.put("endTime", result.endTime() == null ? null : result.endTime().toString());
+        String nodeId = cause == null ? null : cause.nodeId();
+        Integer index = nodeId == null ? null : scenario.indexById().get(nodeId);
+        NodeError nodeError = index == null ? null : nodes[index].error;
+        if (index == null) {
+            data.putNull("failedNode");
+        } else {
+            CompiledNode node = scenario.nodes().get(index);
+            ObjectNode failedNode = data.putObject("failedNode");
+            failedNode.put("id", node.id());
+            failedNode.put("name", node.node().name());
+            failedNode.put("integrationId", node.node().integrationId());
+            failedNode.put("actionId", node.node().actionId());
+            failedNode.put("attempts", nodes[index].attempts);
+        }
+        ObjectNode error = nodeError != null ? errorJson(nodeError) : JsonNodeFactory.instance.objectNode();
+        if (nodeError == null) {
+            ErrorType type = cause == null ? ErrorType.GENERIC_ERROR : cause.type();
+            error.put("type", type.id());
+            error.put("message", cause == null ? "failed" : cause.message());
+        }
+        ErrorType type = nodeError != null ? nodeError.type() : cause == null ? ErrorType.GENERIC_ERROR : cause.type();
+        error.put("severity", type.severity().id());
+        error.put("category", type.category().id());
+        data.set("error", error);
+        return data;
+    }
+
+    /** Whether a trigger is an error notification: the failure of an error scenario notifies nobody (no loops). */
+    static boolean isErrorNotification(JsonNode trigger) {
+        return trigger.path("execution").has("id") && trigger.has("failedNode") && trigger.path("error").has("type");
     }
 
     private void setStatus(ExecutionStatus next) {
@@ -896,7 +1000,11 @@ final class ExecutionRun {
     }
 
     private void log(LogLevel level, String message, String nodeId) {
-        services.log().write(level, "execution", message, id, scenario.scenario().id(), nodeId);
+        log(level, "execution", message, nodeId);
+    }
+
+    private void log(LogLevel level, String category, String message, String nodeId) {
+        services.log().write(level, category, message, id, scenario.scenario().id(), nodeId);
     }
 
     private NodeRecord record(int index) {

@@ -3,6 +3,7 @@ package io.scenariobuilder.core.engine;
 import io.scenariobuilder.api.error.ErrorType;
 import io.scenariobuilder.api.error.IntegrationException;
 import io.scenariobuilder.api.execution.CancellationSignal;
+import io.scenariobuilder.core.error.CircuitBreakers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -23,6 +24,8 @@ final class NodeAttempt implements CancellationSignal {
     boolean finished;
     boolean invoked;
     ScheduledFuture<?> timeout;
+    /** The circuit breaker's permit for this attempt's call, once the call was let through. */
+    CircuitBreakers.Call breakerCall;
 
     private final List<Runnable> callbacks = new ArrayList<>(0);
     private volatile Reason cancelled;

@@ -47,8 +47,11 @@ public interface ExecutionStore {
     /** The stored log lines of an execution, oldest first. */
     List<LogEntry> logs(String executionId);
 
+    /** An execution with its scenario document, trigger and node records: to retry it. Empty when it is not stored. */
+    Optional<ResumableExecution> load(String executionId);
+
     /** Every execution not finished ({@code queued}, {@code running}, {@code paused}), oldest first: to resume on start. */
-    List<UnfinishedExecution> unfinished();
+    List<ResumableExecution> unfinished();
 
     /**
      * Deletes finished executions ({@code completed}, {@code failed}, {@code cancelled}; {@code incomplete} ones wait

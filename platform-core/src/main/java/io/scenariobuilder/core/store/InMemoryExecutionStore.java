@@ -85,6 +85,9 @@ public final class InMemoryExecutionStore implements ExecutionStore {
         if (stored == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("execution " + executionId + " is not stored"));
         }
+        if (stored.status.isFinal() && !status.isFinal() && finishedOrder.remove(executionId)) {
+            finishedCount.decrementAndGet(); // retried: running again, so no longer among the finished to evict
+        }
         stored.status = status;
         stored.endTime = endTime;
         stored.error = error;
@@ -158,13 +161,22 @@ public final class InMemoryExecutionStore implements ExecutionStore {
     }
 
     @Override
-    public List<UnfinishedExecution> unfinished() {
+    public Optional<ResumableExecution> load(String executionId) {
+        return Optional.ofNullable(executions.get(executionId)).map(this::resumable);
+    }
+
+    @Override
+    public List<ResumableExecution> unfinished() {
         return executions.values().stream()
                 .filter(stored -> !stored.status.isFinal())
                 .sorted(java.util.Comparator.comparing((Stored stored) -> stored.startTime).thenComparing(stored -> stored.id))
-                .map(stored -> new UnfinishedExecution(stored.id, stored.scenario.document(), stored.trigger, stored.status,
-                        stored.startTime, find(stored.id).map(ExecutionResult::nodes).orElse(List.of())))
+                .map(this::resumable)
                 .toList();
+    }
+
+    private ResumableExecution resumable(Stored stored) {
+        return new ResumableExecution(stored.id, stored.scenario.document(), stored.trigger, stored.status, stored.startTime,
+                find(stored.id).map(ExecutionResult::nodes).orElse(List.of()));
     }
 
     @Override

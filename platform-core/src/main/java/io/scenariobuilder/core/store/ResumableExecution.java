@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An execution the store holds as not finished ({@code queued}, {@code running} or {@code paused}): what the engine
- * needs to resume it after a restart.
+ * A stored execution with what the engine needs to run it on: to resume an unfinished one ({@code queued},
+ * {@code running} or {@code paused}) after a restart, or to retry a {@code failed} or {@code incomplete} one.
  *
  * @param id the execution id
  * @param scenario the scenario document it runs
@@ -18,10 +18,10 @@ import java.util.Objects;
  * @param startTime when it started
  * @param nodes its node records
  */
-public record UnfinishedExecution(String id, JsonNode scenario, JsonNode trigger, ExecutionStatus status, Instant startTime,
+public record ResumableExecution(String id, JsonNode scenario, JsonNode trigger, ExecutionStatus status, Instant startTime,
         List<NodeRecord> nodes) {
 
-    public UnfinishedExecution {
+    public ResumableExecution {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(trigger, "trigger");

@@ -239,4 +239,37 @@ class RecoveryTest {
         assertThat(second.test.runs("d") + first.test.runs("d")).isEqualTo(1);
         assertThat(result.requireNode("e").status()).isEqualTo(NodeStatus.COMPLETED);
     }
+
+    @Test
+    void aFailedExecutionIsRetriedFromTheStoreAfterARestartKeepingWhatCompleted() throws Exception {
+        String scenario = """
+                {"id": "retryable", "nodes": [
+                  {"id": "a", "integrationId": "test", "actionId": "record"},
+                  {"id": "b", "integrationId": "core", "actionId": "fail", "retryPolicy": {"maxAttempts": 2, "baseDelayMs": 1},
+                   "configuration": {"errorType": "network_error", "failTimes": 2}},
+                  {"id": "c", "integrationId": "test", "actionId": "record"}
+                ], "connections": [{"fromNodeId": "a", "toNodeId": "b"}, {"fromNodeId": "b", "toNodeId": "c"}]}""";
+        Platform first = new Platform();
+        ExecutionResult failed = first.engine.start(first.compile(scenario), json("{\"v\": 3}")).completion()
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+        first.engine.close();
+        first.store.close();
+
+        Platform second = new Platform();
+        assertThat(second.engine.resumeUnfinished()).isEmpty(); // failed is finished: nothing resumes by itself
+        ExecutionResult retried = second.engine.retry(failed.id()).completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(retried.status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(second.test.runs("a")).isZero();
+        assertThat(second.test.runs("c")).isEqualTo(1);
+        NodeRecord b = retried.requireNode("b");
+        // Two attempts failed before the restart (their history came back from the store); attempt 3 passes.
+        assertThat(b.attemptHistory()).extracting(AttemptRecord::attempt).containsExactly(1, 2, 3);
+        assertThat(retried.requireNode("c").output()).isEqualTo(json("{\"v\": 3}"));
+        ExecutionResult stored = second.store.find(failed.id()).orElseThrow();
+        assertThat(stored.status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(stored.endTime()).isNotNull();
+        assertThat(stored.error()).isNull();
+    }
 }

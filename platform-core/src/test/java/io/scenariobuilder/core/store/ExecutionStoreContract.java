@@ -126,8 +126,8 @@ public abstract class ExecutionStoreContract {
                 T0.plusSeconds(30))));
 
         var unfinished = store.unfinished();
-        assertThat(unfinished).extracting(UnfinishedExecution::id).containsExactly("u1", "u2");
-        UnfinishedExecution first = unfinished.get(0);
+        assertThat(unfinished).extracting(ResumableExecution::id).containsExactly("u1", "u2");
+        ResumableExecution first = unfinished.get(0);
         assertThat(first.scenario()).isEqualTo(SNAPSHOT.document());
         assertThat(first.trigger()).isEqualTo(json("{\"t\": 1}"));
         assertThat(first.status()).isEqualTo(ExecutionStatus.QUEUED);
@@ -173,8 +173,28 @@ public abstract class ExecutionStoreContract {
     }
 
     @Test
+    void anyExecutionLoadsWithItsScenarioTriggerAndNodesAndCanRunAgain() {
+        ExecutionStore store = store();
+        finished(store, "f1", "s", ExecutionStatus.FAILED, T0);
+        ResumableExecution loaded = store.load("f1").orElseThrow();
+        assertThat(loaded.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(loaded.scenario()).isEqualTo(SNAPSHOT.document());
+        assertThat(loaded.trigger()).isEqualTo(json("{}"));
+        assertThat(loaded.nodes()).extracting(NodeRecord::nodeId).containsExactly("n");
+
+        // A retry sets it running again: end time and error are cleared, and it is unfinished until it ends.
+        done(store.executionUpdated("f1", ExecutionStatus.RUNNING, null, null));
+        assertThat(store.find("f1").orElseThrow().endTime()).isNull();
+        assertThat(store.unfinished()).extracting(ResumableExecution::id).contains("f1");
+        done(store.executionUpdated("f1", ExecutionStatus.COMPLETED, T0.plusSeconds(5), null));
+        assertThat(store.find("f1").orElseThrow().status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(store.load("nope")).isEmpty();
+    }
+
+    @Test
     void unknownExecutionsAreAbsent() {
         assertThat(store().find("nope")).isEmpty();
         assertThat(store().logs("nope")).isEmpty();
+        assertThat(store().load("nope")).isEmpty();
     }
 }

@@ -40,6 +40,6 @@ class PostgresExecutionStoreTest extends ExecutionStoreContract {
         done(first.nodeUpdated("e", new NodeRecord("n", NodeStatus.COMPLETED, 1, Instant.EPOCH, Instant.EPOCH, 0L, json("{\"a\": 1}"), null)));
         first.close();
         assertThat(store().find("e").orElseThrow().requireNode("n").output()).isEqualTo(json("{\"a\": 1}"));
-        assertThat(store().unfinished()).extracting(UnfinishedExecution::id).containsExactly("e");
+        assertThat(store().unfinished()).extracting(ResumableExecution::id).containsExactly("e");
     }
 }

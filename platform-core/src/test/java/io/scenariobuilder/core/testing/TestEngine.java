@@ -36,7 +36,12 @@ public final class TestEngine implements AutoCloseable {
     }
 
     public TestEngine(EngineSettings settings) {
-        injector = Engines.injector(new EngineModule(settings));
+        this(new EngineModule(settings));
+    }
+
+    /** An engine wired by {@code module} (an {@link EngineModule}, possibly overridden). */
+    public TestEngine(com.google.inject.Module module) {
+        injector = Engines.injector(module);
         engine = injector.getInstance(ExecutionEngine.class);
         registry = injector.getInstance(IntegrationRegistry.class);
         validator = injector.getInstance(ScenarioValidator.class);

@@ -18,7 +18,7 @@ import io.scenariobuilder.core.engine.NodeRecord;
 import io.scenariobuilder.core.engine.NodeStatus;
 import io.scenariobuilder.core.store.ExecutionStore;
 import io.scenariobuilder.core.store.StoreException;
-import io.scenariobuilder.core.store.UnfinishedExecution;
+import io.scenariobuilder.core.store.ResumableExecution;
 import io.scenariobuilder.core.scenario.ScenarioSnapshot;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -421,23 +421,39 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         }
     }
 
+    private static final String RESUMABLE = "SELECT e.id, s.document, e.trigger_data, e.status, e.start_time "
+            + "FROM executions e JOIN scenario_snapshots s ON s.hash = e.scenario_hash ";
+
     @Override
-    public List<UnfinishedExecution> unfinished() {
-        List<UnfinishedExecution> unfinished = new ArrayList<>();
+    public Optional<ResumableExecution> load(String executionId) {
+        List<ResumableExecution> found = resumables(RESUMABLE + "WHERE e.id = ?", executionId);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    @Override
+    public List<ResumableExecution> unfinished() {
+        return resumables(RESUMABLE + "WHERE e.status IN ('queued', 'running', 'paused') ORDER BY e.start_time, e.id", null);
+    }
+
+    private List<ResumableExecution> resumables(String sql, String executionId) {
+        List<ResumableExecution> resumables = new ArrayList<>();
         try (Connection connection = readers.getConnection();
-                PreparedStatement st = connection.prepareStatement("SELECT e.id, s.document, e.trigger_data, e.status, e.start_time "
-                        + "FROM executions e JOIN scenario_snapshots s ON s.hash = e.scenario_hash "
-                        + "WHERE e.status IN ('queued', 'running', 'paused') ORDER BY e.start_time, e.id");
-                ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                String id = rs.getString(1);
-                unfinished.add(new UnfinishedExecution(id, JSON.readTree(rs.getString(2)), JSON.readTree(rs.getString(3)),
-                        ExecutionStatus.fromId(rs.getString(4)).orElseThrow(), Instant.ofEpochMilli(rs.getLong(5)),
-                        find(id).map(ExecutionResult::nodes).orElse(List.of())));
+                PreparedStatement st = connection.prepareStatement(sql)) {
+            if (executionId != null) {
+                st.setString(1, executionId);
             }
-            return unfinished;
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    resumables.add(new ResumableExecution(id, JSON.readTree(rs.getString(2)), JSON.readTree(rs.getString(3)),
+                            ExecutionStatus.fromId(rs.getString(4)).orElseThrow(), Instant.ofEpochMilli(rs.getLong(5)),
+                            find(id).map(ExecutionResult::nodes).orElse(List.of())));
+                }
+            }
+            return resumables;
         } catch (SQLException | JsonProcessingException e) {
-            throw new StoreException("cannot read the unfinished executions: " + rootMessage(e), e);
+            throw new StoreException("cannot read " + (executionId == null ? "the unfinished executions" : "execution " + executionId)
+                    + ": " + rootMessage(e), e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.scenariobuilder.core.store.jdbc;
 
 import io.scenariobuilder.core.scenario.Scenario;
 import io.scenariobuilder.core.scenario.ScenarioParser;
+import io.scenariobuilder.core.scenario.ScenarioSource;
 import io.scenariobuilder.core.scenario.ScenarioWriter;
 import io.scenariobuilder.core.store.StoreException;
 import java.sql.Connection;
@@ -20,7 +21,7 @@ import javax.sql.DataSource;
  * {@code If-Match}) and adds the next one, or fails as stale when another update came first. Executions pin the
  * version they started with, so old versions stay readable.
  */
-public final class JdbcScenarioStore {
+public final class JdbcScenarioStore implements ScenarioSource {
 
     private final DataSource database;
     private final ScenarioParser parser;
@@ -118,6 +119,12 @@ public final class JdbcScenarioStore {
     }
 
     /** The latest version of a scenario. */
+    /** The current version of a scenario, as {@link ScenarioSource} (the engine's error scenarios). */
+    @Override
+    public Optional<Scenario> find(String scenarioId) {
+        return get(scenarioId).map(StoredScenario::scenario);
+    }
+
     public Optional<StoredScenario> get(String id) {
         return query("SELECT document, created_at FROM scenarios WHERE id = ? ORDER BY version DESC LIMIT 1", id, null);
     }

@@ -1,0 +1,123 @@
+package io.scenariobuilder.core.error;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import io.scenariobuilder.api.error.ErrorType;
+import io.scenariobuilder.core.error.CircuitBreakers.Call;
+import io.scenariobuilder.core.error.CircuitBreakers.State;
+import io.scenariobuilder.core.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class CircuitBreakersTest {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
+    private final MetricRegistry metrics = new MetricRegistry();
+    // Opens at 50% failures over the last 4 calls (all 4 seen), waits 10 s, closes after 2 good probes.
+    private final CircuitBreakers breakers = new CircuitBreakers(
+            new CircuitBreakerSettings(true, 50, 4, 4, Duration.ofSeconds(10), 2), clock, metrics);
+
+    private Optional<State> call(String integration, String connection, ErrorType outcome) {
+        Call call = breakers.acquire(integration, connection);
+        assertThat(call.permitted()).as("call permitted").isTrue();
+        return call.finished(outcome);
+    }
+
+    @Test
+    void opensAtTheThresholdRejectsFastHalfOpensAfterTheWaitAndClosesOnSuccess() {
+        call("shop", "prod", null);
+        call("shop", "prod", ErrorType.NETWORK_ERROR);
+        assertThat(call("shop", "prod", null)).isEmpty();
+        assertThat(breakers.state("shop", "prod")).contains(State.CLOSED);
+        // The fourth call fills the window: 2 of 4 failed = 50%, the threshold.
+        assertThat(call("shop", "prod", ErrorType.TIMEOUT)).contains(State.OPEN);
+
+        Call rejected = breakers.acquire("shop", "prod");
+        assertThat(rejected.permitted()).isFalse();
+        assertThat(rejected.retryAfterMs()).isEqualTo(10_000);
+        assertThat(rejected.rejection()).contains("'shop'", "'prod'", "is open", "50%", "10000 ms");
+        clock.advance(Duration.ofSeconds(4));
+        assertThat(breakers.acquire("shop", "prod").retryAfterMs()).isEqualTo(6_000);
+
+        clock.advance(Duration.ofSeconds(6).plusMillis(1));
+        Call probe = breakers.acquire("shop", "prod");
+        assertThat(probe.permitted()).isTrue();
+        assertThat(breakers.state("shop", "prod")).contains(State.HALF_OPEN);
+        assertThat(probe.finished(null)).isEmpty();
+        assertThat(call("shop", "prod", null)).contains(State.CLOSED);
+
+        assertThat(gauge("sb.circuit_breaker.shop.prod.state")).isEqualTo(State.CLOSED.ordinal());
+        assertThat(metrics.counter("sb.circuit_breaker.shop.prod.transitions").getCount()).isEqualTo(3); // open, half, closed
+        assertThat(metrics.counter("sb.circuit_breaker.shop.prod.rejected").getCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailedProbeOpensTheBreakerAgain() {
+        for (int i = 0; i < 4; i++) {
+            call("shop", null, ErrorType.GENERIC_ERROR);
+        }
+        assertThat(breakers.state("shop", null)).contains(State.OPEN);
+        assertThat(gauge("sb.circuit_breaker.shop.-.state")).isEqualTo(State.OPEN.ordinal());
+        clock.advance(Duration.ofSeconds(11));
+        call("shop", null, ErrorType.NETWORK_ERROR);
+        assertThat(call("shop", null, ErrorType.NETWORK_ERROR)).contains(State.OPEN);
+        assertThat(breakers.acquire("shop", null).retryAfterMs()).isEqualTo(10_000);
+    }
+
+    @Test
+    void eachIntegrationAndConnectionHasItsOwnBreaker() {
+        for (int i = 0; i < 4; i++) {
+            call("shop", "prod", ErrorType.NETWORK_ERROR);
+        }
+        assertThat(breakers.acquire("shop", "prod").permitted()).isFalse();
+        assertThat(breakers.acquire("shop", "staging").permitted()).isTrue();
+        assertThat(breakers.acquire("crm", "prod").permitted()).isTrue();
+    }
+
+    @Test
+    void theCallersMistakesAndRateLimitsDoNotCount() {
+        for (ErrorType type : new ErrorType[] {ErrorType.AUTHENTICATION_FAILED, ErrorType.INVALID_INPUT,
+                ErrorType.RESOURCE_NOT_FOUND, ErrorType.RATE_LIMITED, ErrorType.EXPRESSION_ERROR, ErrorType.CANCELLED,
+                ErrorType.AUTHENTICATION_FAILED, ErrorType.INVALID_INPUT}) {
+            assertThat(call("shop", "prod", type)).isEmpty();
+        }
+        assertThat(breakers.state("shop", "prod")).contains(State.CLOSED);
+        assertThat(CircuitBreakers.counts(ErrorType.NETWORK_ERROR)).isTrue();
+        assertThat(CircuitBreakers.counts(ErrorType.RATE_LIMITED)).isFalse();
+    }
+
+    @Test
+    void coreAndDisabledBreakersLetEverythingThrough() {
+        for (int i = 0; i < 10; i++) {
+            assertThat(breakers.acquire("core", null).finished(ErrorType.NETWORK_ERROR)).isEmpty();
+        }
+        assertThat(breakers.acquire("core", null).permitted()).isTrue();
+        assertThat(breakers.state("core", null)).isEmpty();
+
+        CircuitBreakers off = new CircuitBreakers(CircuitBreakerSettings.disabled(), clock, new MetricRegistry());
+        for (int i = 0; i < 30; i++) {
+            off.acquire("shop", null).finished(ErrorType.NETWORK_ERROR);
+        }
+        assertThat(off.acquire("shop", null).permitted()).isTrue();
+    }
+
+    @Test
+    void settingsAreChecked() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new CircuitBreakerSettings(true, 0, 4, 4, Duration.ofSeconds(1), 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("failureRateThreshold");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new CircuitBreakerSettings(true, 50, 4, 4, Duration.ZERO, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("waitInOpenState");
+    }
+
+    private int gauge(String name) {
+        Gauge<?> gauge = metrics.getGauges().get(name);
+        assertThat(gauge).as(name).isNotNull();
+        return (Integer) gauge.getValue();
+    }
+}
