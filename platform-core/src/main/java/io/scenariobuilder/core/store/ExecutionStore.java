@@ -44,6 +44,16 @@ public interface ExecutionStore {
     /** The stored state of an execution. */
     Optional<ExecutionResult> find(String executionId);
 
+    /**
+     * Executions, newest first.
+     *
+     * @param scenarioId only this scenario's, or {@code null} for all
+     * @param status only those in this status, or {@code null} for all
+     * @param cursor the {@code nextCursor} of the previous page, or {@code null} for the first
+     * @param limit at most this many (1 or more)
+     */
+    ExecutionSummary.Page list(String scenarioId, ExecutionStatus status, String cursor, int limit);
+
     /** The stored log lines of an execution, oldest first. */
     List<LogEntry> logs(String executionId);
 

@@ -161,6 +161,23 @@ public final class InMemoryExecutionStore implements ExecutionStore {
     }
 
     @Override
+    public ExecutionSummary.Page list(String scenarioId, ExecutionStatus status, String cursor, int limit) {
+        List<ExecutionSummary> items = executions.values().stream()
+                .filter(stored -> scenarioId == null || stored.scenarioId.equals(scenarioId))
+                .filter(stored -> status == null || stored.status == status)
+                .filter(stored -> cursor == null || stored.id.compareTo(cursor) < 0)
+                .sorted(java.util.Comparator.comparing((Stored stored) -> stored.id).reversed())
+                .limit(limit + 1L)
+                .map(stored -> new ExecutionSummary(stored.id, stored.scenarioId, stored.scenarioVersion, stored.status,
+                        stored.startTime, stored.endTime, stored.endTime == null ? null
+                                : java.time.Duration.between(stored.startTime, stored.endTime).toMillis(), stored.error))
+                .toList();
+        return items.size() > limit
+                ? new ExecutionSummary.Page(items.subList(0, limit), items.get(limit - 1).id())
+                : new ExecutionSummary.Page(items, null);
+    }
+
+    @Override
     public Optional<ResumableExecution> load(String executionId) {
         return Optional.ofNullable(executions.get(executionId)).map(this::resumable);
     }

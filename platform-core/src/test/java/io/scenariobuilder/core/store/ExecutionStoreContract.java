@@ -192,6 +192,31 @@ public abstract class ExecutionStoreContract {
     }
 
     @Test
+    void executionsAreListedNewestFirstFilteredAndPaged() {
+        ExecutionStore store = store();
+        // Execution ids sort by time, as the engine makes them.
+        finished(store, "x01", "s", ExecutionStatus.COMPLETED, T0);
+        finished(store, "x02", "s", ExecutionStatus.FAILED, T0.plusSeconds(1));
+        finished(store, "x03", "t", ExecutionStatus.COMPLETED, T0.plusSeconds(2));
+        done(store.executionCreated("x04", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.RUNNING, T0.plusSeconds(3)));
+
+        var first = store.list(null, null, null, 3);
+        assertThat(first.items()).extracting(ExecutionSummary::id).containsExactly("x04", "x03", "x02");
+        assertThat(first.nextCursor()).isEqualTo("x02");
+        var second = store.list(null, null, first.nextCursor(), 3);
+        assertThat(second.items()).extracting(ExecutionSummary::id).containsExactly("x01");
+        assertThat(second.nextCursor()).isNull();
+
+        assertThat(store.list("s", null, null, 10).items()).extracting(ExecutionSummary::id).containsExactly("x04", "x02", "x01");
+        var failed = store.list("s", ExecutionStatus.FAILED, null, 10).items();
+        assertThat(failed).extracting(ExecutionSummary::id).containsExactly("x02");
+        assertThat(failed.get(0).endTime()).isEqualTo(T0.plusSeconds(1));
+        assertThat(failed.get(0).duration()).isEqualTo(1_000L);
+        assertThat(store.list(null, ExecutionStatus.RUNNING, null, 10).items().get(0).endTime()).isNull();
+        assertThat(store.list("nobody", null, null, 10).items()).isEmpty();
+    }
+
+    @Test
     void unknownExecutionsAreAbsent() {
         assertThat(store().find("nope")).isEmpty();
         assertThat(store().logs("nope")).isEmpty();

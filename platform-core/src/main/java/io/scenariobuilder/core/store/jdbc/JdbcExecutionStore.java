@@ -17,6 +17,7 @@ import io.scenariobuilder.core.engine.NodeError;
 import io.scenariobuilder.core.engine.NodeRecord;
 import io.scenariobuilder.core.engine.NodeStatus;
 import io.scenariobuilder.core.store.ExecutionStore;
+import io.scenariobuilder.core.store.ExecutionSummary;
 import io.scenariobuilder.core.store.StoreException;
 import io.scenariobuilder.core.store.ResumableExecution;
 import io.scenariobuilder.core.scenario.ScenarioSnapshot;
@@ -399,6 +400,49 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                     nodes.size(), context, error, nodes));
         } catch (SQLException | JsonProcessingException e) {
             throw new StoreException("cannot read execution " + executionId + ": " + rootMessage(e), e);
+        }
+    }
+
+    @Override
+    public ExecutionSummary.Page list(String scenarioId, ExecutionStatus status, String cursor, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT id, scenario_id, scenario_version, status, start_time, end_time, error "
+                + "FROM executions WHERE 1 = 1");
+        List<String> args = new ArrayList<>(3);
+        if (scenarioId != null) {
+            sql.append(" AND scenario_id = ?");
+            args.add(scenarioId);
+        }
+        if (status != null) {
+            sql.append(" AND status = ?");
+            args.add(status.id());
+        }
+        if (cursor != null) {
+            sql.append(" AND id < ?");
+            args.add(cursor);
+        }
+        sql.append(" ORDER BY id DESC LIMIT ").append(limit + 1);
+        try (Connection connection = readers.getConnection();
+                PreparedStatement st = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                st.setString(i + 1, args.get(i));
+            }
+            List<ExecutionSummary> items = new ArrayList<>(Math.min(limit + 1, 512));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    Instant start = Instant.ofEpochMilli(rs.getLong(5));
+                    Instant end = instant(rs, 6);
+                    String error = rs.getString(7);
+                    items.add(new ExecutionSummary(rs.getString(1), rs.getString(2), rs.getInt(3),
+                            ExecutionStatus.fromId(rs.getString(4)).orElseThrow(), start, end,
+                            end == null ? null : Duration.between(start, end).toMillis(),
+                            error == null ? null : JSON.readValue(error, ExecutionError.class)));
+                }
+            }
+            return items.size() > limit
+                    ? new ExecutionSummary.Page(items.subList(0, limit), items.get(limit - 1).id())
+                    : new ExecutionSummary.Page(items, null);
+        } catch (SQLException | JsonProcessingException e) {
+            throw new StoreException("cannot list executions: " + rootMessage(e), e);
         }
     }
 

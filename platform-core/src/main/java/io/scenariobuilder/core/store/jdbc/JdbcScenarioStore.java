@@ -76,7 +76,7 @@ public final class JdbcScenarioStore implements ScenarioSource {
             }
             return stored;
         } catch (SQLException e) {
-            if (isDuplicate(e)) {
+            if (JdbcErrors.isDuplicate(e)) {
                 throw new StaleVersionException("scenario '" + scenario.id() + "' exists already");
             }
             throw new StoreException("cannot store scenario " + scenario.id() + ": " + e.getMessage(), e);
@@ -106,7 +106,7 @@ public final class JdbcScenarioStore implements ScenarioSource {
             }
             return stored;
         } catch (SQLException e) {
-            if (isDuplicate(e)) {
+            if (JdbcErrors.isDuplicate(e)) {
                 throw stale(scenario.id(), expectedVersion);
             }
             throw new StoreException("cannot store scenario " + scenario.id() + ": " + e.getMessage(), e);
@@ -198,9 +198,4 @@ public final class JdbcScenarioStore implements ScenarioSource {
         return new StoredScenario(withVersion, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     }
 
-    private static boolean isDuplicate(SQLException e) {
-        String state = e.getSQLState();
-        String message = String.valueOf(e.getMessage());
-        return "23505".equals(state) || message.contains("UNIQUE constraint failed") || message.contains("PRIMARY KEY");
-    }
 }
