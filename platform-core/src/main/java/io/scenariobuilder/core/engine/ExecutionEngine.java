@@ -21,6 +21,7 @@ import io.scenariobuilder.core.store.ExecutionStore;
 import io.scenariobuilder.core.store.ResumableExecution;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -316,6 +317,44 @@ public final class ExecutionEngine implements AutoCloseable {
                 .<CompletionStage<T>>map(result -> CompletableFuture.failedFuture(new ExecutionStateException(
                         "execution " + executionId + " is " + result.status().id())))
                 .orElseGet(() -> CompletableFuture.failedFuture(new UnknownExecutionException(executionId)));
+    }
+
+    /**
+     * The first half of {@link #drain}: refuses new executions and stops every execution from starting nodes; the
+     * stage completes once all of them have stopped. Nodes already running go on.
+     */
+    public CompletionStage<Void> stopStartingNodes() {
+        closed = true;
+        return CompletableFuture.allOf(active.values().stream()
+                .map(run -> run.drain().toCompletableFuture())
+                .toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Shuts down gently: new executions are refused, no execution starts another node, and nodes already running get
+     * up to {@code grace} to finish and be recorded. Whatever has not finished then stays unfinished in the store and
+     * resumes on the next start (a node cut off runs again, with the same idempotency key). Then the engine closes.
+     *
+     * @return how many executions still had a node running when the grace period ended
+     */
+    public int drain(Duration grace) {
+        stopStartingNodes().toCompletableFuture().join();
+        List<CompletableFuture<Void>> draining = active.values().stream()
+                .map(run -> run.drained().toCompletableFuture())
+                .toList();
+        try {
+            CompletableFuture.allOf(draining.toArray(CompletableFuture[]::new)).get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("shutdown: the grace period of {} ms ended with nodes still running; they run again on the next start",
+                    grace.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.error("shutdown: draining failed", e.getCause());
+        }
+        int cut = (int) draining.stream().filter(f -> !f.isDone()).count();
+        close();
+        return cut;
     }
 
     /**

@@ -95,6 +95,9 @@ final class ExecutionRun {
     private ExecutionError error;
     private ScheduledFuture<?> scenarioTimeout;
     private boolean finished;
+    /** Set by a shutdown: nothing new starts, and {@link #drained} completes once nothing runs. */
+    private boolean draining;
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
     /** Estimated bytes of the outputs this execution holds. */
     private long outputBytes;
     /** The part of {@link #outputBytes} counted in the engine's {@link OutputMemory}, in steps of 64 KiB. */
@@ -320,6 +323,23 @@ final class ExecutionRun {
         });
     }
 
+    /**
+     * For a shutdown: no node starts any more (the stage completes once that holds). What has not run stays pending in
+     * the store, and the execution resumes on the next start.
+     */
+    CompletionStage<Void> drain() {
+        return command(() -> {
+            draining = true;
+            checkFinished();
+            return null;
+        });
+    }
+
+    /** Completes once no node runs after {@link #drain}. */
+    CompletionStage<Void> drained() {
+        return drained;
+    }
+
     CompletionStage<ExecutionResult> snapshot() {
         return command(this::result);
     }
@@ -362,7 +382,7 @@ final class ExecutionRun {
 
     /** Starts ready nodes while the execution may and capacity allows; then checks whether it is over. */
     private void pump() {
-        while (stopWith == null && status == ExecutionStatus.RUNNING && running < maxConcurrent && !ready.isEmpty()) {
+        while (!draining && stopWith == null && status == ExecutionStatus.RUNNING && running < maxConcurrent && !ready.isEmpty()) {
             startAttempt(ready.poll());
         }
         checkFinished();
@@ -840,6 +860,9 @@ final class ExecutionRun {
     }
 
     private void checkFinished() {
+        if (draining && running == 0) {
+            drained.complete(null);
+        }
         if (finished || running > 0) {
             return;
         }

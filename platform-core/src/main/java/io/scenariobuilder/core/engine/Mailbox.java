@@ -3,6 +3,7 @@ package io.scenariobuilder.core.engine;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -29,7 +30,13 @@ final class Mailbox implements Executor {
     public void execute(Runnable task) {
         tasks.add(task);
         if (pending.getAndIncrement() == 0) {
-            executor.execute(this::drain);
+            try {
+                executor.execute(this::drain);
+            } catch (RejectedExecutionException shutDown) {
+                // The engine is closed (a shutdown cut this execution off): the task is dropped on purpose, the store
+                // holds the execution as unfinished and it resumes on the next start.
+                tasks.clear();
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.scenariobuilder.core.engine;
 
 import static io.scenariobuilder.core.testing.TestEngine.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.inject.Injector;
@@ -271,5 +272,46 @@ class RecoveryTest {
         assertThat(stored.status()).isEqualTo(ExecutionStatus.COMPLETED);
         assertThat(stored.endTime()).isNotNull();
         assertThat(stored.error()).isNull();
+    }
+
+    @Test
+    void aDrainLetsTheRunningNodeFinishStartsNothingNewAndTheRestResumesOnTheNextStart() throws Exception {
+        Platform first = new Platform();
+        ExecutionHandle handle = first.engine.start(first.compile(SCENARIO), json("{\"v\": 1}"));
+        assertThat(first.test.startedAt("b").await(10, TimeUnit.SECONDS)).isTrue();
+        first.engine.stopStartingNodes().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        first.test.open("b"); // b finishes within the grace period
+        assertThat(first.engine.drain(Duration.ofSeconds(10))).isZero();
+        first.store.close();
+        assertThat(first.test.runs("c")).isZero(); // c was ready but did not start during the shutdown
+        assertThatThrownBy(() -> first.engine.start(first.compile(SCENARIO), json("{}"))).isInstanceOf(IllegalStateException.class);
+
+        Platform second = new Platform();
+        ExecutionResult stored = second.store.find(handle.executionId()).orElseThrow();
+        assertThat(stored.status()).isEqualTo(ExecutionStatus.RUNNING);
+        assertThat(stored.requireNode("b").status()).isEqualTo(NodeStatus.COMPLETED);
+        List<ExecutionHandle> resumed = second.engine.resumeUnfinished();
+        ExecutionResult result = resumed.get(0).completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(second.test.runs("b")).isZero();
+        assertThat(second.test.runs("c")).isEqualTo(1);
+    }
+
+    @Test
+    void aDrainWhoseGraceEndsLeavesTheCutNodeToRunAgain() throws Exception {
+        Platform first = new Platform();
+        ExecutionHandle handle = first.engine.start(first.compile(SCENARIO), json("{\"v\": 1}"));
+        assertThat(first.test.startedAt("b").await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(first.engine.drain(Duration.ofMillis(100))).isEqualTo(1);
+        first.store.close();
+
+        Platform second = new Platform();
+        assertThat(second.store.find(handle.executionId()).orElseThrow().requireNode("b").status()).isEqualTo(NodeStatus.RUNNING);
+        List<ExecutionHandle> resumed = second.engine.resumeUnfinished();
+        second.test.open("b");
+        assertThat(resumed.get(0).completion().toCompletableFuture().get(10, TimeUnit.SECONDS).status())
+                .isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(second.test.runs("b")).isEqualTo(1);
+        first.test.open("b"); // release the cut-off thread of the first platform
     }
 }
