@@ -1,0 +1,290 @@
+package io.scenariobuilder.server;
+
+import com.google.inject.Injector;
+import io.scenariobuilder.core.bootstrap.Engines;
+import io.scenariobuilder.core.engine.ExecutionEngine;
+import io.scenariobuilder.core.engine.ExecutionHandle;
+import io.scenariobuilder.core.error.ErrorClassifier;
+import io.scenariobuilder.core.integration.IntegrationRegistry;
+import io.scenariobuilder.core.plugin.PluginFolderWatcher;
+import io.scenariobuilder.core.plugin.PluginService;
+import io.scenariobuilder.core.scenario.ScenarioValidator;
+import io.scenariobuilder.core.store.ExecutionStore;
+import io.scenariobuilder.core.store.RetentionJob;
+import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore;
+import io.scenariobuilder.core.store.jdbc.JdbcConnectionStore;
+import io.scenariobuilder.core.store.jdbc.JdbcExecutionStore;
+import io.scenariobuilder.core.store.jdbc.JdbcPluginRecordStore;
+import io.scenariobuilder.core.store.jdbc.JdbcScenarioStore;
+import io.scenariobuilder.core.store.jdbc.JdbcScheduleStore;
+import io.scenariobuilder.server.config.ServerConfig;
+import io.scenariobuilder.server.http.Auth;
+import io.scenariobuilder.server.http.ConnectionRoutes;
+import io.scenariobuilder.server.http.ExecutionRoutes;
+import io.scenariobuilder.server.http.FailureHandler;
+import io.scenariobuilder.server.http.Http;
+import io.scenariobuilder.server.http.IntegrationRoutes;
+import io.scenariobuilder.server.http.KeyRoutes;
+import io.scenariobuilder.server.http.PluginRoutes;
+import io.scenariobuilder.server.http.ScenarioRoutes;
+import io.scenariobuilder.server.http.WebhookRoutes;
+import io.scenariobuilder.server.trigger.Scheduler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server: the durable store, the engine and plugins, triggers (API, webhooks, schedules), and the Vert.x HTTP
+ * API. {@link #start} brings it up in this order and returns once it listens; {@link #close} takes it down gently
+ * (stop accepting, let running nodes finish within the grace period, close the store).
+ */
+public final class ScenarioBuilderServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScenarioBuilderServer.class);
+
+    private final ServerConfig config;
+    private final Injector injector;
+    private final List<AutoCloseable> closeFirst = new ArrayList<>();
+    private final Vertx vertx;
+    private final Http http;
+    private final Router router;
+    private final HttpServer server;
+    private final String createdAdminKey;
+    private final int resumed;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ScenarioBuilderServer(ServerConfig config, List<Path> builtinPluginDirs, VertxOptions vertxOptions) throws IOException {
+        this.config = config;
+        Files.createDirectories(config.dataDir());
+        Files.createDirectories(config.pluginsDir());
+        Files.createDirectories(config.dataDir().resolve("uploads"));
+        this.injector = Engines.injector(ServerModule.of(config));
+        JdbcExecutionStore store = injector.getInstance(JdbcExecutionStore.class);
+        ExecutionEngine engine = injector.getInstance(ExecutionEngine.class);
+        PluginService plugins = injector.getInstance(PluginService.class);
+        plugins.addListener(injector.getInstance(JdbcPluginRecordStore.class));
+
+        // Plugins first: executions resumed below need their integrations.
+        for (Path dir : builtinPluginDirs) {
+            loadPlugins(plugins, dir);
+        }
+        loadPlugins(plugins, config.pluginsDir());
+        List<ExecutionHandle> resumedExecutions = engine.resumeUnfinished();
+        this.resumed = resumedExecutions.size();
+
+        JdbcApiKeyStore keys = injector.getInstance(JdbcApiKeyStore.class);
+        this.createdAdminKey = bootstrapAdminKey(keys);
+
+        JdbcScenarioStore scenarios = injector.getInstance(JdbcScenarioStore.class);
+        ScenarioCatalog catalog = injector.getInstance(ScenarioCatalog.class);
+        boolean firstStart = scenarios.list(null, 1).items().isEmpty();
+        if (firstStart && config.importExamples()) {
+            importExamples(scenarios, injector.getInstance(ScenarioValidator.class));
+        }
+        catalog.load(scenarios);
+
+        Scheduler scheduler = new Scheduler(engine, injector.getInstance(JdbcScheduleStore.class), injector.getInstance(Clock.class));
+        closeFirst.add(scheduler);
+        for (var scenario : catalog.all()) {
+            try {
+                scheduler.schedule(scenario, true);
+            } catch (RuntimeException e) {
+                LOG.error("scenario {}: cannot plan its schedule: {}", scenario.id(), e.getMessage());
+            }
+        }
+        catalog.listen(scheduler::scheduleLater, scheduler::unscheduleLater);
+        closeFirst.add(new RetentionJob(store, injector.getInstance(Clock.class), RetentionJob.Settings.defaults()));
+        closeFirst.add(new PluginFolderWatcher(plugins, config.pluginsDir()));
+
+        System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+        this.vertx = Vertx.vertx(vertxOptions == null ? new VertxOptions() : vertxOptions);
+        this.http = new Http(config.maxJsonDepth(), config.maxBodyBytes());
+        this.router = router(catalog, keys, scenarios, engine, store, plugins);
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.host())
+                .setPort(config.port())
+                .setMaxHeaderSize(config.maxHeaderBytes())
+                .setCompressionSupported(true);
+        try {
+            this.server = vertx.createHttpServer(options).requestHandler(router).listen().await(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("the HTTP server did not start listening on " + config.host() + ":" + config.port() + " in 30 s", e);
+        }
+    }
+
+    /**
+     * Starts a server and returns once it listens.
+     *
+     * @param builtinPluginDirs folders of built-in plugin JARs, loaded before the plugins folder (not watched)
+     * @param vertxOptions Vert.x tuning, or {@code null} for the defaults
+     */
+    public static ScenarioBuilderServer start(ServerConfig config, List<Path> builtinPluginDirs, VertxOptions vertxOptions)
+            throws IOException {
+        return new ScenarioBuilderServer(config, builtinPluginDirs, vertxOptions);
+    }
+
+    private Router router(ScenarioCatalog catalog, JdbcApiKeyStore keys, JdbcScenarioStore scenarios, ExecutionEngine engine,
+            ExecutionStore store, PluginService plugins) {
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create(config.dataDir().resolve("uploads").toString())
+                .setBodyLimit(config.maxBodyBytes())
+                .setDeleteUploadedFilesOnEnd(true));
+        router.get("/health/live").handler(ctx -> Http.json(ctx, 200, Map.of("status", "up")));
+        router.get("/health/ready").handler(ctx -> http.blocking(vertx, () -> store.list(null, null, null, 1))
+                .onSuccess(ok -> Http.json(ctx, 200, Map.of("status", "ready", "plugins", plugins.list().size())))
+                .onFailure(failure -> Http.json(ctx, 503, Map.of("status", "store unreachable: " + failure.getMessage()))));
+        byte[] openApi = openApi();
+        router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/json; charset=utf-8").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
+        Auth auth = new Auth(keys, http, vertx);
+        router.route("/api/*").handler(auth);
+        new ScenarioRoutes(vertx, http, scenarios, injector.getInstance(ScenarioValidator.class), catalog).mount(router);
+        new ExecutionRoutes(vertx, http, engine, store, catalog, config.waitTimeout()).mount(router);
+        new ConnectionRoutes(vertx, http, injector.getInstance(JdbcConnectionStore.class),
+                injector.getInstance(IntegrationRegistry.class), injector.getInstance(ErrorClassifier.class)).mount(router);
+        new IntegrationRoutes(injector.getInstance(IntegrationRegistry.class)).mount(router);
+        new PluginRoutes(vertx, http, plugins, config.pluginsDir()).mount(router);
+        new KeyRoutes(vertx, http, keys, auth).mount(router);
+        new WebhookRoutes(vertx, http, engine, catalog, config.waitTimeout()).mount(router);
+        router.route().last().handler(ctx -> ctx.fail(404));
+        router.route().failureHandler(new FailureHandler());
+        return router;
+    }
+
+    private static byte[] openApi() {
+        try (InputStream in = ScenarioBuilderServer.class.getResourceAsStream("/io/scenariobuilder/server/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the server JAR");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read openapi.json", e);
+        }
+    }
+
+    private static void loadPlugins(PluginService plugins, Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        PluginService.DirectoryLoad load = plugins.loadDirectory(dir);
+        load.failed().forEach((jar, failure) -> LOG.error("plugin {} not loaded: {}", jar.getFileName(), failure.getMessage()));
+    }
+
+    /** On first start (no key stored): the admin key from SB_ADMIN_KEY, or a new one (returned, to print once). */
+    private String bootstrapAdminKey(JdbcApiKeyStore keys) {
+        if (!keys.list().isEmpty()) {
+            return null;
+        }
+        if (config.adminKey() != null) {
+            keys.createWithSecret("admin", JdbcApiKeyStore.Role.ADMIN, config.adminKey());
+            return null;
+        }
+        return keys.create("admin", JdbcApiKeyStore.Role.ADMIN).secret();
+    }
+
+    private void importExamples(JdbcScenarioStore scenarios, ScenarioValidator validator) {
+        Path dir = config.examplesDir();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                ScenarioValidator.Validation validation = validator.validate(Files.readString(file), name.replaceFirst("\\.json$", ""));
+                if (validation.valid()) {
+                    scenarios.create(validation.scenario());
+                    LOG.info("imported example scenario {} from {}", validation.scenario().id(), name);
+                } else {
+                    LOG.debug("{} is not a scenario (trigger data?): not imported", name);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("importing the examples from {} failed: {}", dir, e.toString());
+        }
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** The URL of the server. */
+    public String url() {
+        return "http://" + config.host() + ":" + port();
+    }
+
+    /** The admin key this start created (first start without {@code SB_ADMIN_KEY}), else {@code null}. */
+    public String createdAdminKey() {
+        return createdAdminKey;
+    }
+
+    /** How many unfinished executions this start resumed. */
+    public int resumedExecutions() {
+        return resumed;
+    }
+
+    public Injector injector() {
+        return injector;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /**
+     * Shuts down gently: stops accepting requests and starting scheduled runs, lets running nodes finish within the
+     * grace period ({@code SB_SHUTDOWN_GRACE_MS}), leaves the rest to resume on the next start, closes the store.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("shutting down: no new requests; running nodes get {} ms to finish", config.shutdownGrace().toMillis());
+        try {
+            server.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("closing the HTTP server: {}", e.toString());
+        }
+        for (AutoCloseable closeable : closeFirst) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", closeable.getClass().getSimpleName(), e.toString());
+            }
+        }
+        int cut = injector.getInstance(ExecutionEngine.class).drain(config.shutdownGrace());
+        if (cut > 0) {
+            LOG.warn("{} execution(s) still had nodes running; they resume on the next start", cut);
+        }
+        injector.getInstance(PluginService.class).close();
+        injector.getInstance(JdbcExecutionStore.class).close();
+        http.close();
+        try {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("closing Vert.x: {}", e.toString());
+        }
+        LOG.info("stopped");
+    }
+}

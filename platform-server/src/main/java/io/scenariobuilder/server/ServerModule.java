@@ -1,0 +1,109 @@
+package io.scenariobuilder.server;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.util.Modules;
+import io.scenariobuilder.core.bootstrap.EngineModule;
+import io.scenariobuilder.core.engine.EngineSettings;
+import io.scenariobuilder.core.plugin.PluginSettings;
+import io.scenariobuilder.core.scenario.ScenarioParser;
+import io.scenariobuilder.core.scenario.ScenarioSource;
+import io.scenariobuilder.core.store.CredentialStore;
+import io.scenariobuilder.core.store.ExecutionStore;
+import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore;
+import io.scenariobuilder.core.store.jdbc.JdbcConnectionStore;
+import io.scenariobuilder.core.store.jdbc.JdbcExecutionStore;
+import io.scenariobuilder.core.store.jdbc.JdbcPluginRecordStore;
+import io.scenariobuilder.core.store.jdbc.JdbcScenarioStore;
+import io.scenariobuilder.core.store.jdbc.JdbcScheduleStore;
+import io.scenariobuilder.core.store.jdbc.StoreSettings;
+import io.scenariobuilder.core.store.secret.MasterKey;
+import io.scenariobuilder.core.store.secret.SecretBox;
+import io.scenariobuilder.server.config.ServerConfig;
+import java.time.Clock;
+
+/**
+ * Wires the server: the engine ({@link EngineModule}) over the durable store, with credentials from the encrypted
+ * connection store and error scenarios from the scenario store.
+ */
+public final class ServerModule extends AbstractModule {
+
+    private final ServerConfig config;
+
+    private ServerModule(ServerConfig config) {
+        this.config = config;
+    }
+
+    /** The engine's module with the server's stores in place of the in-memory ones. */
+    public static com.google.inject.Module of(ServerConfig config) {
+        EngineModule engine = new EngineModule(EngineSettings.defaults(),
+                new PluginSettings(config.dataDir().toAbsolutePath().resolve("plugin-work")), Clock.systemUTC());
+        return Modules.override(engine).with(new ServerModule(config));
+    }
+
+    @Override
+    protected void configure() {
+        bind(ServerConfig.class).toInstance(config);
+        bind(ScenarioCatalog.class).in(Singleton.class);
+    }
+
+    @Provides
+    @Singleton
+    JdbcExecutionStore jdbcExecutionStore() {
+        StoreSettings settings = config.dbUrl() == null
+                ? StoreSettings.embedded(config.dataDir())
+                : new StoreSettings(config.dbUrl(), config.dbUser(), config.dbPassword(), config.fsync(), 1_000,
+                        StoreSettings.DEFAULT_MAX_OUTPUT_BYTES);
+        return new JdbcExecutionStore(settings.withFsync(config.fsync()));
+    }
+
+    @Provides
+    @Singleton
+    ExecutionStore executionStore(JdbcExecutionStore store) {
+        return store;
+    }
+
+    @Provides
+    @Singleton
+    JdbcConnectionStore connectionStore(JdbcExecutionStore store, Clock clock) {
+        SecretBox secrets = new SecretBox(MasterKey.load(config.masterKey(), config.dataDir().resolve("master.key")));
+        return new JdbcConnectionStore(store.dataSource(), secrets, clock);
+    }
+
+    @Provides
+    @Singleton
+    CredentialStore credentialStore(JdbcConnectionStore connections) {
+        return connections;
+    }
+
+    @Provides
+    @Singleton
+    JdbcScenarioStore scenarioStore(JdbcExecutionStore store, ScenarioParser parser, Clock clock) {
+        return new JdbcScenarioStore(store.dataSource(), parser, clock);
+    }
+
+    @Provides
+    @Singleton
+    ScenarioSource scenarioSource(JdbcScenarioStore scenarios) {
+        return scenarios;
+    }
+
+    @Provides
+    @Singleton
+    JdbcApiKeyStore apiKeyStore(JdbcExecutionStore store, Clock clock) {
+        return new JdbcApiKeyStore(store.dataSource(), clock);
+    }
+
+    @Provides
+    @Singleton
+    JdbcPluginRecordStore pluginRecordStore(JdbcExecutionStore store, Clock clock) {
+        return new JdbcPluginRecordStore(store.dataSource(), clock);
+    }
+
+    @Provides
+    @Singleton
+    JdbcScheduleStore scheduleStore(JdbcExecutionStore store) {
+        return new JdbcScheduleStore(store.dataSource());
+    }
+}

@@ -1,0 +1,84 @@
+package io.scenariobuilder.server.cli;
+
+import ch.qos.logback.classic.Level;
+import io.scenariobuilder.server.ScenarioBuilderServer;
+import io.scenariobuilder.server.config.ServerConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code scenario-builder serve}: the HTTP server on the embedded store (or PostgreSQL), with the built-in plugins.
+ * Runs until SIGTERM or Ctrl-C, then shuts down gently.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Starts the server (HTTP API, webhooks, schedules) on http://127.0.0.1:8080 by default.",
+                "Settings come from --config FILE and SB_* environment variables (see docs/server.md)."})
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of SB_* settings (the environment wins).")
+    Path configFile;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "The port (overrides SB_PORT; 0 takes any free port).")
+    Integer port;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (System.getenv("SB_LOG_LEVEL") == null) {
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.pf4j")).setLevel(Level.WARN);
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.flywaydb")).setLevel(Level.WARN);
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("com.zaxxer.hikari")).setLevel(Level.WARN);
+        }
+        ServerConfig config;
+        try {
+            config = ServerConfig.load(configFile, System.getenv());
+        } catch (ServerConfig.ConfigException e) {
+            err.println("error: " + e.getMessage());
+            return ScenarioBuilderCli.BAD_INPUT;
+        }
+        if (port != null) {
+            config = config.withPort(port);
+        }
+        List<Path> builtins = new ArrayList<>();
+        String home = System.getProperty("sb.home");
+        if (home != null) {
+            builtins.add(Path.of(home, "plugins"));
+        }
+        ScenarioBuilderServer server;
+        try {
+            server = ScenarioBuilderServer.start(config, builtins, null);
+        } catch (RuntimeException | java.io.IOException e) {
+            err.println("error: the server did not start: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "sb-shutdown"));
+        if (server.createdAdminKey() != null) {
+            out.println("created the admin API key (shown once; keep it): " + server.createdAdminKey());
+        }
+        if (server.resumedExecutions() > 0) {
+            out.println("resumed " + server.resumedExecutions() + " unfinished execution(s)");
+        }
+        out.println("listening on " + server.url());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,155 @@
+package io.scenariobuilder.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The server's configuration: a properties file ({@code --config FILE}, keys as the environment variables) and
+ * {@code SB_*} environment variables, the variables winning. Every setting and its default is in
+ * {@code docs/server.md}.
+ *
+ * @param host the interface to listen on
+ * @param port the port; 0 takes any free port (printed when ready)
+ * @param dataDir the embedded store and the master key file
+ * @param pluginsDir plugin JARs, watched
+ * @param dbUrl a {@code jdbc:postgresql://} URL for PostgreSQL, or {@code null} for the embedded SQLite store
+ * @param dbUser the database user, or {@code null}
+ * @param dbPassword the database password, or {@code null}
+ * @param masterKey base64 of 32 bytes sealing stored credentials, or {@code null} for the key file in the data dir
+ * @param adminKey the admin API key to create on first start, or {@code null} to generate and print one
+ * @param maxBodyBytes the largest request body (413 past it)
+ * @param maxJsonDepth the deepest JSON nesting accepted in a body
+ * @param maxHeaderBytes the largest request header block
+ * @param shutdownGrace how long running nodes get to finish on shutdown
+ * @param waitTimeout the longest {@code ?wait=true} waits before answering 202 with the execution's state
+ * @param fsync whether the store syncs each group commit to disk
+ * @param importExamples whether the first start imports the examples folder as scenarios
+ * @param examplesDir the examples folder
+ */
+public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir, String dbUrl, String dbUser, String dbPassword,
+        String masterKey, String adminKey, long maxBodyBytes, int maxJsonDepth, int maxHeaderBytes, Duration shutdownGrace,
+        Duration waitTimeout, boolean fsync, boolean importExamples, Path examplesDir) {
+
+    /** The settings, their environment variable names and defaults, in the order the docs list them. */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("SB_HOST", "127.0.0.1");
+        d.put("SB_PORT", "8080");
+        d.put("SB_DATA_DIR", "./data");
+        d.put("SB_PLUGINS_DIR", "./plugins");
+        d.put("SB_DB_URL", "");
+        d.put("SB_DB_USER", "");
+        d.put("SB_DB_PASSWORD", "");
+        d.put("SB_MASTER_KEY", "");
+        d.put("SB_ADMIN_KEY", "");
+        d.put("SB_MAX_BODY_BYTES", String.valueOf(10 * 1024 * 1024));
+        d.put("SB_MAX_JSON_DEPTH", "64");
+        d.put("SB_MAX_HEADER_BYTES", "16384");
+        d.put("SB_SHUTDOWN_GRACE_MS", "10000");
+        d.put("SB_WAIT_TIMEOUT_MS", "30000");
+        d.put("SB_FSYNC", "false");
+        d.put("SB_IMPORT_EXAMPLES", "true");
+        d.put("SB_EXAMPLES_DIR", "./examples");
+        return java.util.Collections.unmodifiableMap(d);
+    }
+
+    /** A bad setting: names it and says what is wrong. */
+    public static final class ConfigException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Reads the configuration.
+     *
+     * @param file a properties file, or {@code null}
+     * @param environment the environment ({@code System.getenv()})
+     * @throws ConfigException naming the setting that is wrong
+     */
+    public static ServerConfig load(Path file, Map<String, String> environment) {
+        Map<String, String> values = new HashMap<>(DEFAULTS);
+        if (file != null) {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file)) {
+                properties.load(reader);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read the configuration file " + file + ": " + e.getMessage());
+            }
+            for (String key : properties.stringPropertyNames()) {
+                String name = key.trim().toUpperCase(Locale.ROOT);
+                if (!DEFAULTS.containsKey(name)) {
+                    throw new ConfigException(file + ": unknown setting '" + key + "' (settings: " + DEFAULTS.keySet() + ")");
+                }
+                values.put(name, properties.getProperty(key).trim());
+            }
+        }
+        environment.forEach((key, value) -> {
+            if (DEFAULTS.containsKey(key)) {
+                values.put(key, value.trim());
+            }
+        });
+        return new ServerConfig(
+                values.get("SB_HOST"),
+                integer(values, "SB_PORT", 0, 65_535),
+                Path.of(values.get("SB_DATA_DIR")),
+                Path.of(values.get("SB_PLUGINS_DIR")),
+                blankToNull(values.get("SB_DB_URL")),
+                blankToNull(values.get("SB_DB_USER")),
+                blankToNull(values.get("SB_DB_PASSWORD")),
+                blankToNull(values.get("SB_MASTER_KEY")),
+                blankToNull(values.get("SB_ADMIN_KEY")),
+                integer(values, "SB_MAX_BODY_BYTES", 1_024, Integer.MAX_VALUE),
+                integer(values, "SB_MAX_JSON_DEPTH", 2, 10_000),
+                integer(values, "SB_MAX_HEADER_BYTES", 1_024, 1_048_576),
+                Duration.ofMillis(integer(values, "SB_SHUTDOWN_GRACE_MS", 0, Integer.MAX_VALUE)),
+                Duration.ofMillis(integer(values, "SB_WAIT_TIMEOUT_MS", 1, Integer.MAX_VALUE)),
+                bool(values, "SB_FSYNC"),
+                bool(values, "SB_IMPORT_EXAMPLES"),
+                Path.of(values.get("SB_EXAMPLES_DIR")));
+    }
+
+    /** This configuration on another port (tests take any free one). */
+    public ServerConfig withPort(int newPort) {
+        return new ServerConfig(host, newPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, masterKey, adminKey, maxBodyBytes,
+                maxJsonDepth, maxHeaderBytes, shutdownGrace, waitTimeout, fsync, importExamples, examplesDir);
+    }
+
+    private static int integer(Map<String, String> values, String name, int min, int max) {
+        String text = values.get(name);
+        try {
+            int value = Integer.parseInt(text);
+            if (value < min || value > max) {
+                throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a whole number, got '" + text + "'");
+        }
+    }
+
+    private static boolean bool(Map<String, String> values, String name) {
+        String text = values.get(name).toLowerCase(Locale.ROOT);
+        return switch (text) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new ConfigException(name + " must be true or false, got '" + values.get(name) + "'");
+        };
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,128 @@
+package io.scenariobuilder.server.http;
+
+import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore;
+import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.ApiKey;
+import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.Role;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * API-key authentication for {@code /api/**}: {@code Authorization: Bearer <key>} (or, for WebSockets, {@code ?token=}
+ * or the {@code Sec-WebSocket-Protocol} value {@code bearer.<key>}). 401 without a key or with a wrong one; handlers
+ * call {@link #require} for their role (403).
+ *
+ * <p>Keys are stored as SHA-256 digests and looked up by digest, so a wrong key is never compared character by
+ * character with a right one. Verified keys are remembered for 30 seconds (by digest) so that requests do not wait
+ * on the store; deleting a key forgets it at once on this server.
+ */
+public final class Auth implements Handler<RoutingContext> {
+
+    private static final String KEY = "sb.apiKey";
+    private static final long REMEMBER_MS = 30_000;
+
+    private record Remembered(ApiKey key, long until) {
+    }
+
+    private final JdbcApiKeyStore keys;
+    private final Http http;
+    private final Vertx vertx;
+    private final Map<String, Remembered> verified = new ConcurrentHashMap<>();
+
+    public Auth(JdbcApiKeyStore keys, Http http, Vertx vertx) {
+        this.keys = keys;
+        this.http = http;
+        this.vertx = vertx;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        String presented = presentedKey(ctx);
+        if (presented == null) {
+            ctx.fail(new ApiException(401, "unauthorized", "missing API key: send 'Authorization: Bearer <key>'"));
+            return;
+        }
+        String digest = sha256(presented);
+        Remembered remembered = verified.get(digest);
+        if (remembered != null && remembered.until() > System.currentTimeMillis()) {
+            ctx.put(KEY, remembered.key());
+            ctx.next();
+            return;
+        }
+        http.blocking(vertx, () -> keys.authenticate(presented)).onComplete(result -> {
+            if (result.failed()) {
+                ctx.fail(result.cause());
+                return;
+            }
+            Optional<ApiKey> key = result.result();
+            if (key.isEmpty()) {
+                verified.remove(digest);
+                ctx.fail(new ApiException(401, "unauthorized", "the API key is not valid"));
+                return;
+            }
+            verified.put(digest, new Remembered(key.get(), System.currentTimeMillis() + REMEMBER_MS));
+            ctx.put(KEY, key.get());
+            ctx.next();
+        });
+    }
+
+    /** Fails with 403 unless the caller's role includes {@code needed} (admin includes editor, editor viewer). */
+    public static ApiKey require(RoutingContext ctx, Role needed) {
+        ApiKey key = ctx.get(KEY);
+        if (key == null) {
+            throw new ApiException(401, "unauthorized", "missing API key");
+        }
+        if (rank(key.role()) < rank(needed)) {
+            throw new ApiException(403, "forbidden", "this needs the " + needed.id() + " role; key '" + key.name() + "' is "
+                    + key.role().id());
+        }
+        return key;
+    }
+
+    /** Forgets every remembered verification (a key was deleted). */
+    public void forgetAll() {
+        verified.clear();
+    }
+
+    private static int rank(Role role) {
+        return switch (role) {
+            case VIEWER -> 1;
+            case EDITOR -> 2;
+            case ADMIN -> 3;
+        };
+    }
+
+    private static String presentedKey(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String key = header.substring(7).trim();
+            return key.isEmpty() ? null : key;
+        }
+        String protocol = ctx.request().getHeader("Sec-WebSocket-Protocol");
+        if (protocol != null) {
+            for (String part : protocol.split(",")) {
+                String p = part.trim();
+                if (p.startsWith("bearer.") && p.length() > 7) {
+                    return p.substring(7);
+                }
+            }
+        }
+        String token = ctx.queryParams().get("token");
+        return token == null || token.isBlank() ? null : token;
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

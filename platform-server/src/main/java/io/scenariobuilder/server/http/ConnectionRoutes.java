@@ -1,0 +1,135 @@
+package io.scenariobuilder.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scenariobuilder.api.integration.ConnectionType;
+import io.scenariobuilder.core.error.ErrorClassifier;
+import io.scenariobuilder.core.error.ErrorInfo;
+import io.scenariobuilder.core.integration.IntegrationRegistry;
+import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.Role;
+import io.scenariobuilder.core.store.jdbc.JdbcConnectionStore;
+import io.scenariobuilder.core.store.jdbc.JdbcConnectionStore.StoredConnection;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code /api/v1/connections}: credentials for integrations. Write-only: every answer masks every credential value,
+ * and no credential is ever logged. {@code POST .../{id}/test} asks the integration to check them.
+ */
+public final class ConnectionRoutes {
+
+    private final Vertx vertx;
+    private final Http http;
+    private final JdbcConnectionStore store;
+    private final IntegrationRegistry registry;
+    private final ErrorClassifier classifier;
+
+    public ConnectionRoutes(Vertx vertx, Http http, JdbcConnectionStore store, IntegrationRegistry registry,
+            ErrorClassifier classifier) {
+        this.vertx = vertx;
+        this.http = http;
+        this.store = store;
+        this.registry = registry;
+        this.classifier = classifier;
+    }
+
+    public void mount(Router router) {
+        router.post("/api/v1/connections").handler(ctx -> save(ctx, null));
+        router.get("/api/v1/connections").handler(this::list);
+        router.get("/api/v1/connections/:id").handler(this::get);
+        router.put("/api/v1/connections/:id").handler(ctx -> save(ctx, Http.param(ctx, "id")));
+        router.delete("/api/v1/connections/:id").handler(this::delete);
+        router.post("/api/v1/connections/:id/test").handler(this::test);
+    }
+
+    private void save(RoutingContext ctx, String pathId) {
+        Auth.require(ctx, Role.EDITOR);
+        JsonNode body = http.objectBody(ctx);
+        String id = pathId != null ? pathId : body.path("id").asText("conn-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        if (pathId != null && body.hasNonNull("id") && !pathId.equals(body.get("id").asText())) {
+            throw ApiException.badRequest("the body's id is not the id in the path '" + pathId + "'");
+        }
+        if (!id.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw ApiException.badRequest("id must match [A-Za-z0-9_-]{1,64}: '" + id + "'");
+        }
+        String integrationId = body.path("integrationId").asText(null);
+        if (integrationId == null) {
+            throw ApiException.badRequest("integrationId is required");
+        }
+        if (registry.find(integrationId).isEmpty()) {
+            throw ApiException.badRequest("unknown integration '" + integrationId + "'");
+        }
+        JsonNode credentials = body.get("credentials");
+        if (credentials == null || !credentials.isObject()) {
+            throw ApiException.badRequest("credentials must be a JSON object");
+        }
+        String name = body.path("name").asText(id);
+        boolean create = pathId == null;
+        http.blocking(vertx, () -> {
+            if (create && store.get(id).isPresent()) {
+                throw ApiException.conflict("connection '" + id + "' exists already; PUT /api/v1/connections/" + id + " replaces it");
+            }
+            if (!create && store.get(id).isEmpty()) {
+                throw ApiException.notFound("no connection '" + id + "'");
+            }
+            return store.put(id, integrationId, name, credentials);
+        }).onSuccess(saved -> Http.json(ctx, create ? 201 : 200, saved.masked())).onFailure(ctx::fail);
+    }
+
+    private void list(RoutingContext ctx) {
+        Auth.require(ctx, Role.VIEWER);
+        http.blocking(vertx, store::list).onSuccess(all -> Http.json(ctx, 200,
+                Http.page(all.stream().map(StoredConnection::masked).toList(), null))).onFailure(ctx::fail);
+    }
+
+    private void get(RoutingContext ctx) {
+        Auth.require(ctx, Role.VIEWER);
+        String id = Http.param(ctx, "id");
+        http.blocking(vertx, () -> store.get(id).orElseThrow(() -> ApiException.notFound("no connection '" + id + "'")))
+                .onSuccess(found -> Http.json(ctx, 200, found.masked())).onFailure(ctx::fail);
+    }
+
+    private void delete(RoutingContext ctx) {
+        Auth.require(ctx, Role.EDITOR);
+        String id = Http.param(ctx, "id");
+        http.blocking(vertx, () -> store.delete(id)).onSuccess(deleted -> {
+            if (deleted) {
+                Http.noContent(ctx);
+            } else {
+                ctx.fail(ApiException.notFound("no connection '" + id + "'"));
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    private void test(RoutingContext ctx) {
+        Auth.require(ctx, Role.EDITOR);
+        String id = Http.param(ctx, "id");
+        http.blocking(vertx, () -> {
+            StoredConnection connection = store.get(id).orElseThrow(() -> ApiException.notFound("no connection '" + id + "'"));
+            var integration = registry.find(connection.integrationId()).orElseThrow(() -> ApiException.badRequest(
+                    "integration '" + connection.integrationId() + "' is not installed"));
+            ConnectionType type = integration.manifest().connectionType();
+            if (type == null || type.tester() == null) {
+                throw ApiException.badRequest("integration '" + connection.integrationId() + "' cannot test credentials");
+            }
+            Map<String, Object> answer = new LinkedHashMap<>();
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(integration.classLoader());
+            try {
+                type.tester().test(connection.credentials());
+                answer.put("ok", true);
+            } catch (Exception e) {
+                ErrorInfo error = classifier.classify(e);
+                answer.put("ok", false);
+                answer.put("error", Map.of("type", error.type().id(), "message", error.message()));
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+            return answer;
+        }).onSuccess(answer -> Http.json(ctx, 200, answer)).onFailure(ctx::fail);
+    }
+}

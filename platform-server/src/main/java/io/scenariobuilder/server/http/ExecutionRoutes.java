@@ -1,0 +1,164 @@
+package io.scenariobuilder.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scenariobuilder.core.engine.ExecutionEngine;
+import io.scenariobuilder.core.engine.ExecutionHandle;
+import io.scenariobuilder.core.engine.ExecutionResult;
+import io.scenariobuilder.core.engine.ExecutionStatus;
+import io.scenariobuilder.core.scenario.Scenario;
+import io.scenariobuilder.core.store.ExecutionStore;
+import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.Role;
+import io.scenariobuilder.server.ScenarioCatalog;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * Executions: start one ({@code ?wait=true} answers with the result), list, read, pause, resume, cancel, retry, and
+ * read the log. A start is acknowledged only once the execution is stored.
+ */
+public final class ExecutionRoutes {
+
+    private final Vertx vertx;
+    private final Http http;
+    private final ExecutionEngine engine;
+    private final ExecutionStore store;
+    private final ScenarioCatalog catalog;
+    private final Duration maxWait;
+
+    public ExecutionRoutes(Vertx vertx, Http http, ExecutionEngine engine, ExecutionStore store, ScenarioCatalog catalog,
+            Duration maxWait) {
+        this.vertx = vertx;
+        this.http = http;
+        this.engine = engine;
+        this.store = store;
+        this.catalog = catalog;
+        this.maxWait = maxWait;
+    }
+
+    public void mount(Router router) {
+        router.post("/api/v1/scenarios/:id/executions").handler(this::start);
+        router.get("/api/v1/executions").handler(this::list);
+        router.get("/api/v1/executions/:id").handler(this::get);
+        router.get("/api/v1/executions/:id/logs").handler(this::logs);
+        router.post("/api/v1/executions/:id/pause").handler(ctx -> command(ctx, engine::pause));
+        router.post("/api/v1/executions/:id/resume").handler(ctx -> command(ctx, engine::resume));
+        router.post("/api/v1/executions/:id/cancel").handler(ctx -> command(ctx, engine::cancel));
+        router.post("/api/v1/executions/:id/retry").handler(this::retry);
+    }
+
+    private void start(RoutingContext ctx) {
+        Auth.require(ctx, Role.EDITOR);
+        String id = Http.param(ctx, "id");
+        Scenario scenario = catalog.find(id).orElseThrow(() -> ApiException.notFound("no scenario '" + id + "'"));
+        JsonNode trigger = http.body(ctx);
+        ExecutionHandle handle = engine.start(scenario, trigger);
+        answer(ctx, handle, 202);
+    }
+
+    /** Answers once the execution is stored: 202 with its id, or with {@code ?wait=true} 200 with its result. */
+    void answer(RoutingContext ctx, ExecutionHandle handle, int acceptedStatus) {
+        Future.fromCompletionStage(handle.accepted(), vertx.getOrCreateContext()).onSuccess(stored -> {
+            if (!"true".equals(ctx.queryParams().get("wait"))) {
+                Http.json(ctx, acceptedStatus, accepted(handle.executionId(), ExecutionStatus.QUEUED));
+                return;
+            }
+            Duration wait = waitTimeout(ctx);
+            Promise<ExecutionResult> result = Promise.promise();
+            long timer = vertx.setTimer(wait.toMillis(), t -> result.tryFail(new java.util.concurrent.TimeoutException()));
+            Future.fromCompletionStage(handle.completion(), vertx.getOrCreateContext()).onComplete(done -> {
+                vertx.cancelTimer(timer);
+                if (done.succeeded()) {
+                    result.tryComplete(done.result());
+                } else {
+                    result.tryFail(done.cause());
+                }
+            });
+            result.future().onSuccess(r -> Http.json(ctx, 200, r)).onFailure(failure -> {
+                if (failure instanceof java.util.concurrent.TimeoutException) {
+                    // Still running: say so, and where to look.
+                    Http.json(ctx, 202, accepted(handle.executionId(), ExecutionStatus.RUNNING));
+                } else {
+                    ctx.fail(failure);
+                }
+            });
+        }).onFailure(ctx::fail);
+    }
+
+    private Duration waitTimeout(RoutingContext ctx) {
+        String text = ctx.queryParams().get("timeoutMs");
+        if (text == null) {
+            return maxWait;
+        }
+        try {
+            long ms = Long.parseLong(text);
+            if (ms < 1) {
+                throw ApiException.badRequest("timeoutMs must be positive, got " + ms);
+            }
+            return Duration.ofMillis(Math.min(ms, maxWait.toMillis()));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("timeoutMs must be a whole number, got '" + text + "'");
+        }
+    }
+
+    static Map<String, Object> accepted(String executionId, ExecutionStatus status) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("executionId", executionId);
+        body.put("status", status.id());
+        return body;
+    }
+
+    private void list(RoutingContext ctx) {
+        Auth.require(ctx, Role.VIEWER);
+        int limit = Http.limit(ctx);
+        String scenarioId = ctx.queryParams().get("scenarioId");
+        String statusText = ctx.queryParams().get("status");
+        ExecutionStatus status = statusText == null ? null : ExecutionStatus.fromId(statusText)
+                .orElseThrow(() -> ApiException.badRequest("unknown status '" + statusText + "'"));
+        String cursor = ctx.queryParams().get("cursor");
+        http.blocking(vertx, () -> store.list(scenarioId, status, cursor, limit))
+                .onSuccess(page -> Http.json(ctx, 200, Http.page(page.items(), page.nextCursor())))
+                .onFailure(ctx::fail);
+    }
+
+    private void get(RoutingContext ctx) {
+        Auth.require(ctx, Role.VIEWER);
+        String id = Http.param(ctx, "id");
+        // A running execution answers from memory; a finished one from the store (a blocking read).
+        http.blocking(vertx, () -> engine.snapshot(id).toCompletableFuture().join())
+                .onSuccess(result -> Http.json(ctx, 200, result))
+                .onFailure(ctx::fail);
+    }
+
+    private void logs(RoutingContext ctx) {
+        Auth.require(ctx, Role.VIEWER);
+        String id = Http.param(ctx, "id");
+        http.blocking(vertx, () -> {
+            if (store.find(id).isEmpty()) {
+                throw ApiException.notFound("no execution '" + id + "'");
+            }
+            return store.logs(id);
+        }).onSuccess(lines -> Http.json(ctx, 200, Http.page(lines, null))).onFailure(ctx::fail);
+    }
+
+    private void command(RoutingContext ctx, Function<String, CompletionStage<ExecutionStatus>> command) {
+        Auth.require(ctx, Role.EDITOR);
+        String id = Http.param(ctx, "id");
+        http.blocking(vertx, () -> command.apply(id).toCompletableFuture().join())
+                .onSuccess(status -> Http.json(ctx, 200, accepted(id, status)))
+                .onFailure(ctx::fail);
+    }
+
+    private void retry(RoutingContext ctx) {
+        Auth.require(ctx, Role.EDITOR);
+        String id = Http.param(ctx, "id");
+        http.blocking(vertx, () -> engine.retry(id)).onSuccess(handle -> answer(ctx, handle, 202)).onFailure(ctx::fail);
+    }
+}

@@ -1,0 +1,100 @@
+package io.scenariobuilder.server.http;
+
+import io.scenariobuilder.core.engine.ExecutionStateException;
+import io.scenariobuilder.core.engine.UnknownExecutionException;
+import io.scenariobuilder.core.plugin.PluginConflictException;
+import io.scenariobuilder.core.plugin.PluginInUseException;
+import io.scenariobuilder.core.plugin.PluginInvalidException;
+import io.scenariobuilder.core.plugin.UnknownPluginException;
+import io.scenariobuilder.core.scenario.InvalidScenarioException;
+import io.scenariobuilder.core.store.jdbc.JdbcScenarioStore.StaleVersionException;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place failures become answers: each error type maps to a status and a code, and the body is always
+ * {@code {"error": {"code", "message", "details"}}}. No stack trace reaches a client; an unexpected failure is logged
+ * with an id the answer repeats.
+ */
+public final class FailureHandler implements Handler<RoutingContext> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        ApiException error = toApi(ctx.failure(), ctx.statusCode(), ctx);
+        if (ctx.response().headWritten()) {
+            ctx.response().reset();
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", error.code());
+        body.put("message", error.getMessage());
+        body.put("details", error.details());
+        if (error.status() == 401) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        }
+        Http.json(ctx, error.status(), Map.of("error", body));
+    }
+
+    static ApiException toApi(Throwable failure, int status, RoutingContext ctx) {
+        if (failure instanceof ApiException api) {
+            return api;
+        }
+        if (failure instanceof InvalidScenarioException invalid) {
+            List<Map<String, Object>> details = invalid.problems().stream()
+                    .map(p -> {
+                        Map<String, Object> detail = new LinkedHashMap<>();
+                        detail.put("path", p.path());
+                        detail.put("message", p.message());
+                        return detail;
+                    })
+                    .toList();
+            return new ApiException(400, "scenario_invalid", "the scenario is not valid (" + details.size() + " problem"
+                    + (details.size() == 1 ? "" : "s") + ")", details);
+        }
+        if (failure instanceof UnknownExecutionException || failure instanceof UnknownPluginException) {
+            return ApiException.notFound(failure.getMessage());
+        }
+        if (failure instanceof ExecutionStateException || failure instanceof StaleVersionException
+                || failure instanceof PluginConflictException) {
+            return ApiException.conflict(failure.getMessage());
+        }
+        if (failure instanceof PluginInUseException) {
+            return new ApiException(409, "plugin_in_use", failure.getMessage());
+        }
+        if (failure instanceof PluginInvalidException) {
+            return new ApiException(400, "plugin_invalid", failure.getMessage());
+        }
+        if (failure == null) {
+            return switch (status) {
+                case 400 -> ApiException.badRequest("bad request");
+                case 401 -> new ApiException(401, "unauthorized", "missing or wrong API key");
+                case 403 -> new ApiException(403, "forbidden", "not allowed");
+                case 404 -> ApiException.notFound("no such resource: " + ctx.request().method() + " " + ctx.request().path());
+                case 405 -> new ApiException(405, "bad_request", ctx.request().method() + " is not allowed on " + ctx.request().path());
+                case 413 -> new ApiException(413, "payload_too_large", "the body is larger than the server accepts (SB_MAX_BODY_BYTES)");
+                case 415 -> new ApiException(415, "bad_request", "unsupported content type");
+                default -> status >= 400 && status < 500
+                        ? new ApiException(status, "bad_request", "bad request")
+                        : internal(null, ctx);
+            };
+        }
+        if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("shut down")) {
+            return new ApiException(503, "internal", "the server is shutting down");
+        }
+        return internal(failure, ctx);
+    }
+
+    private static ApiException internal(Throwable failure, RoutingContext ctx) {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        LOG.error("internal error {} on {} {}", id, ctx.request().method(), ctx.request().path(), failure);
+        return new ApiException(500, "internal", "internal error (logged as " + id + ")");
+    }
+}

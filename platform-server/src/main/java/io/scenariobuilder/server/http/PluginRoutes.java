@@ -1,0 +1,117 @@
+package io.scenariobuilder.server.http;
+
+import io.scenariobuilder.core.plugin.PluginService;
+import io.scenariobuilder.core.plugin.PluginService.InstalledPlugin;
+import io.scenariobuilder.core.plugin.UnknownPluginException;
+import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.Role;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@code /api/v1/plugins}: list, upload (admin; the JAR as the body or as multipart {@code file}), remove (admin).
+ * An uploaded JAR is installed first and only then kept in the plugins folder as {@code <id>-<version>.jar}, so a
+ * refused JAR leaves the folder and the server as they were, and the next start loads what this one runs.
+ */
+public final class PluginRoutes {
+
+    private final Vertx vertx;
+    private final Http http;
+    private final PluginService plugins;
+    private final Path pluginsDir;
+
+    public PluginRoutes(Vertx vertx, Http http, PluginService plugins, Path pluginsDir) {
+        this.vertx = vertx;
+        this.http = http;
+        this.plugins = plugins;
+        this.pluginsDir = pluginsDir;
+    }
+
+    public void mount(Router router) {
+        router.get("/api/v1/plugins").handler(this::list);
+        router.post("/api/v1/plugins").handler(this::upload);
+        router.delete("/api/v1/plugins/:id").handler(this::remove);
+    }
+
+    private void list(RoutingContext ctx) {
+        Auth.require(ctx, Role.VIEWER);
+        Http.json(ctx, 200, Http.page(plugins.list().stream().map(PluginRoutes::describe).toList(), null));
+    }
+
+    private void upload(RoutingContext ctx) {
+        Auth.require(ctx, Role.ADMIN);
+        Optional<FileUpload> file = ctx.fileUploads().stream().filter(f -> "file".equals(f.name())).findFirst();
+        Buffer body = ctx.body().buffer();
+        if (file.isEmpty() && (body == null || body.length() == 0)) {
+            throw ApiException.badRequest("send the plugin JAR as the body (application/java-archive) or as multipart field 'file'");
+        }
+        http.blocking(vertx, () -> {
+            Path part = pluginsDir.resolve(".upload-" + UUID.randomUUID() + ".part");
+            if (file.isPresent()) {
+                Files.move(Path.of(file.get().uploadedFileName()), part, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.write(part, body.getBytes());
+            }
+            try {
+                InstalledPlugin installed = plugins.install(part);
+                Path kept = pluginsDir.resolve(installed.id() + "-" + installed.version() + ".jar");
+                deleteOtherJarsOf(installed.id(), kept);
+                Files.move(part, kept, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                return describe(installed);
+            } finally {
+                Files.deleteIfExists(part);
+            }
+        }).onSuccess(installed -> Http.json(ctx, 201, installed)).onFailure(ctx::fail);
+    }
+
+    private void remove(RoutingContext ctx) {
+        Auth.require(ctx, Role.ADMIN);
+        String id = Http.param(ctx, "id");
+        boolean force = "true".equals(ctx.queryParams().get("force"));
+        http.blocking(vertx, () -> {
+            if (plugins.find(id).isEmpty()) {
+                throw new UnknownPluginException("no plugin '" + id + "' is installed");
+            }
+            plugins.remove(id, force);
+            deleteOtherJarsOf(id, null);
+            return true;
+        }).onSuccess(done -> Http.noContent(ctx)).onFailure(ctx::fail);
+    }
+
+    /** Deletes the JARs this API kept for a plugin ({@code <id>-<version>.jar}), except {@code keep}. */
+    private void deleteOtherJarsOf(String pluginId, Path keep) throws IOException {
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(pluginsDir, pluginId + "-*.jar")) {
+            for (Path jar : jars) {
+                String version = jar.getFileName().toString().substring(pluginId.length() + 1).replaceFirst("\\.jar$", "");
+                if (!jar.equals(keep) && Character.isDigit(version.isEmpty() ? 'x' : version.charAt(0))) {
+                    Files.deleteIfExists(jar);
+                }
+            }
+        }
+    }
+
+    private static Map<String, Object> describe(InstalledPlugin plugin) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", plugin.id());
+        out.put("version", plugin.version());
+        out.put("state", plugin.state());
+        out.put("description", plugin.description());
+        out.put("provider", plugin.provider());
+        out.put("requires", plugin.requires());
+        out.put("integrations", plugin.integrationIds());
+        out.put("runningExecutions", plugin.runningExecutions());
+        out.put("sha256", plugin.sha256());
+        return out;
+    }
+}
