@@ -147,7 +147,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                 .setDeleteUploadedFilesOnEnd(true));
         router.get("/health/live").handler(ctx -> Http.json(ctx, 200, Map.of("status", "up")));
         router.get("/health/ready").handler(ctx -> http.blocking(vertx, () -> store.list(null, null, null, 1))
-                .onSuccess(ok -> Http.json(ctx, 200, Map.of("status", "ready", "plugins", plugins.list().size())))
+                .onSuccess(Http.guard(ctx, ok -> Http.json(ctx, 200, Map.of("status", "ready", "plugins", plugins.list().size()))))
                 .onFailure(failure -> Http.json(ctx, 503, Map.of("status", "store unreachable: " + failure.getMessage()))));
         byte[] openApi = openApi();
         router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()

@@ -76,32 +76,32 @@ public final class ConnectionRoutes {
                 throw ApiException.notFound("no connection '" + id + "'");
             }
             return store.put(id, integrationId, name, credentials);
-        }).onSuccess(saved -> Http.json(ctx, create ? 201 : 200, saved.masked())).onFailure(ctx::fail);
+        }).onSuccess(Http.guard(ctx, saved -> Http.json(ctx, create ? 201 : 200, saved.masked()))).onFailure(ctx::fail);
     }
 
     private void list(RoutingContext ctx) {
         Auth.require(ctx, Role.VIEWER);
-        http.blocking(vertx, store::list).onSuccess(all -> Http.json(ctx, 200,
-                Http.page(all.stream().map(StoredConnection::masked).toList(), null))).onFailure(ctx::fail);
+        http.blocking(vertx, store::list).onSuccess(Http.guard(ctx, all -> Http.json(ctx, 200,
+                Http.page(all.stream().map(StoredConnection::masked).toList(), null)))).onFailure(ctx::fail);
     }
 
     private void get(RoutingContext ctx) {
         Auth.require(ctx, Role.VIEWER);
         String id = Http.param(ctx, "id");
         http.blocking(vertx, () -> store.get(id).orElseThrow(() -> ApiException.notFound("no connection '" + id + "'")))
-                .onSuccess(found -> Http.json(ctx, 200, found.masked())).onFailure(ctx::fail);
+                .onSuccess(Http.guard(ctx, found -> Http.json(ctx, 200, found.masked()))).onFailure(ctx::fail);
     }
 
     private void delete(RoutingContext ctx) {
         Auth.require(ctx, Role.EDITOR);
         String id = Http.param(ctx, "id");
-        http.blocking(vertx, () -> store.delete(id)).onSuccess(deleted -> {
+        http.blocking(vertx, () -> store.delete(id)).onSuccess(Http.guard(ctx, deleted -> {
             if (deleted) {
                 Http.noContent(ctx);
             } else {
                 ctx.fail(ApiException.notFound("no connection '" + id + "'"));
             }
-        }).onFailure(ctx::fail);
+        })).onFailure(ctx::fail);
     }
 
     private void test(RoutingContext ctx) {
@@ -130,6 +130,6 @@ public final class ConnectionRoutes {
                 thread.setContextClassLoader(previous);
             }
             return answer;
-        }).onSuccess(answer -> Http.json(ctx, 200, answer)).onFailure(ctx::fail);
+        }).onSuccess(Http.guard(ctx, answer -> Http.json(ctx, 200, answer))).onFailure(ctx::fail);
     }
 }

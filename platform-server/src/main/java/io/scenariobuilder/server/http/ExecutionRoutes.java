@@ -65,7 +65,7 @@ public final class ExecutionRoutes {
 
     /** Answers once the execution is stored: 202 with its id, or with {@code ?wait=true} 200 with its result. */
     void answer(RoutingContext ctx, ExecutionHandle handle, int acceptedStatus) {
-        Future.fromCompletionStage(handle.accepted(), vertx.getOrCreateContext()).onSuccess(stored -> {
+        Future.fromCompletionStage(handle.accepted(), vertx.getOrCreateContext()).onSuccess(Http.guard(ctx, stored -> {
             if (!"true".equals(ctx.queryParams().get("wait"))) {
                 Http.json(ctx, acceptedStatus, accepted(handle.executionId(), ExecutionStatus.QUEUED));
                 return;
@@ -89,7 +89,7 @@ public final class ExecutionRoutes {
                     ctx.fail(failure);
                 }
             });
-        }).onFailure(ctx::fail);
+        })).onFailure(ctx::fail);
     }
 
     private Duration waitTimeout(RoutingContext ctx) {
@@ -124,7 +124,7 @@ public final class ExecutionRoutes {
                 .orElseThrow(() -> ApiException.badRequest("unknown status '" + statusText + "'"));
         String cursor = ctx.queryParams().get("cursor");
         http.blocking(vertx, () -> store.list(scenarioId, status, cursor, limit))
-                .onSuccess(page -> Http.json(ctx, 200, Http.page(page.items(), page.nextCursor())))
+                .onSuccess(Http.guard(ctx, page -> Http.json(ctx, 200, Http.page(page.items(), page.nextCursor()))))
                 .onFailure(ctx::fail);
     }
 
@@ -133,7 +133,7 @@ public final class ExecutionRoutes {
         String id = Http.param(ctx, "id");
         // A running execution answers from memory; a finished one from the store (a blocking read).
         http.blocking(vertx, () -> engine.snapshot(id).toCompletableFuture().join())
-                .onSuccess(result -> Http.json(ctx, 200, result))
+                .onSuccess(Http.guard(ctx, result -> Http.json(ctx, 200, result)))
                 .onFailure(ctx::fail);
     }
 
@@ -145,20 +145,20 @@ public final class ExecutionRoutes {
                 throw ApiException.notFound("no execution '" + id + "'");
             }
             return store.logs(id);
-        }).onSuccess(lines -> Http.json(ctx, 200, Http.page(lines, null))).onFailure(ctx::fail);
+        }).onSuccess(Http.guard(ctx, lines -> Http.json(ctx, 200, Http.page(lines, null)))).onFailure(ctx::fail);
     }
 
     private void command(RoutingContext ctx, Function<String, CompletionStage<ExecutionStatus>> command) {
         Auth.require(ctx, Role.EDITOR);
         String id = Http.param(ctx, "id");
         http.blocking(vertx, () -> command.apply(id).toCompletableFuture().join())
-                .onSuccess(status -> Http.json(ctx, 200, accepted(id, status)))
+                .onSuccess(Http.guard(ctx, status -> Http.json(ctx, 200, accepted(id, status))))
                 .onFailure(ctx::fail);
     }
 
     private void retry(RoutingContext ctx) {
         Auth.require(ctx, Role.EDITOR);
         String id = Http.param(ctx, "id");
-        http.blocking(vertx, () -> engine.retry(id)).onSuccess(handle -> answer(ctx, handle, 202)).onFailure(ctx::fail);
+        http.blocking(vertx, () -> engine.retry(id)).onSuccess(Http.guard(ctx, handle -> answer(ctx, handle, 202))).onFailure(ctx::fail);
     }
 }

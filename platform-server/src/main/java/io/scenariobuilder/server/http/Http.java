@@ -94,6 +94,20 @@ public final class Http {
                 failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure));
     }
 
+    /**
+     * Wraps a success handler of a future so that what it throws fails the request (a handler on a future's callback
+     * is outside the router's own try/catch: an exception there would leave the request unanswered).
+     */
+    public static <T> io.vertx.core.Handler<T> guard(RoutingContext ctx, io.vertx.core.Handler<T> handler) {
+        return value -> {
+            try {
+                handler.handle(value);
+            } catch (RuntimeException e) {
+                ctx.fail(e);
+            }
+        };
+    }
+
     /** Answers {@code status} with {@code value} as JSON. */
     public static void json(RoutingContext ctx, int status, Object value) {
         String text;

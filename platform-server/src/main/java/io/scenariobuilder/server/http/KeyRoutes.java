@@ -35,8 +35,8 @@ public final class KeyRoutes {
 
     private void list(RoutingContext ctx) {
         Auth.require(ctx, Role.ADMIN);
-        http.blocking(vertx, keys::list).onSuccess(all -> Http.json(ctx, 200,
-                Http.page(all.stream().map(KeyRoutes::describe).toList(), null))).onFailure(ctx::fail);
+        http.blocking(vertx, keys::list).onSuccess(Http.guard(ctx, all -> Http.json(ctx, 200,
+                Http.page(all.stream().map(KeyRoutes::describe).toList(), null)))).onFailure(ctx::fail);
     }
 
     private void create(RoutingContext ctx) {
@@ -49,11 +49,11 @@ public final class KeyRoutes {
         String roleText = body.path("role").asText("");
         Role role = Arrays.stream(Role.values()).filter(r -> r.id().equals(roleText.toLowerCase(Locale.ROOT))).findFirst()
                 .orElseThrow(() -> ApiException.badRequest("role must be admin, editor or viewer, got '" + roleText + "'"));
-        http.blocking(vertx, () -> keys.create(name, role)).onSuccess(created -> {
+        http.blocking(vertx, () -> keys.create(name, role)).onSuccess(Http.guard(ctx, created -> {
             Map<String, Object> answer = describe(created.key());
             answer.put("key", created.secret());
             Http.json(ctx, 201, answer);
-        }).onFailure(ctx::fail);
+        })).onFailure(ctx::fail);
     }
 
     private void delete(RoutingContext ctx) {
@@ -62,14 +62,14 @@ public final class KeyRoutes {
         if (id.equals(caller.id())) {
             throw ApiException.conflict("a key cannot delete itself; use another admin key");
         }
-        http.blocking(vertx, () -> keys.delete(id)).onSuccess(deleted -> {
+        http.blocking(vertx, () -> keys.delete(id)).onSuccess(Http.guard(ctx, deleted -> {
             if (!deleted) {
                 ctx.fail(ApiException.notFound("no API key '" + id + "'"));
                 return;
             }
             auth.forgetAll();
             Http.noContent(ctx);
-        }).onFailure(ctx::fail);
+        })).onFailure(ctx::fail);
     }
 
     static Map<String, Object> describe(ApiKey key) {

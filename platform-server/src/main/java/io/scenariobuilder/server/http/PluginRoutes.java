@@ -72,7 +72,7 @@ public final class PluginRoutes {
             } finally {
                 Files.deleteIfExists(part);
             }
-        }).onSuccess(installed -> Http.json(ctx, 201, installed)).onFailure(ctx::fail);
+        }).onSuccess(Http.guard(ctx, installed -> Http.json(ctx, 201, installed))).onFailure(ctx::fail);
     }
 
     private void remove(RoutingContext ctx) {
@@ -86,7 +86,7 @@ public final class PluginRoutes {
             plugins.remove(id, force);
             deleteOtherJarsOf(id, null);
             return true;
-        }).onSuccess(done -> Http.noContent(ctx)).onFailure(ctx::fail);
+        }).onSuccess(Http.guard(ctx, done -> Http.noContent(ctx))).onFailure(ctx::fail);
     }
 
     /** Deletes the JARs this API kept for a plugin ({@code <id>-<version>.jar}), except {@code keep}. */

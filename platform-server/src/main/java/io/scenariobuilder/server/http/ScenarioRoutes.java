@@ -90,30 +90,30 @@ public final class ScenarioRoutes {
     private void create(RoutingContext ctx) {
         Auth.require(ctx, Role.EDITOR);
         Scenario scenario = valid(ctx, null);
-        http.blocking(vertx, () -> store.create(scenario)).onSuccess(stored -> {
+        http.blocking(vertx, () -> store.create(scenario)).onSuccess(Http.guard(ctx, stored -> {
             catalog.put(stored.scenario());
             ctx.response().putHeader("Location", "/api/v1/scenarios/" + stored.scenario().id());
             ctx.response().putHeader("ETag", String.valueOf(stored.version()));
             Http.json(ctx, 201, document(stored));
-        }).onFailure(ctx::fail);
+        })).onFailure(ctx::fail);
     }
 
     private void list(RoutingContext ctx) {
         Auth.require(ctx, Role.VIEWER);
         int limit = Http.limit(ctx);
         String cursor = ctx.queryParams().get("cursor");
-        http.blocking(vertx, () -> store.list(cursor, limit)).onSuccess(page -> Http.json(ctx, 200,
-                Http.page(page.items().stream().map(ScenarioRoutes::document).toList(), page.nextCursor()))).onFailure(ctx::fail);
+        http.blocking(vertx, () -> store.list(cursor, limit)).onSuccess(Http.guard(ctx, page -> Http.json(ctx, 200,
+                Http.page(page.items().stream().map(ScenarioRoutes::document).toList(), page.nextCursor())))).onFailure(ctx::fail);
     }
 
     private void get(RoutingContext ctx) {
         Auth.require(ctx, Role.VIEWER);
         String id = Http.param(ctx, "id");
-        http.blocking(vertx, () -> store.get(id)).onSuccess(found -> {
+        http.blocking(vertx, () -> store.get(id)).onSuccess(Http.guard(ctx, found -> {
             StoredScenario stored = found.orElseThrow(() -> ApiException.notFound("no scenario '" + id + "'"));
             ctx.response().putHeader("ETag", String.valueOf(stored.version()));
             Http.json(ctx, 200, document(stored));
-        }).onFailure(ctx::fail);
+        })).onFailure(ctx::fail);
     }
 
     private void update(RoutingContext ctx) {
@@ -126,11 +126,11 @@ public final class ScenarioRoutes {
                 throw ApiException.notFound("no scenario '" + id + "'");
             }
             return store.update(scenario, expected);
-        }).onSuccess(stored -> {
+        }).onSuccess(Http.guard(ctx, stored -> {
             catalog.put(stored.scenario());
             ctx.response().putHeader("ETag", String.valueOf(stored.version()));
             Http.json(ctx, 200, document(stored));
-        }).onFailure(ctx::fail);
+        })).onFailure(ctx::fail);
     }
 
     private static int expectedVersion(RoutingContext ctx) {
@@ -149,14 +149,14 @@ public final class ScenarioRoutes {
     private void delete(RoutingContext ctx) {
         Auth.require(ctx, Role.EDITOR);
         String id = Http.param(ctx, "id");
-        http.blocking(vertx, () -> store.delete(id)).onSuccess(deleted -> {
+        http.blocking(vertx, () -> store.delete(id)).onSuccess(Http.guard(ctx, deleted -> {
             if (!deleted) {
                 ctx.fail(ApiException.notFound("no scenario '" + id + "'"));
                 return;
             }
             catalog.remove(id);
             Http.noContent(ctx);
-        }).onFailure(ctx::fail);
+        })).onFailure(ctx::fail);
     }
 
     static ObjectNode document(StoredScenario stored) {

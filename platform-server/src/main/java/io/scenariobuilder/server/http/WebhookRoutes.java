@@ -87,7 +87,7 @@ public final class WebhookRoutes {
         data.put("method", method);
         data.put("path", hookPath);
         ExecutionHandle handle = engine.start(scenario, data);
-        Future.fromCompletionStage(handle.accepted(), vertx.getOrCreateContext()).onSuccess(stored -> {
+        Future.fromCompletionStage(handle.accepted(), vertx.getOrCreateContext()).onSuccess(Http.guard(ctx, stored -> {
             if (!"true".equals(ctx.queryParams().get("wait"))) {
                 Http.json(ctx, 202, ExecutionRoutes.accepted(handle.executionId(), ExecutionStatus.QUEUED));
                 return;
@@ -114,7 +114,7 @@ public final class WebhookRoutes {
                 }
                 Http.json(ctx, 200, lastOutput(result));
             });
-        }).onFailure(ctx::fail);
+        })).onFailure(ctx::fail);
     }
 
     private JsonNode body(RoutingContext ctx, Buffer raw) {

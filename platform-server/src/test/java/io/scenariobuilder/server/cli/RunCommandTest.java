@@ -164,6 +164,6 @@ class RunCommandTest {
         StringWriter out = new StringWriter();
         commandLine.setOut(new PrintWriter(out));
         assertThat(commandLine.execute("--version")).isZero();
-        assertThat(out.toString()).contains("plugin API 1.0.0");
+        assertThat(out.toString()).contains("plugin API " + io.scenariobuilder.api.PlatformApi.VERSION);
     }
 }

@@ -1,0 +1,47 @@
+package io.scenariobuilder.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsThenTheFileThenTheEnvironment() throws Exception {
+        ServerConfig defaults = ServerConfig.load(null, Map.of());
+        assertThat(defaults.host()).isEqualTo("127.0.0.1");
+        assertThat(defaults.port()).isEqualTo(8080);
+        assertThat(defaults.dataDir()).isEqualTo(Path.of("./data"));
+        assertThat(defaults.dbUrl()).isNull();
+        assertThat(defaults.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+
+        Path file = dir.resolve("sb.properties");
+        Files.writeString(file, "SB_PORT=9000\nsb_data_dir=/var/sb\nSB_DB_URL=jdbc:postgresql://db/sb\n");
+        ServerConfig fromFile = ServerConfig.load(file, Map.of("SB_PORT", "9100", "PATH", "/usr/bin"));
+        assertThat(fromFile.port()).isEqualTo(9100); // the environment wins
+        assertThat(fromFile.dataDir()).isEqualTo(Path.of("/var/sb"));
+        assertThat(fromFile.dbUrl()).isEqualTo("jdbc:postgresql://db/sb");
+    }
+
+    @Test
+    void badSettingsAreNamed() throws Exception {
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("SB_PORT", "eighty")))
+                .hasMessageContaining("SB_PORT").hasMessageContaining("eighty");
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("SB_PORT", "70000"))).hasMessageContaining("between 0 and 65535");
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("SB_FSYNC", "maybe"))).hasMessageContaining("SB_FSYNC");
+        Path file = dir.resolve("bad.properties");
+        Files.writeString(file, "SB_PROT=1\n");
+        assertThatThrownBy(() -> ServerConfig.load(file, Map.of())).hasMessageContaining("unknown setting 'SB_PROT'");
+        assertThatThrownBy(() -> ServerConfig.load(dir.resolve("missing.properties"), Map.of()))
+                .hasMessageContaining("cannot read the configuration file");
+    }
+}
