@@ -64,7 +64,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
     private final Vertx vertx;
     private final Http http;
     private final Router router;
-    private final HttpServer server;
+    private final List<HttpServer> servers = new ArrayList<>();
     private final String createdAdminKey;
     private final int resumed;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -116,13 +116,20 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         this.vertx = Vertx.vertx(vertxOptions == null ? new VertxOptions() : vertxOptions);
         this.http = new Http(config.maxJsonDepth(), config.maxBodyBytes());
         this.router = router(catalog, keys, scenarios, engine, store, plugins);
-        HttpServerOptions options = new HttpServerOptions()
-                .setHost(config.host())
-                .setPort(config.port())
-                .setMaxHeaderSize(config.maxHeaderBytes())
-                .setCompressionSupported(true);
+        // One server per core on one port: Vert.x spreads the connections over as many event loops.
+        int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+        int port = config.port();
         try {
-            this.server = vertx.createHttpServer(options).requestHandler(router).listen().await(30, TimeUnit.SECONDS);
+            for (int i = 0; i < loops; i++) {
+                HttpServerOptions options = new HttpServerOptions()
+                        .setHost(config.host())
+                        .setPort(port)
+                        .setMaxHeaderSize(config.maxHeaderBytes())
+                        .setCompressionSupported(true);
+                HttpServer server = vertx.createHttpServer(options).requestHandler(router).listen().await(30, TimeUnit.SECONDS);
+                servers.add(server);
+                port = server.actualPort();
+            }
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IOException("the HTTP server did not start listening on " + config.host() + ":" + config.port() + " in 30 s", e);
         }
@@ -221,7 +228,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
 
     /** The port the server listens on. */
     public int port() {
-        return server.actualPort();
+        return servers.get(0).actualPort();
     }
 
     /** The URL of the server. */
@@ -261,10 +268,12 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             return;
         }
         LOG.info("shutting down: no new requests; running nodes get {} ms to finish", config.shutdownGrace().toMillis());
-        try {
-            server.close().await(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("closing the HTTP server: {}", e.toString());
+        for (HttpServer server : servers) {
+            try {
+                server.close().await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("closing the HTTP server: {}", e.toString());
+            }
         }
         for (AutoCloseable closeable : closeFirst) {
             try {

@@ -1,8 +1,15 @@
 package io.scenariobuilder.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scenariobuilder.core.engine.ExecutionEngine;
+import io.scenariobuilder.core.engine.ExecutionHandle;
+import io.scenariobuilder.core.integration.PluginRetiredException;
+import io.scenariobuilder.core.scenario.CompiledScenario;
 import io.scenariobuilder.core.scenario.Scenario;
+import io.scenariobuilder.core.scenario.ScenarioValidator;
 import io.scenariobuilder.core.scenario.Trigger;
 import io.scenariobuilder.core.store.jdbc.JdbcScenarioStore;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,9 +25,39 @@ import java.util.function.Consumer;
 public final class ScenarioCatalog {
 
     private final Map<String, Scenario> byId = new ConcurrentHashMap<>();
+    private final Map<String, CompiledScenario> compiled = new ConcurrentHashMap<>();
+    private final ExecutionEngine engine;
+    private final ScenarioValidator validator;
     private final Map<String, String> webhookPaths = new ConcurrentHashMap<>();
     private final List<Consumer<Scenario>> onPut = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> onRemove = new CopyOnWriteArrayList<>();
+
+    @Inject
+    public ScenarioCatalog(ExecutionEngine engine, ScenarioValidator validator) {
+        this.engine = engine;
+        this.validator = validator;
+    }
+
+    /**
+     * Starts an execution of a saved scenario, compiled once per version: no per-request look-up keyed by the whole
+     * scenario. When a plugin it uses was upgraded or removed since, it compiles again (and fails with the reason if
+     * it no longer can).
+     */
+    public ExecutionHandle start(Scenario scenario, JsonNode triggerData) {
+        CompiledScenario ready = compiled.get(scenario.id());
+        if (ready != null && ready.scenario() == scenario) {
+            try {
+                return engine.start(ready, triggerData);
+            } catch (PluginRetiredException e) {
+                compiled.remove(scenario.id(), ready);
+            }
+        }
+        ExecutionHandle handle = engine.start(scenario, triggerData);
+        if (byId.get(scenario.id()) == scenario) {
+            compiled.put(scenario.id(), validator.compile(scenario));
+        }
+        return handle;
+    }
 
     /** Loads every saved scenario. Blocking. */
     public void load(JdbcScenarioStore store) {
@@ -57,6 +94,7 @@ public final class ScenarioCatalog {
 
     public void put(Scenario scenario) {
         Scenario previous = byId.put(scenario.id(), scenario);
+        compiled.remove(scenario.id());
         if (previous != null && previous.trigger() instanceof Trigger.Webhook old) {
             webhookPaths.remove(normalise(old.path()), scenario.id());
         }
@@ -68,6 +106,7 @@ public final class ScenarioCatalog {
 
     public void remove(String id) {
         Scenario previous = byId.remove(id);
+        compiled.remove(id);
         if (previous != null && previous.trigger() instanceof Trigger.Webhook old) {
             webhookPaths.remove(normalise(old.path()), id);
         }

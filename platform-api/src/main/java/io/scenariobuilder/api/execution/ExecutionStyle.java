@@ -9,7 +9,8 @@ public enum ExecutionStyle {
     BLOCKING,
     /**
      * {@link NodeExecutor#execute} is short and never blocks (pure computation on the input): the engine may call it
-     * on its own thread, which saves a thread hand-off.
+     * on its own thread, which saves a thread hand-off, and does not record its start in the store, only its result
+     * (after a crash it simply runs again).
      */
     NON_BLOCKING,
     /** {@link NodeExecutor#executeAsync} returns at once with a stage the action completes later. */

@@ -426,7 +426,13 @@ final class ExecutionRun {
         state.current = attempt;
         running++;
         publish(index);
-        afterStored(services.store().nodeUpdated(id, record(index)), () -> invoke(node, attempt));
+        if (styleOf(node.action().definition().executor()) == ExecutionStyle.NON_BLOCKING) {
+            // An inline action takes microseconds and touches nothing outside the process: its start is not written, only
+            // its result (a crash before that leaves it pending, and it runs again, as a running one would).
+            invoke(node, attempt);
+        } else {
+            afterStored(services.store().nodeUpdated(id, record(index)), () -> invoke(node, attempt));
+        }
     }
 
     private void invoke(CompiledNode node, NodeAttempt attempt) {

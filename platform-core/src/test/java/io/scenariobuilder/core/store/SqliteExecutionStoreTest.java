@@ -18,6 +18,7 @@ import io.scenariobuilder.core.scenario.ScenarioParser;
 import io.scenariobuilder.core.store.jdbc.JdbcExecutionStore;
 import io.scenariobuilder.core.store.jdbc.StoreSettings;
 import io.scenariobuilder.plugins.core.CoreIntegration;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,6 +51,29 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
     @AfterEach
     void close() {
         opened.forEach(JdbcExecutionStore::close);
+    }
+
+    @Test
+    void underContinuousWritesTheWalStaysBounded() throws Exception {
+        System.setProperty("sb.store.walRestartPages", "256"); // 1 MiB instead of 64, to see it here quickly
+        try (JdbcExecutionStore bounded = new JdbcExecutionStore(StoreSettings.embedded(Files.createDirectories(dir.resolve("bounded"))))) {
+            Path boundedWal = Path.of(dir.resolve("bounded").resolve("scenario-builder.db") + "-wal");
+            String big = "x".repeat(8_000);
+            long largest = 0;
+            // About 50 MB written back to back, one commit after another: without the restarts the WAL would hold it all.
+            for (int i = 0; i < 6_000; i++) {
+                String id = "w" + i;
+                done(bounded.executionCreated(id, "s", 1, SNAPSHOT, json("{\"pad\": \"" + big + "\"}"), ExecutionStatus.QUEUED,
+                        Instant.parse("2026-01-01T00:00:00Z")));
+                if (Files.exists(boundedWal)) {
+                    largest = Math.max(largest, Files.size(boundedWal));
+                }
+            }
+            assertThat(bounded.walRestarts()).as("the WAL started over").isPositive();
+            assertThat(largest).as("largest WAL").isLessThan(32L * 1024 * 1024);
+        } finally {
+            System.clearProperty("sb.store.walRestartPages");
+        }
     }
 
     @Test
@@ -128,6 +152,7 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
     private static long databaseBytes(Path dir) throws Exception {
         try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("scenario-builder.db"));
                 var st = connection.createStatement()) {
+            st.execute("PRAGMA busy_timeout=10000"); // wait for the store's own checkpointer rather than give up
             st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
         }
         long bytes = 0;

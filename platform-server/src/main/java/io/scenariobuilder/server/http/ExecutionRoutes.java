@@ -59,37 +59,37 @@ public final class ExecutionRoutes {
         String id = Http.param(ctx, "id");
         Scenario scenario = catalog.find(id).orElseThrow(() -> ApiException.notFound("no scenario '" + id + "'"));
         JsonNode trigger = http.body(ctx);
-        ExecutionHandle handle = engine.start(scenario, trigger);
+        ExecutionHandle handle = catalog.start(scenario, trigger);
         answer(ctx, handle, 202);
     }
 
     /** Answers once the execution is stored: 202 with its id, or with {@code ?wait=true} 200 with its result. */
     void answer(RoutingContext ctx, ExecutionHandle handle, int acceptedStatus) {
-        Future.fromCompletionStage(handle.accepted(), vertx.getOrCreateContext()).onSuccess(Http.guard(ctx, stored -> {
-            if (!"true".equals(ctx.queryParams().get("wait"))) {
-                Http.json(ctx, acceptedStatus, accepted(handle.executionId(), ExecutionStatus.QUEUED));
-                return;
+        if (!"true".equals(ctx.queryParams().get("wait"))) {
+            Future.fromCompletionStage(handle.accepted(), vertx.getOrCreateContext()).onSuccess(Http.guard(ctx, stored ->
+                    Http.json(ctx, acceptedStatus, accepted(handle.executionId(), ExecutionStatus.QUEUED)))).onFailure(ctx::fail);
+            return;
+        }
+        Duration wait = waitTimeout(ctx);
+        Promise<ExecutionResult> result = Promise.promise();
+        long timer = vertx.setTimer(wait.toMillis(), t -> result.tryFail(new java.util.concurrent.TimeoutException()));
+        // The end implies the store: one hop back to the event loop, not two.
+        Future.fromCompletionStage(handle.completion(), vertx.getOrCreateContext()).onComplete(done -> {
+            vertx.cancelTimer(timer);
+            if (done.succeeded()) {
+                result.tryComplete(done.result());
+            } else {
+                result.tryFail(done.cause());
             }
-            Duration wait = waitTimeout(ctx);
-            Promise<ExecutionResult> result = Promise.promise();
-            long timer = vertx.setTimer(wait.toMillis(), t -> result.tryFail(new java.util.concurrent.TimeoutException()));
-            Future.fromCompletionStage(handle.completion(), vertx.getOrCreateContext()).onComplete(done -> {
-                vertx.cancelTimer(timer);
-                if (done.succeeded()) {
-                    result.tryComplete(done.result());
-                } else {
-                    result.tryFail(done.cause());
-                }
-            });
-            result.future().onSuccess(r -> Http.json(ctx, 200, r)).onFailure(failure -> {
-                if (failure instanceof java.util.concurrent.TimeoutException) {
-                    // Still running: say so, and where to look.
-                    Http.json(ctx, 202, accepted(handle.executionId(), ExecutionStatus.RUNNING));
-                } else {
-                    ctx.fail(failure);
-                }
-            });
-        })).onFailure(ctx::fail);
+        });
+        result.future().onSuccess(Http.guard(ctx, r -> Http.json(ctx, 200, r))).onFailure(failure -> {
+            if (failure instanceof java.util.concurrent.TimeoutException) {
+                // Still running: say so, and where to look.
+                Http.json(ctx, 202, accepted(handle.executionId(), ExecutionStatus.RUNNING));
+            } else {
+                ctx.fail(failure);
+            }
+        });
     }
 
     private Duration waitTimeout(RoutingContext ctx) {

@@ -86,35 +86,35 @@ public final class WebhookRoutes {
         ctx.queryParams().forEach(q -> query.put(q.getKey(), q.getValue()));
         data.put("method", method);
         data.put("path", hookPath);
-        ExecutionHandle handle = engine.start(scenario, data);
-        Future.fromCompletionStage(handle.accepted(), vertx.getOrCreateContext()).onSuccess(Http.guard(ctx, stored -> {
-            if (!"true".equals(ctx.queryParams().get("wait"))) {
-                Http.json(ctx, 202, ExecutionRoutes.accepted(handle.executionId(), ExecutionStatus.QUEUED));
+        ExecutionHandle handle = catalog.start(scenario, data);
+        if (!"true".equals(ctx.queryParams().get("wait"))) {
+            Future.fromCompletionStage(handle.accepted(), vertx.getOrCreateContext()).onSuccess(Http.guard(ctx, stored ->
+                    Http.json(ctx, 202, ExecutionRoutes.accepted(handle.executionId(), ExecutionStatus.QUEUED)))).onFailure(ctx::fail);
+            return;
+        }
+        // Waiting for the end implies waiting for the store: one hop back to the event loop, not two.
+        long timer = vertx.setTimer(maxWait.toMillis(), t -> {
+            if (!ctx.response().ended()) {
+                Http.json(ctx, 202, ExecutionRoutes.accepted(handle.executionId(), ExecutionStatus.RUNNING));
+            }
+        });
+        Future.fromCompletionStage(handle.completion(), vertx.getOrCreateContext()).onComplete(done -> {
+            vertx.cancelTimer(timer);
+            if (ctx.response().ended()) {
                 return;
             }
-            long timer = vertx.setTimer(maxWait.toMillis(), t -> {
-                if (!ctx.response().ended()) {
-                    Http.json(ctx, 202, ExecutionRoutes.accepted(handle.executionId(), ExecutionStatus.RUNNING));
-                }
-            });
-            Future.fromCompletionStage(handle.completion(), vertx.getOrCreateContext()).onComplete(done -> {
-                vertx.cancelTimer(timer);
-                if (ctx.response().ended()) {
-                    return;
-                }
-                if (done.failed()) {
-                    ctx.fail(done.cause());
-                    return;
-                }
-                ExecutionResult result = done.result();
-                if (result.status() != ExecutionStatus.COMPLETED) {
-                    ctx.fail(new ApiException(500, "internal", "execution " + result.id() + " " + result.status().id()
-                            + (result.error() == null ? "" : ": " + result.error().message())));
-                    return;
-                }
-                Http.json(ctx, 200, lastOutput(result));
-            });
-        })).onFailure(ctx::fail);
+            if (done.failed()) {
+                ctx.fail(done.cause());
+                return;
+            }
+            ExecutionResult result = done.result();
+            if (result.status() != ExecutionStatus.COMPLETED) {
+                ctx.fail(new ApiException(500, "internal", "execution " + result.id() + " " + result.status().id()
+                        + (result.error() == null ? "" : ": " + result.error().message())));
+                return;
+            }
+            Http.json(ctx, 200, lastOutput(result));
+        });
     }
 
     private JsonNode body(RoutingContext ctx, Buffer raw) {

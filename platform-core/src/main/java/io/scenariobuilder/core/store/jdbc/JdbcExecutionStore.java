@@ -76,6 +76,9 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     private final Connection writerConnection;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    private final Thread checkpointer;
+    private final AtomicLong restarts = new AtomicLong();
+    private volatile boolean walTooLong;
     private final AtomicLong sequence = new AtomicLong();
     /** Snapshots known to be stored (or queued): each distinct scenario document is written once. */
     private final java.util.Set<String> knownSnapshots = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -185,6 +188,13 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                     .load()
                     .migrate();
             writerConnection = readers.getConnection();
+            if (settings.sqlite()) {
+                try (var pragma = writerConnection.createStatement()) {
+                    // By default SQLite checkpoints the WAL inside the commit that crosses 1,000 pages: a 16 ms stall
+                    // at p99. The checkpointer thread below does it beside the writer instead.
+                    pragma.execute("PRAGMA wal_autocheckpoint=0");
+                }
+            }
             writerConnection.setAutoCommit(false);
             try (PreparedStatement max = writerConnection.prepareStatement(
                     "SELECT COALESCE(MAX(m), 0) FROM (SELECT MAX(seq) AS m FROM execution_logs "
@@ -199,6 +209,59 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             throw new StoreException("cannot prepare the execution store at " + settings.jdbcUrl() + ": " + rootMessage(e), e);
         }
         writer = Thread.ofPlatform().name("sb-store-writer").daemon().start(this::writeLoop);
+        checkpointer = settings.sqlite() ? Thread.ofPlatform().name("sb-store-checkpoint").daemon().start(this::checkpointLoop) : null;
+    }
+
+    /**
+     * SQLite only: copies the WAL into the database every 100 ms without blocking the writer (a passive checkpoint),
+     * so commits never pay for it. Under continuous writes such a checkpoint never quite catches up, and the WAL only
+     * starts over once every frame is copied; so once it holds more than {@link #walRestartPages} pages, the writer
+     * itself checkpoints between two commits (see {@link #restartWalIfLong}): nobody writes meanwhile, the few frames
+     * added since the last background copy go quickly, and the next commit starts the WAL over. No lock is waited for,
+     * so no busy-handler sleep either (that is what made a RESTART checkpoint from this thread stall commits).
+     */
+    /** On the writer thread, after a commit: finishes the checkpoint when the WAL is too long. */
+    private void restartWalIfLong() throws SQLException {
+        if (!walTooLong) {
+            return;
+        }
+        writerConnection.setAutoCommit(true); // a checkpoint cannot run inside the open transaction
+        try (var st = writerConnection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+            // (busy, frames in the WAL, frames copied): when all are copied, the next commit starts the WAL over.
+            // Busy (the background copy is running) or not all copied: try again after the next commit.
+            if (rs.next() && rs.getInt(1) == 0 && rs.getInt(2) == rs.getInt(3)) {
+                walTooLong = false;
+                restarts.incrementAndGet();
+            }
+        } finally {
+            writerConnection.setAutoCommit(false);
+        }
+    }
+
+    private void checkpointLoop() {
+        while (!closed) {
+            try {
+                Thread.sleep(CHECKPOINT_EVERY_MS);
+                try (Connection connection = readers.getConnection(); var st = connection.createStatement()) {
+                    int walPages;
+                    try (ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+                        walPages = rs.next() ? rs.getInt(2) : 0;
+                    }
+                    if (walPages > walRestartPages) {
+                        // Copy what came in meanwhile too, so that the writer is left only a few frames; then it
+                        // finishes the copy between two commits, and the WAL starts over.
+                        st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)").close();
+                        walTooLong = true;
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (SQLException | RuntimeException e) {
+                if (!closed) {
+                    LOG.warn("WAL checkpoint failed (retried): {}", e.toString());
+                }
+            }
+        }
     }
 
     private void writeLoop() {
@@ -219,6 +282,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                     }
                     statements.execute();
                     writerConnection.commit();
+                    restartWalIfLong();
                     commits.incrementAndGet();
                     writes.addAndGet(batch.size());
                     batch.forEach(p -> p.done().complete(null));
@@ -636,6 +700,19 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         return writes.get();
     }
 
+    /** How often the checkpointer copies the WAL into the database (SQLite). */
+    static final long CHECKPOINT_EVERY_MS = 100;
+    /**
+     * WAL pages (4 KiB each) past which the writer makes the WAL start over (SQLite): about 16 MiB by default; system
+     * property {@code sb.store.walRestartPages}.
+     */
+    private final int walRestartPages = Integer.getInteger("sb.store.walRestartPages", 4_096);
+
+    /** Times the writer made the WAL start over (SQLite). */
+    public long walRestarts() {
+        return restarts.get();
+    }
+
     /** Commits what is queued, stops the writer and closes the connections. */
     @Override
     public void close() {
@@ -648,6 +725,14 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             writer.join(Duration.ofSeconds(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (checkpointer != null) {
+            checkpointer.interrupt();
+            try {
+                checkpointer.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         try {
             writerConnection.close();

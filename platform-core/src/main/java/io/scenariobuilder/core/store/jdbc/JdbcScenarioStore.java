@@ -118,13 +118,13 @@ public final class JdbcScenarioStore implements ScenarioSource {
                 + latestVersion(id).map(String::valueOf).orElse("none") + ")");
     }
 
-    /** The latest version of a scenario. */
     /** The current version of a scenario, as {@link ScenarioSource} (the engine's error scenarios). */
     @Override
     public Optional<Scenario> find(String scenarioId) {
         return get(scenarioId).map(StoredScenario::scenario);
     }
 
+    /** The latest version of a scenario. */
     public Optional<StoredScenario> get(String id) {
         return query("SELECT document, created_at FROM scenarios WHERE id = ? ORDER BY version DESC LIMIT 1", id, null);
     }
