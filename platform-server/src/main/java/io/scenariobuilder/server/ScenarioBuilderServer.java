@@ -118,7 +118,9 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         this.router = router(catalog, keys, scenarios, engine, store, plugins);
         // One server per core on one port: Vert.x spreads the connections over as many event loops.
         int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
-        int port = config.port();
+        // Vert.x shares a port between the servers of one instance when they ask for the same one; port 0 would give
+        // each its own, so a free port is picked first.
+        int port = config.port() != 0 ? config.port() : freePort(config.host());
         try {
             for (int i = 0; i < loops; i++) {
                 HttpServerOptions options = new HttpServerOptions()
@@ -128,7 +130,6 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                         .setCompressionSupported(true);
                 HttpServer server = vertx.createHttpServer(options).requestHandler(router).listen().await(30, TimeUnit.SECONDS);
                 servers.add(server);
-                port = server.actualPort();
             }
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IOException("the HTTP server did not start listening on " + config.host() + ":" + config.port() + " in 30 s", e);
@@ -172,6 +173,12 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         router.route().last().handler(ctx -> ctx.fail(404));
         router.route().failureHandler(new FailureHandler());
         return router;
+    }
+
+    private static int freePort(String host) throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        }
     }
 
     private static byte[] openApi() {

@@ -148,12 +148,17 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
         assertThat(controlSize).as("the store without pruning keeps growing").isGreaterThan(2 * prunedSize);
     }
 
-    /** The database and its WAL, after a checkpoint folds the WAL in. */
+    /** The database and its WAL, after a checkpoint folds the WAL in and truncates it. */
     private static long databaseBytes(Path dir) throws Exception {
         try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("scenario-builder.db"));
                 var st = connection.createStatement()) {
-            st.execute("PRAGMA busy_timeout=10000"); // wait for the store's own checkpointer rather than give up
-            st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            st.execute("PRAGMA busy_timeout=10000");
+            // The store's own checkpointer may be copying at this moment: then the truncation is busy; ask again.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+                try (var rs = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                    return rs.next() && rs.getInt(1) == 0;
+                }
+            });
         }
         long bytes = 0;
         try (var files = java.nio.file.Files.list(dir)) {

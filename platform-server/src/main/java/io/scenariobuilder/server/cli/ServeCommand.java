@@ -53,6 +53,11 @@ public final class ServeCommand implements Callable<Integer> {
         if (port != null) {
             config = config.withPort(port);
         }
+        if (config.pluginsDir().equals(Path.of("./plugins")) && java.nio.file.Files.exists(Path.of("plugins", "pom.xml"))) {
+            // Started from a checkout of Scenario Builder itself: ./plugins holds the built-in plugins' sources.
+            config = config.withPluginsDir(config.dataDir().resolve("plugins"));
+            out.println("./plugins is the source folder of the built-in plugins; plugin JARs go to " + config.pluginsDir());
+        }
         List<Path> builtins = new ArrayList<>();
         String home = System.getProperty("sb.home");
         if (home != null) {

@@ -127,6 +127,12 @@ public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir,
                 maxJsonDepth, maxHeaderBytes, shutdownGrace, waitTimeout, fsync, importExamples, examplesDir);
     }
 
+    /** This configuration with another plugins folder. */
+    public ServerConfig withPluginsDir(Path dir) {
+        return new ServerConfig(host, port, dataDir, dir, dbUrl, dbUser, dbPassword, masterKey, adminKey, maxBodyBytes,
+                maxJsonDepth, maxHeaderBytes, shutdownGrace, waitTimeout, fsync, importExamples, examplesDir);
+    }
+
     private static int integer(Map<String, String> values, String name, int min, int max) {
         String text = values.get(name);
         try {

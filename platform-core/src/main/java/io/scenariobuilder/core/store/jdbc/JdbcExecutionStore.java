@@ -193,6 +193,9 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                     // By default SQLite checkpoints the WAL inside the commit that crosses 1,000 pages: a 16 ms stall
                     // at p99. The checkpointer thread below does it beside the writer instead.
                     pragma.execute("PRAGMA wal_autocheckpoint=0");
+                    // The WAL file is reused from its start, not shrunk: cut it back when it passed 64 MiB (rarely:
+                    // cutting it on every restart cost 30 ms at p99).
+                    pragma.execute("PRAGMA journal_size_limit=" + (64L << 20));
                 }
             }
             writerConnection.setAutoCommit(false);
