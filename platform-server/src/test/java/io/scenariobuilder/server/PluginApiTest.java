@@ -7,28 +7,10 @@ import io.scenariobuilder.server.ServerHarness.Response;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Plugins installed, refused and removed through the API of a running server. */
-class PluginApiTest {
-
-    @TempDir
-    Path dir;
-
-    ServerHarness h;
-
-    @BeforeEach
-    void start() throws Exception {
-        h = new ServerHarness(dir, Map.of());
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
+class PluginApiTest extends ServerTestBase {
 
     @Test
     void anUploadedPluginRunsAtOnceSurvivesARestartAndIsRemoved() throws Exception {

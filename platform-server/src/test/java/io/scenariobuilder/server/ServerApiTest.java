@@ -8,31 +8,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scenariobuilder.server.ServerHarness.Response;
 import io.vertx.core.http.HttpMethod;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every scenario and execution endpoint over real HTTP: the happy path and bad input. */
-class ServerApiTest {
-
-    @TempDir
-    Path dir;
-
-    ServerHarness h;
-
-    @BeforeEach
-    void start() throws Exception {
-        h = new ServerHarness(dir, Map.of());
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
+class ServerApiTest extends ServerTestBase {
 
     private static final String PIPELINE = """
             {"id": "pipe", "name": "Pipeline", "nodes": [

@@ -9,7 +9,6 @@ import io.scenariobuilder.core.store.jdbc.JdbcScheduleStore;
 import io.scenariobuilder.server.ServerHarness.Response;
 import io.vertx.core.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,28 +23,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Webhooks (signatures, methods, load) and schedules (ticks, catch-up after downtime). */
-class TriggerTest {
-
-    @TempDir
-    Path dir;
-
-    ServerHarness h;
-
-    @BeforeEach
-    void start() throws Exception {
-        h = new ServerHarness(dir, Map.of());
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
-    }
+class TriggerTest extends ServerTestBase {
 
     private static String sign(String secret, String body) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
