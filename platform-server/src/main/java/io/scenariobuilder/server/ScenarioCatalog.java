@@ -52,11 +52,15 @@ public final class ScenarioCatalog {
                 compiled.remove(scenario.id(), ready);
             }
         }
-        ExecutionHandle handle = engine.start(scenario, triggerData);
+        CompiledScenario fresh = validator.compile(scenario);
         if (byId.get(scenario.id()) == scenario) {
-            compiled.put(scenario.id(), validator.compile(scenario));
+            compiled.put(scenario.id(), fresh);
         }
-        return handle;
+        try {
+            return engine.start(fresh, triggerData);
+        } catch (PluginRetiredException e) {
+            return engine.start(scenario, triggerData); // a plugin changed in between: the engine compiles again
+        }
     }
 
     /** Loads every saved scenario. Blocking. */

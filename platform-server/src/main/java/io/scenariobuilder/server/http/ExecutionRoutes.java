@@ -10,7 +10,6 @@ import io.scenariobuilder.core.store.ExecutionStore;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.Role;
 import io.scenariobuilder.server.ScenarioCatalog;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -65,30 +64,38 @@ public final class ExecutionRoutes {
 
     /** Answers once the execution is stored: 202 with its id, or with {@code ?wait=true} 200 with its result. */
     void answer(RoutingContext ctx, ExecutionHandle handle, int acceptedStatus) {
-        if (!"true".equals(ctx.queryParams().get("wait"))) {
+        Duration wait = "true".equals(ctx.queryParams().get("wait")) ? waitTimeout(ctx) : null;
+        answer(vertx, ctx, handle, acceptedStatus, wait, result -> Http.json(ctx, 200, result));
+    }
+
+    /**
+     * Answers a start: without {@code wait}, {@code acceptedStatus} with the execution id once it is stored; with it,
+     * {@code onEnd} once the execution ends (which implies stored: one hop back to the event loop, not two), or 202
+     * with {@code status: running} when {@code wait} passes first.
+     */
+    static void answer(Vertx vertx, RoutingContext ctx, ExecutionHandle handle, int acceptedStatus, Duration wait,
+            java.util.function.Consumer<ExecutionResult> onEnd) {
+        if (wait == null) {
             Future.fromCompletionStage(handle.accepted(), vertx.getOrCreateContext()).onSuccess(Http.guard(ctx, stored ->
                     Http.json(ctx, acceptedStatus, accepted(handle.executionId(), ExecutionStatus.QUEUED)))).onFailure(ctx::fail);
             return;
         }
-        Duration wait = waitTimeout(ctx);
-        Promise<ExecutionResult> result = Promise.promise();
-        long timer = vertx.setTimer(wait.toMillis(), t -> result.tryFail(new java.util.concurrent.TimeoutException()));
-        // The end implies the store: one hop back to the event loop, not two.
-        Future.fromCompletionStage(handle.completion(), vertx.getOrCreateContext()).onComplete(done -> {
-            vertx.cancelTimer(timer);
-            if (done.succeeded()) {
-                result.tryComplete(done.result());
-            } else {
-                result.tryFail(done.cause());
-            }
-        });
-        result.future().onSuccess(Http.guard(ctx, r -> Http.json(ctx, 200, r))).onFailure(failure -> {
-            if (failure instanceof java.util.concurrent.TimeoutException) {
+        long timer = vertx.setTimer(wait.toMillis(), t -> {
+            if (!ctx.response().ended()) {
                 // Still running: say so, and where to look.
                 Http.json(ctx, 202, accepted(handle.executionId(), ExecutionStatus.RUNNING));
-            } else {
-                ctx.fail(failure);
             }
+        });
+        Future.fromCompletionStage(handle.completion(), vertx.getOrCreateContext()).onComplete(done -> {
+            vertx.cancelTimer(timer);
+            if (ctx.response().ended()) {
+                return;
+            }
+            if (done.failed()) {
+                ctx.fail(done.cause());
+                return;
+            }
+            Http.guard(ctx, onEnd::accept).handle(done.result());
         });
     }
 

@@ -12,7 +12,6 @@ import io.scenariobuilder.core.engine.NodeStatus;
 import io.scenariobuilder.core.scenario.Scenario;
 import io.scenariobuilder.core.scenario.Trigger;
 import io.scenariobuilder.server.ScenarioCatalog;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -87,31 +86,11 @@ public final class WebhookRoutes {
         data.put("method", method);
         data.put("path", hookPath);
         ExecutionHandle handle = catalog.start(scenario, data);
-        if (!"true".equals(ctx.queryParams().get("wait"))) {
-            Future.fromCompletionStage(handle.accepted(), vertx.getOrCreateContext()).onSuccess(Http.guard(ctx, stored ->
-                    Http.json(ctx, 202, ExecutionRoutes.accepted(handle.executionId(), ExecutionStatus.QUEUED)))).onFailure(ctx::fail);
-            return;
-        }
-        // Waiting for the end implies waiting for the store: one hop back to the event loop, not two.
-        long timer = vertx.setTimer(maxWait.toMillis(), t -> {
-            if (!ctx.response().ended()) {
-                Http.json(ctx, 202, ExecutionRoutes.accepted(handle.executionId(), ExecutionStatus.RUNNING));
-            }
-        });
-        Future.fromCompletionStage(handle.completion(), vertx.getOrCreateContext()).onComplete(done -> {
-            vertx.cancelTimer(timer);
-            if (ctx.response().ended()) {
-                return;
-            }
-            if (done.failed()) {
-                ctx.fail(done.cause());
-                return;
-            }
-            ExecutionResult result = done.result();
+        Duration wait = "true".equals(ctx.queryParams().get("wait")) ? maxWait : null;
+        ExecutionRoutes.answer(vertx, ctx, handle, 202, wait, result -> {
             if (result.status() != ExecutionStatus.COMPLETED) {
-                ctx.fail(new ApiException(500, "internal", "execution " + result.id() + " " + result.status().id()
-                        + (result.error() == null ? "" : ": " + result.error().message())));
-                return;
+                throw new ApiException(500, "internal", "execution " + result.id() + " " + result.status().id()
+                        + (result.error() == null ? "" : ": " + result.error().message()));
             }
             Http.json(ctx, 200, lastOutput(result));
         });
