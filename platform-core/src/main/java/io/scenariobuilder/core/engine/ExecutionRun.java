@@ -613,10 +613,19 @@ final class ExecutionRun {
             state.endTime = now;
             finalNodes++;
             publish(index);
-            afterStored(services.store().nodeUpdated(id, record(index)), () -> {
+            if (styleOf(node.action().definition().executor()) == ExecutionStyle.NON_BLOCKING) {
+                // An inline action's result is written, but nothing waits for it: the writes commit in order, so a node
+                // after it is stored after it, and any action that reaches outside the process first waits for its own
+                // start record, which waits for this. A crash before the commit runs the inline action again.
+                write(services.store().nodeUpdated(id, record(index)));
                 decideOutgoing(index);
                 pump();
-            });
+            } else {
+                afterStored(services.store().nodeUpdated(id, record(index)), () -> {
+                    decideOutgoing(index);
+                    pump();
+                });
+            }
             return;
         }
         // After a retry through the API the node has a fresh budget: attempt numbers go on, the last allowed moves.

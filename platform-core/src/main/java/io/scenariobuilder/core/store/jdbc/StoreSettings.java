@@ -51,4 +51,18 @@ public record StoreSettings(String jdbcUrl, String user, String password, boolea
     boolean sqlite() {
         return jdbcUrl.startsWith("jdbc:sqlite:");
     }
+
+    /** The SQLite database file, when the URL names one ({@code jdbc:sqlite:PATH}, not {@code :memory:} or a URI). */
+    java.util.Optional<Path> sqliteFile() {
+        if (!sqlite()) {
+            return java.util.Optional.empty();
+        }
+        String rest = jdbcUrl.substring("jdbc:sqlite:".length());
+        int query = rest.indexOf('?');
+        String file = query < 0 ? rest : rest.substring(0, query);
+        if (file.isEmpty() || file.startsWith(":") || file.startsWith("file:")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Path.of(file));
+    }
 }
