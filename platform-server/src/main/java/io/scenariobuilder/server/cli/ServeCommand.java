@@ -30,6 +30,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", description = "The port (overrides SB_PORT; 0 takes any free port).")
     Integer port;
 
+    /** For the launcher's training run (JDK 25+ AOT cache): start, then stop at once. */
+    @Option(names = "--exit-when-ready", hidden = true)
+    boolean exitWhenReady;
+
     @Spec
     CommandSpec spec;
 
@@ -83,6 +87,14 @@ public final class ServeCommand implements Callable<Integer> {
         }
         out.println("listening on " + server.url());
         out.flush();
+        if (exitWhenReady) {
+            // One request, so that the training run also sees the classes that serve the first one.
+            var connection = (java.net.HttpURLConnection) java.net.URI.create(server.url() + "/health/live").toURL().openConnection();
+            int status = connection.getResponseCode();
+            connection.disconnect();
+            server.close();
+            return status == 200 ? 0 : 1;
+        }
         stopped.await();
         return 0;
     }

@@ -1,0 +1,39 @@
+package io.scenariobuilder.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code serve} in-process: the launcher's training run ({@code --exit-when-ready}) starts, answers once and stops. */
+class ServeCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void exitWhenReadyStartsServesOneRequestAndStops() throws Exception {
+        Path config = dir.resolve("sb.properties");
+        Files.writeString(config, String.join("\n",
+                "SB_DATA_DIR=" + dir.resolve("data"),
+                "SB_PLUGINS_DIR=" + dir.resolve("plugins"),
+                "SB_IMPORT_EXAMPLES=false",
+                "SB_HOST=127.0.0.1"));
+        CommandLine commandLine = ScenarioBuilderCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+
+        int exit = commandLine.execute("serve", "--config", config.toString(), "--port", "0", "--exit-when-ready");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).containsPattern("listening on http://127\\.0\\.0\\.1:\\d+");
+        assertThat(dir.resolve("data").resolve("scenario-builder.db")).exists();
+    }
+}
