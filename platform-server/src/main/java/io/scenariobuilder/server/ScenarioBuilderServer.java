@@ -44,6 +44,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -74,65 +75,90 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         Files.createDirectories(config.pluginsDir());
         Files.createDirectories(config.dataDir().resolve("uploads"));
-        this.injector = Engines.injector(ServerModule.of(config));
-        JdbcExecutionStore store = injector.getInstance(JdbcExecutionStore.class);
-        ExecutionEngine engine = injector.getInstance(ExecutionEngine.class);
-        PluginService plugins = injector.getInstance(PluginService.class);
-        plugins.addListener(injector.getInstance(JdbcPluginRecordStore.class));
-
-        // Plugins first: executions resumed below need their integrations.
-        for (Path dir : builtinPluginDirs) {
-            loadPlugins(plugins, dir);
-        }
-        loadPlugins(plugins, config.pluginsDir());
-        List<ExecutionHandle> resumedExecutions = engine.resumeUnfinished();
-        this.resumed = resumedExecutions.size();
-
-        JdbcApiKeyStore keys = injector.getInstance(JdbcApiKeyStore.class);
-        this.createdAdminKey = bootstrapAdminKey(keys);
-
-        JdbcScenarioStore scenarios = injector.getInstance(JdbcScenarioStore.class);
-        ScenarioCatalog catalog = injector.getInstance(ScenarioCatalog.class);
-        boolean firstStart = scenarios.list(null, 1).items().isEmpty();
-        if (firstStart && config.importExamples()) {
-            importExamples(scenarios, injector.getInstance(ScenarioValidator.class));
-        }
-        catalog.load(scenarios);
-
-        Scheduler scheduler = new Scheduler(engine, injector.getInstance(JdbcScheduleStore.class), injector.getInstance(Clock.class));
-        closeFirst.add(scheduler);
-        for (var scenario : catalog.all()) {
-            try {
-                scheduler.schedule(scenario, true);
-            } catch (RuntimeException e) {
-                LOG.error("scenario {}: cannot plan its schedule: {}", scenario.id(), e.getMessage());
-            }
-        }
-        catalog.listen(scheduler::scheduleLater, scheduler::unscheduleLater);
-        closeFirst.add(new RetentionJob(store, injector.getInstance(Clock.class), RetentionJob.Settings.defaults()));
-        closeFirst.add(new PluginFolderWatcher(plugins, config.pluginsDir()));
-
+        // Vert.x starts, and the store opens, each on its own thread while Guice wires the rest.
         System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
-        this.vertx = Vertx.vertx(vertxOptions == null ? new VertxOptions() : vertxOptions);
-        this.http = new Http(config.maxJsonDepth(), config.maxBodyBytes());
-        this.router = router(catalog, keys, scenarios, engine, store, plugins);
-        // One server per core on one port: Vert.x spreads the connections over as many event loops.
-        int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
-        // Vert.x shares a port between the servers of one instance when they ask for the same one; port 0 would give
-        // each its own, so a free port is picked first.
-        int port = config.port() != 0 ? config.port() : freePort(config.host());
-        try {
-            for (int i = 0; i < loops; i++) {
-                HttpServerOptions options = new HttpServerOptions()
-                        .setHost(config.host())
-                        .setPort(port)
-                        .setMaxHeaderSize(config.maxHeaderBytes())
-                        .setCompressionSupported(true);
-                HttpServer server = vertx.createHttpServer(options).requestHandler(router).listen().await(30, TimeUnit.SECONDS);
-                servers.add(server);
+        CompletableFuture<Vertx> vertxStarting = new CompletableFuture<>();
+        Thread.ofPlatform().name("sb-vertx-start").start(() -> {
+            try {
+                vertxStarting.complete(Vertx.vertx(vertxOptions == null ? new VertxOptions() : vertxOptions));
+            } catch (RuntimeException | Error e) {
+                vertxStarting.completeExceptionally(e);
             }
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IOException("the HTTP server did not start listening on " + config.host() + ":" + config.port() + " in 30 s", e);
+        });
+        CompletableFuture<JdbcExecutionStore> opening = new CompletableFuture<>();
+        Thread.ofPlatform().name("sb-store-open").start(() -> {
+            try {
+                opening.complete(ServerModule.openStore(config));
+            } catch (RuntimeException | Error e) {
+                opening.completeExceptionally(e);
+            }
+        });
+        try {
+            this.injector = Engines.injector(ServerModule.of(config, opening));
+            JdbcExecutionStore store = injector.getInstance(JdbcExecutionStore.class);
+            ExecutionEngine engine = injector.getInstance(ExecutionEngine.class);
+            PluginService plugins = injector.getInstance(PluginService.class);
+            plugins.addListener(injector.getInstance(JdbcPluginRecordStore.class));
+
+            // Plugins first: executions resumed below need their integrations.
+            for (Path dir : builtinPluginDirs) {
+                loadPlugins(plugins, dir);
+            }
+            loadPlugins(plugins, config.pluginsDir());
+            List<ExecutionHandle> resumedExecutions = engine.resumeUnfinished();
+            this.resumed = resumedExecutions.size();
+
+            JdbcApiKeyStore keys = injector.getInstance(JdbcApiKeyStore.class);
+            this.createdAdminKey = bootstrapAdminKey(keys);
+
+            JdbcScenarioStore scenarios = injector.getInstance(JdbcScenarioStore.class);
+            ScenarioCatalog catalog = injector.getInstance(ScenarioCatalog.class);
+            boolean firstStart = scenarios.list(null, 1).items().isEmpty();
+            if (firstStart && config.importExamples()) {
+                importExamples(scenarios, injector.getInstance(ScenarioValidator.class));
+            }
+            catalog.load(scenarios);
+
+            Scheduler scheduler = new Scheduler(engine, injector.getInstance(JdbcScheduleStore.class), injector.getInstance(Clock.class));
+            closeFirst.add(scheduler);
+            for (var scenario : catalog.all()) {
+                try {
+                    scheduler.schedule(scenario, true);
+                } catch (RuntimeException e) {
+                    LOG.error("scenario {}: cannot plan its schedule: {}", scenario.id(), e.getMessage());
+                }
+            }
+            catalog.listen(scheduler::scheduleLater, scheduler::unscheduleLater);
+            closeFirst.add(new RetentionJob(store, injector.getInstance(Clock.class), RetentionJob.Settings.defaults()));
+            closeFirst.add(new PluginFolderWatcher(plugins, config.pluginsDir()));
+
+            this.vertx = vertxStarting.join();
+            this.http = new Http(config.maxJsonDepth(), config.maxBodyBytes());
+            this.router = router(catalog, keys, scenarios, engine, store, plugins);
+            // One server per core on one port: Vert.x spreads the connections over as many event loops.
+            int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+            // Vert.x shares a port between the servers of one instance when they ask for the same one; port 0 would give
+            // each its own, so a free port is picked first.
+            int port = config.port() != 0 ? config.port() : freePort(config.host());
+            try {
+                for (int i = 0; i < loops; i++) {
+                    HttpServerOptions options = new HttpServerOptions()
+                            .setHost(config.host())
+                            .setPort(port)
+                            .setMaxHeaderSize(config.maxHeaderBytes())
+                            .setCompressionSupported(true);
+                    HttpServer server = vertx.createHttpServer(options).requestHandler(router).listen().await(30, TimeUnit.SECONDS);
+                    servers.add(server);
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IOException("the HTTP server did not start listening on " + config.host() + ":" + config.port() + " in 30 s", e);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            // The start failed: stop Vert.x and close the store once they are up, so that nothing is left running or
+            // holding the database.
+            vertxStarting.thenAccept(Vertx::close);
+            opening.thenAccept(JdbcExecutionStore::close);
+            throw e;
         }
     }
 

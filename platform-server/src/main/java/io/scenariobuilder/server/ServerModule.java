@@ -22,6 +22,8 @@ import io.scenariobuilder.core.store.secret.MasterKey;
 import io.scenariobuilder.core.store.secret.SecretBox;
 import io.scenariobuilder.server.config.ServerConfig;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Wires the server: the engine ({@link EngineModule}) over the durable store, with credentials from the encrypted
@@ -30,16 +32,31 @@ import java.time.Clock;
 public final class ServerModule extends AbstractModule {
 
     private final ServerConfig config;
+    private final CompletableFuture<JdbcExecutionStore> store;
 
-    private ServerModule(ServerConfig config) {
+    private ServerModule(ServerConfig config, CompletableFuture<JdbcExecutionStore> store) {
         this.config = config;
+        this.store = store;
     }
 
-    /** The engine's module with the server's stores in place of the in-memory ones. */
-    public static com.google.inject.Module of(ServerConfig config) {
+    /**
+     * The engine's module with the server's stores in place of the in-memory ones; the execution store is the one
+     * {@code store} gives, opened meanwhile ({@link #openStore}): opening it (SQLite's native library, Flyway) and
+     * wiring the rest (Guice) each take a few hundred milliseconds, and need not wait for each other.
+     */
+    public static com.google.inject.Module of(ServerConfig config, CompletableFuture<JdbcExecutionStore> store) {
         EngineModule engine = new EngineModule(EngineSettings.defaults(),
                 new PluginSettings(config.dataDir().toAbsolutePath().resolve("plugin-work")), Clock.systemUTC());
-        return Modules.override(engine).with(new ServerModule(config));
+        return Modules.override(engine).with(new ServerModule(config, store));
+    }
+
+    /** Opens (and migrates) the execution store the configuration names. */
+    public static JdbcExecutionStore openStore(ServerConfig config) {
+        StoreSettings settings = config.dbUrl() == null
+                ? StoreSettings.embedded(config.dataDir())
+                : new StoreSettings(config.dbUrl(), config.dbUser(), config.dbPassword(), config.fsync(), 1_000,
+                        StoreSettings.DEFAULT_MAX_OUTPUT_BYTES);
+        return new JdbcExecutionStore(settings.withFsync(config.fsync()));
     }
 
     @Override
@@ -51,11 +68,14 @@ public final class ServerModule extends AbstractModule {
     @Provides
     @Singleton
     JdbcExecutionStore jdbcExecutionStore() {
-        StoreSettings settings = config.dbUrl() == null
-                ? StoreSettings.embedded(config.dataDir())
-                : new StoreSettings(config.dbUrl(), config.dbUser(), config.dbPassword(), config.fsync(), 1_000,
-                        StoreSettings.DEFAULT_MAX_OUTPUT_BYTES);
-        return new JdbcExecutionStore(settings.withFsync(config.fsync()));
+        try {
+            return store.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure; // the store's own error (StoreException), naming the database and what is wrong
+            }
+            throw e;
+        }
     }
 
     @Provides

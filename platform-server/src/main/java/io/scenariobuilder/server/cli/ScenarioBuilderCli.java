@@ -1,5 +1,6 @@
 package io.scenariobuilder.server.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,7 +21,14 @@ public final class ScenarioBuilderCli {
     public static final int BAD_INPUT = 2;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        Integer served;
+        try {
+            served = ServeCommand.fastPath(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        } catch (Exception e) {
+            System.err.println("error: " + e);
+            served = 1;
+        }
+        System.exit(served != null ? served : commandLine().execute(args));
     }
 
     /** The command line, for tests. */

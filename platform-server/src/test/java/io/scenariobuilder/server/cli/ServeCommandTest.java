@@ -10,20 +10,43 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code serve} in-process: the launcher's training run ({@code --exit-when-ready}) starts, answers once and stops. */
+/**
+ * {@code serve} in-process: the launcher's training run ({@code --exit-when-ready}) starts, answers once and stops,
+ * through picocli and through the fast path that skips it.
+ */
 class ServeCommandTest {
 
     @TempDir
     Path dir;
 
-    @Test
-    void exitWhenReadyStartsServesOneRequestAndStops() throws Exception {
+    private Path config() throws Exception {
         Path config = dir.resolve("sb.properties");
         Files.writeString(config, String.join("\n",
                 "SB_DATA_DIR=" + dir.resolve("data"),
                 "SB_PLUGINS_DIR=" + dir.resolve("plugins"),
                 "SB_IMPORT_EXAMPLES=false",
                 "SB_HOST=127.0.0.1"));
+        return config;
+    }
+
+    @Test
+    void theFastPathTakesThePlainFormsAndLeavesTheRestToPicocli() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Integer exit = ServeCommand.fastPath(new String[] {"serve", "--config", config().toString(), "--port", "0", "--exit-when-ready"},
+                new PrintWriter(out, true), new PrintWriter(err, true));
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).containsPattern("listening on http://127\\.0\\.0\\.1:\\d+");
+        for (String[] args : new String[][] {{"serve", "--help"}, {"serve", "--port", "eighty"}, {"serve", "--port"},
+                {"serve", "--prot", "80"}, {"run", "x.json"}, {}}) {
+            assertThat(ServeCommand.fastPath(args, new PrintWriter(out), new PrintWriter(err))).as(String.join(" ", args)).isNull();
+        }
+    }
+
+    @Test
+    void exitWhenReadyStartsServesOneRequestAndStops() throws Exception {
+        Path config = config();
         CommandLine commandLine = ScenarioBuilderCli.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
