@@ -297,8 +297,8 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
 
     /**
      * Flushes the database file to disk. SQLite syncs it only after a checkpoint that copied the whole WAL, which under
-     * steady writes is only the writer's final step: it then had to flush everything copied since the last time, up
-     * to 30 ms while commits wait. Flushed here after each background copy, that step has only a few pages left.
+     * steady writes is only the writer's final step: it then had to flush everything copied since the last time, 5
+     * to 36 ms while commits waited. Flushed here after each background copy, that step has only a few pages left.
      */
     private void syncDatabaseFile() throws IOException {
         if (databaseFile == null) {
@@ -746,7 +746,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
 
     /**
      * The schema version this code needs: the highest migration in {@code io/scenariobuilder/core/store/migration}
-     * ({@code SchemaVersionTest} keeps the two in step).
+     * ({@code SqliteExecutionStoreTest} keeps the two in step).
      */
     public static final int SCHEMA_VERSION = 8;
 
