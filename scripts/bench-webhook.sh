@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The webhook benchmark (docs/benchmarks.md): starts './scenario-builder serve' on a fresh data folder, measures the
-# time to its first answer, saves a 3-node core scenario behind a webhook, then drives
+# The webhook benchmark (docs/benchmarks.md): measures the time from './scenario-builder serve' to its first answer
+# (five starts on new data folders, five restarts), then starts it on a fresh data folder, saves a 3-node core
+# scenario behind a webhook, and drives
 # POST /hooks/bench?wait=true with 1 and 16 connections (WebhookLoad, a closed-loop client) and reads the server's RSS.
 # Usage: ./bench webhook [seconds per run, default 15] [SB_FSYNC, default false]
 set -euo pipefail
@@ -18,14 +19,32 @@ PORT=18080
 KEY="sb_bench_admin_key_0123456789abcdef"
 trap 'kill -TERM "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; cp "$WORK/serve.log" /tmp/last-serve.log; ls -la "$WORK/data" > /tmp/last-data.txt; rm -rf "$WORK"' EXIT
 
-start_ns=$(date +%s%N)
-SB_PORT=$PORT SB_DATA_DIR="$WORK/data" SB_PLUGINS_DIR="$WORK/plugins" SB_ADMIN_KEY="$KEY" SB_IMPORT_EXAMPLES=false \
-  SB_FSYNC="$FSYNC" SB_LOG_LEVEL=warn SB_JAVA_OPTS="${SB_JAVA_OPTS:-}" "$ROOT/scenario-builder" serve > "$WORK/serve.log" 2>&1 &
-PID=$!
-until curl -sf "http://127.0.0.1:$PORT/health/live" > /dev/null; do sleep 0.01; done
-ready_ns=$(date +%s%N)
-echo "ready in $(( (ready_ns - start_ns) / 1000000 )) ms (process start to first answered request)"
+serve() { # serve DATA_DIR: starts the server in the background, sets PID
+  SB_PORT=$PORT SB_DATA_DIR="$1" SB_PLUGINS_DIR="$WORK/plugins" SB_ADMIN_KEY="$KEY" SB_IMPORT_EXAMPLES=false \
+    SB_FSYNC="$FSYNC" SB_LOG_LEVEL=warn SB_JAVA_OPTS="${SB_JAVA_OPTS:-}" "$ROOT/scenario-builder" serve > "$WORK/serve.log" 2>&1 &
+  PID=$!
+}
+ready_ms() { # serve DATA_DIR; READY_MS: the ms from the process start to its first answered request
+  local start_ns; start_ns=$(date +%s%N)
+  serve "$1"
+  until curl -sf "http://127.0.0.1:$PORT/health/live" > /dev/null; do sleep 0.005; done
+  READY_MS=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+}
+stop() { kill -TERM "$PID"; wait "$PID" 2>/dev/null || true; }
 
+# Start times: five starts on new data folders (the schema is created) and five restarts on one folder,
+# interleaved. The first start after a build also trains the AOT cache (JDK 25+): it is not counted.
+ready_ms "$WORK/warm"; stop
+fresh=(); again=()
+for i in 1 2 3 4 5; do
+  ready_ms "$WORK/fresh-$i"; stop; fresh+=("$READY_MS")
+  ready_ms "$WORK/fresh-1"; stop; again+=("$READY_MS")
+done
+echo "ready, new data folder (ms):      ${fresh[*]}"
+echo "ready, existing data folder (ms): ${again[*]}"
+
+serve "$WORK/data"
+until curl -sf "http://127.0.0.1:$PORT/health/live" > /dev/null; do sleep 0.01; done
 curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/scenarios" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d '{
   "id": "bench", "trigger": {"type": "webhook", "path": "bench", "method": "POST"},
   "nodes": [
