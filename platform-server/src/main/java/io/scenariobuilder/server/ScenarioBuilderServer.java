@@ -77,24 +77,13 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         Files.createDirectories(config.dataDir().resolve("uploads"));
         // Vert.x starts, and the store opens, each on its own thread while Guice wires the rest.
         System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
-        CompletableFuture<Vertx> vertxStarting = new CompletableFuture<>();
-        Thread.ofPlatform().name("sb-vertx-start").start(() -> {
-            try {
-                Vertx started = Vertx.vertx(vertxOptions == null ? new VertxOptions() : vertxOptions);
-                warmUp(started);
-                vertxStarting.complete(started);
-            } catch (RuntimeException | Error e) {
-                vertxStarting.completeExceptionally(e);
-            }
-        });
-        CompletableFuture<JdbcExecutionStore> opening = new CompletableFuture<>();
-        Thread.ofPlatform().name("sb-store-open").start(() -> {
-            try {
-                opening.complete(ServerModule.openStore(config));
-            } catch (RuntimeException | Error e) {
-                opening.completeExceptionally(e);
-            }
-        });
+        CompletableFuture<Vertx> vertxStarting = CompletableFuture.supplyAsync(() -> {
+            Vertx started = Vertx.vertx(vertxOptions == null ? new VertxOptions() : vertxOptions);
+            warmUp(started);
+            return started;
+        }, onItsOwnThread("sb-vertx-start"));
+        CompletableFuture<JdbcExecutionStore> opening =
+                CompletableFuture.supplyAsync(() -> ServerModule.openStore(config), onItsOwnThread("sb-store-open"));
         try {
             this.injector = Engines.injector(ServerModule.of(config, opening));
             JdbcExecutionStore store = injector.getInstance(JdbcExecutionStore.class);
@@ -201,6 +190,11 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         router.route().last().handler(ctx -> ctx.fail(404));
         router.route().failureHandler(new FailureHandler());
         return router;
+    }
+
+    /** Runs each task on a new platform thread of that name (start-up work done beside the main thread). */
+    private static java.util.concurrent.Executor onItsOwnThread(String name) {
+        return task -> Thread.ofPlatform().name(name).start(task);
     }
 
     /**
