@@ -3,6 +3,8 @@ package io.scenariobuilder.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
 import io.scenariobuilder.core.bootstrap.EngineModule;
 import io.scenariobuilder.core.bootstrap.Engines;
 import io.scenariobuilder.core.engine.EngineSettings;
@@ -10,6 +12,7 @@ import io.scenariobuilder.core.engine.ExecutionEngine;
 import io.scenariobuilder.core.engine.ExecutionResult;
 import io.scenariobuilder.core.engine.ExecutionStatus;
 import io.scenariobuilder.core.integration.IntegrationRegistry;
+import io.scenariobuilder.core.metrics.EngineMetrics;
 import io.scenariobuilder.core.scenario.CompiledScenario;
 import io.scenariobuilder.core.scenario.ScenarioParser;
 import io.scenariobuilder.core.scenario.ScenarioValidator;
@@ -46,6 +49,10 @@ public class EngineOverheadBenchmark {
     @Param({"linear10", "wide100"})
     public String shape;
 
+    /** {@code on}: the engine records its metrics, as in the server. {@code off}: it records nothing. */
+    @Param({"on", "off"})
+    public String metrics;
+
     private ExecutionEngine engine;
     private CompiledScenario scenario;
     private JsonNode trigger;
@@ -53,7 +60,11 @@ public class EngineOverheadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Injector injector = Engines.injector(new EngineModule(EngineSettings.defaults()));
+        Module module = new EngineModule(EngineSettings.defaults());
+        if (metrics.equals("off")) {
+            module = Modules.override(module).with(binder -> binder.bind(EngineMetrics.class).toInstance(EngineMetrics.disabled()));
+        }
+        Injector injector = Engines.injector(module);
         injector.getInstance(IntegrationRegistry.class)
                 .register(new CoreIntegration().manifest(), CoreIntegration.class.getClassLoader(), "core");
         engine = injector.getInstance(ExecutionEngine.class);

@@ -1,11 +1,16 @@
 package io.scenariobuilder.server;
 
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.jvm.GarbageCollectorMetricSet;
+import com.codahale.metrics.jvm.MemoryUsageGaugeSet;
+import com.codahale.metrics.jvm.ThreadStatesGaugeSet;
 import com.google.inject.Injector;
 import io.scenariobuilder.core.bootstrap.Engines;
 import io.scenariobuilder.core.engine.ExecutionEngine;
 import io.scenariobuilder.core.engine.ExecutionHandle;
 import io.scenariobuilder.core.error.ErrorClassifier;
 import io.scenariobuilder.core.integration.IntegrationRegistry;
+import io.scenariobuilder.core.metrics.PlatformMetrics;
 import io.scenariobuilder.core.plugin.PluginFolderWatcher;
 import io.scenariobuilder.core.plugin.PluginService;
 import io.scenariobuilder.core.scenario.ScenarioValidator;
@@ -25,9 +30,11 @@ import io.scenariobuilder.server.http.FailureHandler;
 import io.scenariobuilder.server.http.Http;
 import io.scenariobuilder.server.http.IntegrationRoutes;
 import io.scenariobuilder.server.http.KeyRoutes;
+import io.scenariobuilder.server.http.MetricsRoutes;
 import io.scenariobuilder.server.http.PluginRoutes;
 import io.scenariobuilder.server.http.ScenarioRoutes;
 import io.scenariobuilder.server.http.WebhookRoutes;
+import io.scenariobuilder.server.metrics.RequestMetrics;
 import io.scenariobuilder.server.trigger.Scheduler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -82,10 +89,22 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             warmUp(started);
             return started;
         }, onItsOwnThread("sb-vertx-start"));
+        PlatformMetrics metrics = PlatformMetrics.create(Clock.systemUTC());
+        metrics.registry().registerAll("jvm.memory", new MemoryUsageGaugeSet());
+        new GarbageCollectorMetricSet().getMetrics().forEach((name, gauge) -> {
+            if (name.endsWith(".time")) { // milliseconds: Prometheus wants seconds
+                Gauge<?> millis = (Gauge<?>) gauge;
+                metrics.registry().register("jvm.gc." + name.replaceFirst("\\.time$", ".seconds"),
+                        (Gauge<Double>) () -> ((Number) millis.getValue()).doubleValue() / 1000.0);
+            } else {
+                metrics.registry().register("jvm.gc." + name, gauge);
+            }
+        });
+        metrics.registry().registerAll("jvm.threads", new ThreadStatesGaugeSet());
         CompletableFuture<JdbcExecutionStore> opening =
-                CompletableFuture.supplyAsync(() -> ServerModule.openStore(config), onItsOwnThread("sb-store-open"));
+                CompletableFuture.supplyAsync(() -> ServerModule.openStore(config, metrics), onItsOwnThread("sb-store-open"));
         try {
-            this.injector = Engines.injector(ServerModule.of(config, opening));
+            this.injector = Engines.injector(ServerModule.of(config, opening, metrics));
             JdbcExecutionStore store = injector.getInstance(JdbcExecutionStore.class);
             ExecutionEngine engine = injector.getInstance(ExecutionEngine.class);
             PluginService plugins = injector.getInstance(PluginService.class);
@@ -167,6 +186,8 @@ public final class ScenarioBuilderServer implements AutoCloseable {
     private Router router(ScenarioCatalog catalog, JdbcApiKeyStore keys, JdbcScenarioStore scenarios, ExecutionEngine engine,
             ExecutionStore store, PluginService plugins) {
         Router router = Router.router(vertx);
+        RequestMetrics requestMetrics = new RequestMetrics(injector.getInstance(PlatformMetrics.class));
+        router.route().handler(requestMetrics);
         router.route().handler(BodyHandler.create(config.dataDir().resolve("uploads").toString())
                 .setBodyLimit(config.maxBodyBytes())
                 .setDeleteUploadedFilesOnEnd(true));
@@ -179,6 +200,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                 .putHeader("Content-Type", "application/json; charset=utf-8").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
         Auth auth = new Auth(keys, http, vertx);
         router.route("/api/*").handler(auth);
+        new MetricsRoutes(vertx, http, injector.getInstance(PlatformMetrics.class), auth, config.metricsAuth()).mount(router);
         new ScenarioRoutes(vertx, http, scenarios, injector.getInstance(ScenarioValidator.class), catalog).mount(router);
         new ExecutionRoutes(vertx, http, engine, store, catalog, config.waitTimeout()).mount(router);
         new ConnectionRoutes(vertx, http, injector.getInstance(JdbcConnectionStore.class),
@@ -189,6 +211,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         new WebhookRoutes(vertx, http, engine, catalog, config.waitTimeout()).mount(router);
         router.route().last().handler(ctx -> ctx.fail(404));
         router.route().failureHandler(new FailureHandler());
+        requestMetrics.learn(router);
         return router;
     }
 

@@ -1,11 +1,13 @@
 package io.scenariobuilder.server;
 
+import com.codahale.metrics.MetricRegistry;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.util.Modules;
 import io.scenariobuilder.core.bootstrap.EngineModule;
 import io.scenariobuilder.core.engine.EngineSettings;
+import io.scenariobuilder.core.metrics.PlatformMetrics;
 import io.scenariobuilder.core.plugin.PluginSettings;
 import io.scenariobuilder.core.scenario.ScenarioParser;
 import io.scenariobuilder.core.scenario.ScenarioSource;
@@ -33,35 +35,41 @@ public final class ServerModule extends AbstractModule {
 
     private final ServerConfig config;
     private final CompletableFuture<JdbcExecutionStore> store;
+    private final PlatformMetrics metrics;
 
-    private ServerModule(ServerConfig config, CompletableFuture<JdbcExecutionStore> store) {
+    private ServerModule(ServerConfig config, CompletableFuture<JdbcExecutionStore> store, PlatformMetrics metrics) {
         this.config = config;
         this.store = store;
+        this.metrics = metrics;
     }
 
     /**
      * The engine's module with the server's stores in place of the in-memory ones; the execution store is the one
      * {@code store} gives, opened meanwhile ({@link #openStore}): opening it (SQLite's native library, Flyway) and
-     * wiring the rest (Guice) each take a few hundred milliseconds, and need not wait for each other.
+     * wiring the rest (Guice) each take a few hundred milliseconds, and need not wait for each other. The store records
+     * into {@code metrics}, the platform's one metric registry, made before both.
      */
-    public static com.google.inject.Module of(ServerConfig config, CompletableFuture<JdbcExecutionStore> store) {
+    public static com.google.inject.Module of(ServerConfig config, CompletableFuture<JdbcExecutionStore> store,
+            PlatformMetrics metrics) {
         EngineModule engine = new EngineModule(EngineSettings.defaults(),
                 new PluginSettings(config.dataDir().toAbsolutePath().resolve("plugin-work")), Clock.systemUTC());
-        return Modules.override(engine).with(new ServerModule(config, store));
+        return Modules.override(engine).with(new ServerModule(config, store, metrics));
     }
 
     /** Opens (and migrates) the execution store the configuration names. */
-    public static JdbcExecutionStore openStore(ServerConfig config) {
+    public static JdbcExecutionStore openStore(ServerConfig config, PlatformMetrics metrics) {
         StoreSettings settings = config.dbUrl() == null
                 ? StoreSettings.embedded(config.dataDir())
                 : new StoreSettings(config.dbUrl(), config.dbUser(), config.dbPassword(), config.fsync(), 1_000,
                         StoreSettings.DEFAULT_MAX_OUTPUT_BYTES);
-        return new JdbcExecutionStore(settings.withFsync(config.fsync()));
+        return new JdbcExecutionStore(settings.withFsync(config.fsync()), metrics);
     }
 
     @Override
     protected void configure() {
         bind(ServerConfig.class).toInstance(config);
+        bind(PlatformMetrics.class).toInstance(metrics);
+        bind(MetricRegistry.class).toInstance(metrics.registry());
         bind(ScenarioCatalog.class).in(Singleton.class);
     }
 

@@ -7,6 +7,8 @@ import io.scenariobuilder.core.engine.EngineSettings;
 import io.scenariobuilder.core.engine.ExecutionEngine;
 import io.scenariobuilder.core.engine.ExecutionLog;
 import com.codahale.metrics.MetricRegistry;
+import io.scenariobuilder.core.metrics.EngineMetrics;
+import io.scenariobuilder.core.metrics.PlatformMetrics;
 import io.scenariobuilder.core.error.CircuitBreakerSettings;
 import io.scenariobuilder.core.error.CircuitBreakers;
 import io.scenariobuilder.core.error.ErrorClassifier;
@@ -63,6 +65,8 @@ public final class EngineModule extends AbstractModule {
         bind(Clock.class).toInstance(clock);
         bind(CircuitBreakerSettings.class).toInstance(breakerSettings);
         bind(MetricRegistry.class).in(Singleton.class);
+        bind(PlatformMetrics.class).in(Singleton.class);
+        bind(EngineMetrics.class).in(Singleton.class);
         bind(CircuitBreakers.class).in(Singleton.class);
         bind(ScenarioSource.class).toInstance(ScenarioSource.NONE);
         bind(IntegrationRegistry.class).in(Singleton.class);

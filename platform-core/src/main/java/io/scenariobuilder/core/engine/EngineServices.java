@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.scenariobuilder.core.error.CircuitBreakers;
 import io.scenariobuilder.core.error.ErrorClassifier;
 import io.scenariobuilder.core.expression.ExpressionCompiler;
+import io.scenariobuilder.core.metrics.EngineMetrics;
 import io.scenariobuilder.core.scenario.ConfigurationValidator;
 import io.scenariobuilder.core.store.CredentialStore;
 import io.scenariobuilder.core.store.ExecutionStore;
@@ -41,6 +42,8 @@ interface EngineServices {
     OutputMemory outputMemory();
 
     CircuitBreakers circuitBreakers();
+
+    EngineMetrics metrics();
 
     /**
      * Starts the error scenario {@code errorScenarioId} with {@code triggerData} for a failed execution. The stage

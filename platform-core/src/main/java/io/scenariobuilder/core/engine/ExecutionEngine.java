@@ -7,6 +7,7 @@ import io.scenariobuilder.core.error.CircuitBreakers;
 import io.scenariobuilder.core.error.ErrorClassifier;
 import io.scenariobuilder.core.expression.ExpressionCompiler;
 import io.scenariobuilder.core.integration.PluginRetiredException;
+import io.scenariobuilder.core.metrics.EngineMetrics;
 import io.scenariobuilder.core.integration.PluginUsage;
 import io.scenariobuilder.core.scenario.CompiledScenario;
 import io.scenariobuilder.core.scenario.ConfigurationValidator;
@@ -68,7 +69,7 @@ public final class ExecutionEngine implements AutoCloseable {
     @Inject
     public ExecutionEngine(ScenarioValidator validator, ScenarioParser parser, ExecutionStore store, CredentialStore credentials,
             ExecutionLog log, ErrorClassifier classifier, ExpressionCompiler expressions, Clock clock, EngineSettings settings,
-            CircuitBreakers circuitBreakers, ScenarioSource scenarios) {
+            CircuitBreakers circuitBreakers, ScenarioSource scenarios, EngineMetrics metrics) {
         this.validator = validator;
         this.scenarios = scenarios;
         this.parser = parser;
@@ -89,7 +90,22 @@ public final class ExecutionEngine implements AutoCloseable {
         RandomGenerator seeded = settings.jitterSeed() == null ? null : new Random(settings.jitterSeed());
         this.services = new Services(store, credentials, log, classifier, expressions, new ConfigurationValidator(expressions),
                 clock, seeded, engineExecutor, timer, Thread.ofVirtual().name("sb-node-", 0).factory(),
-                new OutputMemory(settings.maxInFlightOutputBytes()), circuitBreakers);
+                new OutputMemory(settings.maxInFlightOutputBytes()), circuitBreakers, metrics);
+        metrics.activeExecutions("queued", () -> countActive(ExecutionStatus.QUEUED));
+        metrics.activeExecutions("running", () -> countActive(ExecutionStatus.RUNNING));
+        metrics.activeExecutions("paused", () -> countActive(ExecutionStatus.PAUSED));
+        metrics.activeExecutions("waiting_retry", () -> (int) active.values().stream().filter(ExecutionRun::waitingForRetry).count());
+    }
+
+    /** Executions in this engine whose status is {@code status} now (read by a gauge: a scan, nothing kept per node). */
+    private int countActive(ExecutionStatus status) {
+        int count = 0;
+        for (ExecutionRun run : active.values()) {
+            if (run.currentStatus() == status) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**
@@ -390,12 +406,14 @@ public final class ExecutionEngine implements AutoCloseable {
         private final ThreadFactory nodeThreads;
         private final OutputMemory outputMemory;
         private final CircuitBreakers circuitBreakers;
+        private final EngineMetrics metrics;
 
         Services(ExecutionStore store, CredentialStore credentials, ExecutionLog log, ErrorClassifier classifier,
                 ExpressionCompiler expressions, ConfigurationValidator configurationValidator, Clock clock,
                 RandomGenerator seeded, Executor engineExecutor, ScheduledExecutorService timer, ThreadFactory nodeThreads,
-                OutputMemory outputMemory, CircuitBreakers circuitBreakers) {
+                OutputMemory outputMemory, CircuitBreakers circuitBreakers, EngineMetrics metrics) {
             this.circuitBreakers = circuitBreakers;
+            this.metrics = metrics;
             this.store = store;
             this.credentials = credentials;
             this.log = log;
@@ -418,6 +436,11 @@ public final class ExecutionEngine implements AutoCloseable {
         @Override
         public CircuitBreakers circuitBreakers() {
             return circuitBreakers;
+        }
+
+        @Override
+        public EngineMetrics metrics() {
+            return metrics;
         }
 
         @Override

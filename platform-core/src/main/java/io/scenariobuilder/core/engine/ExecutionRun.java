@@ -86,9 +86,11 @@ final class ExecutionRun {
     private final CompletableFuture<Void> accepted = new CompletableFuture<>();
     private final CompletableFuture<ExecutionResult> completion = new CompletableFuture<>();
 
-    private ExecutionStatus status = ExecutionStatus.QUEUED;
+    /** Volatile for the gauges that read it from other threads; written only on the mailbox. */
+    private volatile ExecutionStatus status = ExecutionStatus.QUEUED;
     private int running;
-    private int waitingRetry;
+    /** Volatile for the gauges, as {@link #status}. */
+    private volatile int waitingRetry;
     private int finalNodes;
     /** Set once the execution must end: no new node starts; it finishes with this status when nothing runs. */
     private ExecutionStatus stopWith;
@@ -134,6 +136,16 @@ final class ExecutionRun {
 
     CompletionStage<Void> accepted() {
         return accepted;
+    }
+
+    /** The status now, for gauges (any thread). */
+    ExecutionStatus currentStatus() {
+        return status;
+    }
+
+    /** Whether a node waits for its retry now, for gauges (any thread). */
+    boolean waitingForRetry() {
+        return waitingRetry > 0;
     }
 
     CompletionStage<ExecutionResult> completion() {
@@ -365,6 +377,7 @@ final class ExecutionRun {
         if (status == ExecutionStatus.QUEUED) {
             setStatus(ExecutionStatus.RUNNING);
         }
+        services.metrics().executionStarted(scenario.scenario().id());
         log(LogLevel.INFO, "execution started (scenario " + scenario.scenario().id() + " v" + scenario.scenario().version() + ")", null);
         Long timeoutMs = scenario.scenario().settings().timeoutMs();
         if (timeoutMs != null) {
@@ -597,6 +610,10 @@ final class ExecutionRun {
         running--;
         CompiledNode node = scenario.nodes().get(index);
         Instant now = services.clock().instant();
+        boolean cancelled = failure != null && failure.type() == ErrorType.CANCELLED && attempt.cancelReason() != null;
+        services.metrics().nodeAttempt(scenario.scenario().id(), node.node().integrationId(), node.node().actionId(),
+                failure == null ? "completed" : cancelled ? "cancelled" : "failed",
+                failure == null || cancelled ? null : failure.type().id(), Duration.between(state.attemptStart, now).toNanos());
         if (attempt.breakerCall != null) {
             CircuitBreakers.Call call = attempt.breakerCall;
             call.finished(failure == null ? null : failure.type()).ifPresent(breakerState -> log(
@@ -633,7 +650,7 @@ final class ExecutionRun {
         int maxAttempts = base + node.retryPolicy().maxAttempts();
         state.error = new NodeError(failure.type(), failure.message(), failure.retryable(), failure.retryAfterMs(),
                 attempt.number, maxAttempts);
-        if (failure.type() == ErrorType.CANCELLED && attempt.cancelReason() != null) {
+        if (cancelled) {
             state.history.add(new AttemptRecord(attempt.number, state.attemptStart, now, state.error, null));
             state.status = NodeStatus.CANCELLED;
             state.endTime = now;
@@ -651,6 +668,7 @@ final class ExecutionRun {
             state.nextAttemptAt = now.plusMillis(delay);
             waitingRetry++;
             publish(index);
+            services.metrics().retryScheduled(node.node().integrationId(), node.node().actionId());
             log(LogLevel.WARN, "attempt " + attempt.number + "/" + maxAttempts + " failed (" + failure.type().id() + ": "
                     + failure.message() + "); retrying in " + delay + " ms", node.id());
             afterStored(services.store().nodeUpdated(id, record(index)), () -> {
@@ -898,6 +916,7 @@ final class ExecutionRun {
         status = finalStatus;
         Instant end = services.clock().instant();
         long ms = Duration.between(startTime, end).toMillis();
+        services.metrics().executionFinished(scenario.scenario().id(), finalStatus.id(), Duration.between(startTime, end).toNanos());
         log(finalStatus == ExecutionStatus.COMPLETED ? LogLevel.INFO : LogLevel.WARN,
                 "execution " + finalStatus.id() + " in " + ms + " ms", null);
         ExecutionResult result = result(end);
@@ -1008,6 +1027,8 @@ final class ExecutionRun {
         finished = true;
         status = ExecutionStatus.FAILED;
         error = new ExecutionError(ErrorType.GENERIC_ERROR, "internal error: " + failure, null);
+        services.metrics().executionFinished(scenario.scenario().id(), status.id(),
+                Duration.between(startTime, services.clock().instant()).toNanos());
         services.executionEnded(this);
         completion.completeExceptionally(new IllegalStateException("execution " + id + " failed internally", failure));
     }

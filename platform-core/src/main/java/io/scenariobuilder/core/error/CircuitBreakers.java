@@ -2,12 +2,13 @@ package io.scenariobuilder.core.error;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
-import com.codahale.metrics.MetricRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import io.scenariobuilder.api.error.ErrorType;
+import io.scenariobuilder.core.metrics.MetricFamily;
+import io.scenariobuilder.core.metrics.PlatformMetrics;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,11 +33,19 @@ import org.slf4j.MDC;
  * integration runs in-process and has no breaker.
  *
  * <p>Transitions are logged (logger {@code io.scenariobuilder.integration}, MDC {@code category=integration}) and
- * counted in the metric registry: {@code sb.circuit_breaker.<integration>.<connection>.state} (0 closed, 1 open,
- * 2 half-open), {@code .transitions}, {@code .rejected}. Breakers are keyed by strings, never by plugin objects, so
- * they hold no plugin class loader.
+ * counted in the metrics, labelled by integration and connection: {@link #STATE} (0 closed, 1 open, 2 half-open),
+ * {@link #TRANSITIONS}, {@link #REJECTED}. Breakers are keyed by strings, never by plugin objects, so they hold no
+ * plugin class loader.
  */
 public final class CircuitBreakers {
+
+    public static final MetricFamily STATE = MetricFamily.of("sb.circuit_breaker.state", MetricFamily.Kind.GAUGE,
+            "sb_circuit_breaker_state", "Circuit breaker state by integration and connection: 0 closed, 1 open, 2 half-open",
+            "integration", "connection");
+    public static final MetricFamily TRANSITIONS = MetricFamily.of("sb.circuit_breaker.transitions", MetricFamily.Kind.COUNTER,
+            "sb_circuit_breaker_transitions", "Circuit breaker state changes", "integration", "connection");
+    public static final MetricFamily REJECTED = MetricFamily.of("sb.circuit_breaker.rejected", MetricFamily.Kind.COUNTER,
+            "sb_circuit_breaker_rejected", "Calls a circuit breaker refused while open", "integration", "connection");
 
     private static final Logger LOG = LoggerFactory.getLogger("io.scenariobuilder.integration");
     private static final String NO_CONNECTION = "-";
@@ -44,11 +53,11 @@ public final class CircuitBreakers {
     private final CircuitBreakerSettings settings;
     private final CircuitBreakerConfig config;
     private final Clock clock;
-    private final MetricRegistry metrics;
+    private final PlatformMetrics metrics;
     private final Map<String, Breaker> breakers = new ConcurrentHashMap<>();
 
     @Inject
-    public CircuitBreakers(CircuitBreakerSettings settings, Clock clock, MetricRegistry metrics) {
+    public CircuitBreakers(CircuitBreakerSettings settings, Clock clock, PlatformMetrics metrics) {
         this.settings = settings;
         this.clock = clock;
         this.metrics = metrics;
@@ -183,10 +192,9 @@ public final class CircuitBreakers {
             this.integrationId = integrationId;
             this.connectionId = connectionId;
             this.circuitBreaker = CircuitBreaker.of(integrationId + "/" + connectionId, config);
-            String prefix = MetricRegistry.name("sb.circuit_breaker", integrationId, connectionId);
-            this.rejected = metrics.counter(prefix + ".rejected");
-            this.transitions = metrics.counter(prefix + ".transitions");
-            metrics.gauge(prefix + ".state", () -> (Gauge<Integer>) () -> state().ordinal());
+            this.rejected = metrics.counter(REJECTED, integrationId, connectionId);
+            this.transitions = metrics.counter(TRANSITIONS, integrationId, connectionId);
+            metrics.gauge(STATE, (Gauge<Integer>) () -> state().ordinal(), integrationId, connectionId);
             circuitBreaker.getEventPublisher().onStateTransition(this::transitioned);
         }
 

@@ -5,6 +5,7 @@ import io.scenariobuilder.api.PlatformApi;
 import io.scenariobuilder.api.integration.Integration;
 import io.scenariobuilder.api.integration.IntegrationManifest;
 import io.scenariobuilder.core.engine.ExecutionEngine;
+import io.scenariobuilder.core.metrics.PlatformMetrics;
 import io.scenariobuilder.core.integration.IntegrationConflictException;
 import io.scenariobuilder.core.integration.IntegrationRegistry;
 import io.scenariobuilder.core.integration.PluginUsage;
@@ -146,10 +147,12 @@ public final class PluginService implements AutoCloseable {
     }
 
     @Inject
-    public PluginService(IntegrationRegistry registry, ExecutionEngine engine, PluginSettings settings) {
+    public PluginService(IntegrationRegistry registry, ExecutionEngine engine, PluginSettings settings, PlatformMetrics metrics) {
         this.registry = registry;
         this.engine = engine;
         this.settings = settings;
+        metrics.gauge(PluginGauges.INSTALLED, current::size);
+        listeners.add(new PluginGauges(metrics));
     }
 
     /**

@@ -177,7 +177,7 @@ class ErrorHandlingTest {
         assertThat(t.store.logs(probed.id())).anySatisfy(line ->
                 assertThat(line.message()).contains("circuit breaker test/- is now closed"));
         assertThat(t.injector.getInstance(com.codahale.metrics.MetricRegistry.class)
-                .counter("sb.circuit_breaker.test.-.transitions").getCount()).isEqualTo(3);
+                .counter("sb.circuit_breaker.transitions{integration=test,connection=-}").getCount()).isEqualTo(3);
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.codahale.metrics.MetricRegistry;
 import io.scenariobuilder.api.error.ErrorType;
 import io.scenariobuilder.core.error.CircuitBreakers.Call;
 import io.scenariobuilder.core.error.CircuitBreakers.State;
+import io.scenariobuilder.core.metrics.PlatformMetrics;
 import io.scenariobuilder.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,10 +17,11 @@ import org.junit.jupiter.api.Test;
 class CircuitBreakersTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
-    private final MetricRegistry metrics = new MetricRegistry();
+    private final PlatformMetrics platformMetrics = new PlatformMetrics(new MetricRegistry(), clock);
+    private final MetricRegistry metrics = platformMetrics.registry();
     // Opens at 50% failures over the last 4 calls (all 4 seen), waits 10 s, closes after 2 good probes.
     private final CircuitBreakers breakers = new CircuitBreakers(
-            new CircuitBreakerSettings(true, 50, 4, 4, Duration.ofSeconds(10), 2), clock, metrics);
+            new CircuitBreakerSettings(true, 50, 4, 4, Duration.ofSeconds(10), 2), clock, platformMetrics);
 
     private Optional<State> call(String integration, String connection, ErrorType outcome) {
         Call call = breakers.acquire(integration, connection);
@@ -50,9 +52,9 @@ class CircuitBreakersTest {
         assertThat(probe.finished(null)).isEmpty();
         assertThat(call("shop", "prod", null)).contains(State.CLOSED);
 
-        assertThat(gauge("sb.circuit_breaker.shop.prod.state")).isEqualTo(State.CLOSED.ordinal());
-        assertThat(metrics.counter("sb.circuit_breaker.shop.prod.transitions").getCount()).isEqualTo(3); // open, half, closed
-        assertThat(metrics.counter("sb.circuit_breaker.shop.prod.rejected").getCount()).isEqualTo(2);
+        assertThat(gauge("sb.circuit_breaker.state{integration=shop,connection=prod}")).isEqualTo(State.CLOSED.ordinal());
+        assertThat(metrics.counter("sb.circuit_breaker.transitions{integration=shop,connection=prod}").getCount()).isEqualTo(3); // open, half, closed
+        assertThat(metrics.counter("sb.circuit_breaker.rejected{integration=shop,connection=prod}").getCount()).isEqualTo(2);
     }
 
     @Test
@@ -61,7 +63,7 @@ class CircuitBreakersTest {
             call("shop", null, ErrorType.GENERIC_ERROR);
         }
         assertThat(breakers.state("shop", null)).contains(State.OPEN);
-        assertThat(gauge("sb.circuit_breaker.shop.-.state")).isEqualTo(State.OPEN.ordinal());
+        assertThat(gauge("sb.circuit_breaker.state{integration=shop,connection=-}")).isEqualTo(State.OPEN.ordinal());
         clock.advance(Duration.ofSeconds(11));
         call("shop", null, ErrorType.NETWORK_ERROR);
         assertThat(call("shop", null, ErrorType.NETWORK_ERROR)).contains(State.OPEN);
@@ -98,7 +100,7 @@ class CircuitBreakersTest {
         assertThat(breakers.acquire("core", null).permitted()).isTrue();
         assertThat(breakers.state("core", null)).isEmpty();
 
-        CircuitBreakers off = new CircuitBreakers(CircuitBreakerSettings.disabled(), clock, new MetricRegistry());
+        CircuitBreakers off = new CircuitBreakers(CircuitBreakerSettings.disabled(), clock, PlatformMetrics.create(clock));
         for (int i = 0; i < 30; i++) {
             off.acquire("shop", null).finished(ErrorType.NETWORK_ERROR);
         }

@@ -33,10 +33,17 @@ import java.util.Properties;
  * @param fsync whether the store syncs each group commit to disk
  * @param importExamples whether the first start imports the examples folder as scenarios
  * @param examplesDir the examples folder
+ * @param metricsAuth whether {@code GET /metrics} needs a viewer key
+ * @param streamBuffer how many messages a live-stream client may have waiting before lines are dropped for it
+ * @param streamStall how long a live-stream client may take nothing before it is closed
+ * @param streamHistory how many recent lines (and events) are kept to replay to a new client
+ * @param otlpEndpoint the OTLP/HTTP traces endpoint to export spans to, or {@code null} for none
+ * @param logging the log sinks, level and format
  */
 public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir, String dbUrl, String dbUser, String dbPassword,
         String masterKey, String adminKey, long maxBodyBytes, int maxJsonDepth, int maxHeaderBytes, Duration shutdownGrace,
-        Duration waitTimeout, boolean fsync, boolean importExamples, Path examplesDir) {
+        Duration waitTimeout, boolean fsync, boolean importExamples, Path examplesDir, boolean metricsAuth, int streamBuffer,
+        Duration streamStall, int streamHistory, String otlpEndpoint, LogSettings logging) {
 
     /** The settings, their environment variable names and defaults, in the order the docs list them. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -60,6 +67,12 @@ public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir,
         d.put("SB_FSYNC", "false");
         d.put("SB_IMPORT_EXAMPLES", "true");
         d.put("SB_EXAMPLES_DIR", "./examples");
+        d.put("SB_METRICS_AUTH", "false");
+        d.put("SB_STREAM_BUFFER", "10000");
+        d.put("SB_STREAM_STALL_MS", "30000");
+        d.put("SB_STREAM_HISTORY", "10000");
+        d.put("SB_OTLP_ENDPOINT", "");
+        d.putAll(LogSettings.DEFAULTS);
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -118,22 +131,47 @@ public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir,
                 Duration.ofMillis(integer(values, "SB_WAIT_TIMEOUT_MS", 1, Integer.MAX_VALUE)),
                 bool(values, "SB_FSYNC"),
                 bool(values, "SB_IMPORT_EXAMPLES"),
-                Path.of(values.get("SB_EXAMPLES_DIR")));
+                Path.of(values.get("SB_EXAMPLES_DIR")),
+                bool(values, "SB_METRICS_AUTH"),
+                integer(values, "SB_STREAM_BUFFER", 100, 1_000_000),
+                Duration.ofMillis(integer(values, "SB_STREAM_STALL_MS", 100, Integer.MAX_VALUE)),
+                integer(values, "SB_STREAM_HISTORY", 0, 1_000_000),
+                otlpEndpoint(values.get("SB_OTLP_ENDPOINT")),
+                LogSettings.from(values));
     }
 
     /** This configuration on another port (tests take any free one). */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, masterKey, adminKey, maxBodyBytes,
-                maxJsonDepth, maxHeaderBytes, shutdownGrace, waitTimeout, fsync, importExamples, examplesDir);
+                maxJsonDepth, maxHeaderBytes, shutdownGrace, waitTimeout, fsync, importExamples, examplesDir, metricsAuth,
+                streamBuffer, streamStall, streamHistory, otlpEndpoint, logging);
     }
 
     /** This configuration with another plugins folder. */
     public ServerConfig withPluginsDir(Path dir) {
         return new ServerConfig(host, port, dataDir, dir, dbUrl, dbUser, dbPassword, masterKey, adminKey, maxBodyBytes,
-                maxJsonDepth, maxHeaderBytes, shutdownGrace, waitTimeout, fsync, importExamples, examplesDir);
+                maxJsonDepth, maxHeaderBytes, shutdownGrace, waitTimeout, fsync, importExamples, examplesDir, metricsAuth,
+                streamBuffer, streamStall, streamHistory, otlpEndpoint, logging);
     }
 
-    private static int integer(Map<String, String> values, String name, int min, int max) {
+    private static String otlpEndpoint(String value) {
+        String endpoint = blankToNull(value);
+        if (endpoint == null) {
+            return null;
+        }
+        try {
+            java.net.URI uri = java.net.URI.create(endpoint);
+            if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
+                throw new ConfigException("SB_OTLP_ENDPOINT must be an http(s) URL such as http://127.0.0.1:4318/v1/traces, got '"
+                        + endpoint + "'");
+            }
+            return endpoint;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("SB_OTLP_ENDPOINT is not a URL: '" + endpoint + "'");
+        }
+    }
+
+    static int integer(Map<String, String> values, String name, int min, int max) {
         String text = values.get(name);
         try {
             int value = Integer.parseInt(text);
@@ -146,7 +184,7 @@ public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir,
         }
     }
 
-    private static boolean bool(Map<String, String> values, String name) {
+    static boolean bool(Map<String, String> values, String name) {
         String text = values.get(name).toLowerCase(Locale.ROOT);
         return switch (text) {
             case "true", "1", "yes", "on" -> true;
@@ -155,7 +193,7 @@ public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir,
         };
     }
 
-    private static String blankToNull(String value) {
+    static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
     }
 }

@@ -16,6 +16,8 @@ import io.scenariobuilder.core.engine.LogEntry;
 import io.scenariobuilder.core.engine.NodeError;
 import io.scenariobuilder.core.engine.NodeRecord;
 import io.scenariobuilder.core.engine.NodeStatus;
+import io.scenariobuilder.core.metrics.MetricFamily;
+import io.scenariobuilder.core.metrics.PlatformMetrics;
 import io.scenariobuilder.core.store.ExecutionStore;
 import io.scenariobuilder.core.store.ExecutionSummary;
 import io.scenariobuilder.core.store.StoreException;
@@ -62,6 +64,15 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcExecutionStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    public static final MetricFamily COMMITS = MetricFamily.of("sb.store.commit", MetricFamily.Kind.TIMER,
+            "sb_store_commit_duration_seconds", "Group commits of the execution store: time to write and commit one batch");
+    public static final MetricFamily BATCH_SIZE = MetricFamily.of("sb.store.batch_size", MetricFamily.Kind.HISTOGRAM,
+            "sb_store_commit_batch_size", "Writes per group commit");
+    public static final MetricFamily QUEUE_DEPTH = MetricFamily.of("sb.store.queue_depth", MetricFamily.Kind.GAUGE,
+            "sb_store_queue_depth", "Writes waiting for the store's writer");
+    public static final MetricFamily COMMIT_FAILURES = MetricFamily.of("sb.store.commit_failures", MetricFamily.Kind.COUNTER,
+            "sb_store_commit_failures", "Group commits that failed (each fails the executions whose writes it held)");
+
     private static final String INSERT_EXECUTION = "INSERT INTO executions "
             + "(id, scenario_id, scenario_version, scenario_hash, trigger_data, status, start_time) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_SNAPSHOT =
@@ -95,6 +106,9 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     private final AtomicLong writes = new AtomicLong();
     private volatile boolean closed;
     private final boolean migrated;
+    private final com.codahale.metrics.Timer commitTimer;
+    private final com.codahale.metrics.Histogram batchSizes;
+    private final com.codahale.metrics.Counter commitFailures;
 
     /** One write waiting for its commit. */
     private record Pending(Write write, CompletableFuture<Void> done) {
@@ -174,7 +188,20 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
      * @throws StoreException when the database cannot be reached or migrated
      */
     public JdbcExecutionStore(StoreSettings settings) {
+        this(settings, PlatformMetrics.create(java.time.Clock.systemUTC()));
+    }
+
+    /**
+     * Opens the store, recording its commits (latency, batch size, failures) and queue depth in {@code metrics}.
+     *
+     * @throws StoreException when the database cannot be reached or migrated
+     */
+    public JdbcExecutionStore(StoreSettings settings, PlatformMetrics metrics) {
         this.settings = settings;
+        this.commitTimer = metrics.timer(COMMITS);
+        this.batchSizes = metrics.histogram(BATCH_SIZE);
+        this.commitFailures = metrics.counter(COMMIT_FAILURES);
+        metrics.gauge(QUEUE_DEPTH, queue::size);
         this.databaseFile = settings.sqliteFile().orElse(null);
         this.walFile = databaseFile == null ? null : Path.of(databaseFile + "-wal");
         HikariConfig config = new HikariConfig();
@@ -334,6 +361,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                 Pending first = queue.take();
                 batch.add(first);
                 queue.drainTo(batch, settings.maxBatch() - 1);
+                long began = System.nanoTime();
                 boolean stop = false;
                 try {
                     for (Pending pending : batch) {
@@ -345,10 +373,13 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                     }
                     statements.execute();
                     writerConnection.commit();
+                    commitTimer.update(System.nanoTime() - began, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    batchSizes.update(batch.size());
                     commits.incrementAndGet();
                     writes.addAndGet(batch.size());
                     batch.forEach(p -> p.done().complete(null));
                 } catch (SQLException | RuntimeException e) {
+                    commitFailures.inc();
                     LOG.error("a group commit of {} write(s) failed: {}", batch.size(), e.toString());
                     try {
                         statements.clear();

@@ -1,0 +1,99 @@
+package io.scenariobuilder.server.metrics;
+
+import com.codahale.metrics.Timer;
+import io.scenariobuilder.core.metrics.MetricFamily;
+import io.scenariobuilder.core.metrics.PlatformMetrics;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Times every HTTP request by route template ({@code /api/v1/executions/:id}, never the id itself), method and status
+ * class ({@code 2xx}...). The template comes from the router's own routes, matched against the path when the answer
+ * ends (a failure handler has replaced the current route by then); a path no route serves is {@code unmatched}, so
+ * that nobody can make new series by asking for new paths.
+ */
+public final class RequestMetrics implements Handler<RoutingContext> {
+
+    public static final MetricFamily REQUESTS = MetricFamily.of("sb.http.requests", MetricFamily.Kind.TIMER,
+            "sb_http_request_duration_seconds", "HTTP requests by route template, method and status class", "route", "method",
+            "status_class");
+
+    private record Template(Pattern pattern, String name, java.util.Set<HttpMethod> methods) {
+    }
+
+    private record Key(String route, String method, int statusClass) {
+    }
+
+    private final PlatformMetrics metrics;
+    private volatile List<Template> templates = List.of();
+    private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+
+    public RequestMetrics(PlatformMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Learns the route templates of a router, once its routes are all mounted. */
+    public void learn(Router router) {
+        List<Template> found = new ArrayList<>();
+        for (Route route : router.getRoutes()) {
+            String path = route.getPath(); // the template as registered ("/api/v1/executions/:id"); null for catch-alls
+            if (path == null) {
+                continue;
+            }
+            boolean prefix = path.endsWith("*");
+            String base = prefix ? path.substring(0, path.length() - 1) : path;
+            StringBuilder regex = new StringBuilder("^");
+            for (String part : base.split("(?=/)")) {
+                if (part.startsWith("/:")) {
+                    regex.append("/[^/]+");
+                } else {
+                    regex.append(Pattern.quote(part));
+                }
+            }
+            regex.append(prefix ? ".*$" : "/?$");
+            String name = prefix ? base + "*" : path;
+            if (name.equals("/api/*")) {
+                continue; // the authentication in front of every API route, not a route of its own
+            }
+            found.add(new Template(Pattern.compile(regex.toString()), name, route.methods()));
+        }
+        templates = List.copyOf(found);
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        long start = System.nanoTime();
+        ctx.addEndHandler(ended -> {
+            String route = name(ctx.request().method(), ctx.request().path());
+            int statusClass = ctx.response().getStatusCode() / 100;
+            String method = ctx.request().method().name();
+            timers.computeIfAbsent(new Key(route, method, statusClass),
+                    k -> metrics.timer(REQUESTS, route, method, statusClass + "xx"))
+                    .update(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        });
+        ctx.next();
+    }
+
+    /** The template of the first route serving this method and path, or {@code unmatched}. */
+    String name(HttpMethod method, String path) {
+        if (path == null) {
+            return "unmatched";
+        }
+        for (Template template : templates) {
+            if ((template.methods() == null || template.methods().isEmpty() || template.methods().contains(method))
+                    && template.pattern().matcher(path).matches()) {
+                return template.name();
+            }
+        }
+        return "unmatched";
+    }
+}
