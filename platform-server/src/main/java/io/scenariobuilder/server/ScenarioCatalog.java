@@ -3,6 +3,7 @@ package io.scenariobuilder.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scenariobuilder.core.engine.ExecutionEngine;
 import io.scenariobuilder.core.engine.ExecutionHandle;
+import io.scenariobuilder.core.engine.TraceContext;
 import io.scenariobuilder.core.integration.PluginRetiredException;
 import io.scenariobuilder.core.scenario.CompiledScenario;
 import io.scenariobuilder.core.scenario.Scenario;
@@ -42,12 +43,14 @@ public final class ScenarioCatalog {
      * Starts an execution of a saved scenario, compiled once per version: no per-request look-up keyed by the whole
      * scenario. When a plugin it uses was upgraded or removed since, it compiles again (and fails with the reason if
      * it no longer can).
+     *
+     * @param trace the trace it runs in (from the caller's {@code traceparent}, or new)
      */
-    public ExecutionHandle start(Scenario scenario, JsonNode triggerData) {
+    public ExecutionHandle start(Scenario scenario, JsonNode triggerData, TraceContext trace) {
         CompiledScenario ready = compiled.get(scenario.id());
         if (ready != null && ready.scenario() == scenario) {
             try {
-                return engine.start(ready, triggerData);
+                return engine.start(ready, triggerData, trace);
             } catch (PluginRetiredException e) {
                 compiled.remove(scenario.id(), ready);
             }
@@ -57,9 +60,9 @@ public final class ScenarioCatalog {
             compiled.put(scenario.id(), fresh);
         }
         try {
-            return engine.start(fresh, triggerData);
+            return engine.start(fresh, triggerData, trace);
         } catch (PluginRetiredException e) {
-            return engine.start(scenario, triggerData); // a plugin changed in between: the engine compiles again
+            return engine.start(scenario, triggerData, trace); // a plugin changed in between: the engine compiles again
         }
     }
 

@@ -67,6 +67,18 @@ public interface ExecutionContext {
     /** A logger whose lines land in the execution's log with the node's ids. */
     ExecutionLogger logger();
 
+    /**
+     * The W3C {@code traceparent} of this attempt's span ({@code 00-<trace id>-<span id>-01}): send it as the
+     * {@code traceparent} header of the calls the action makes, so the services it calls join the execution's trace.
+     *
+     * <pre>{@code context.traceparent().ifPresent(value -> request.header("traceparent", value));}</pre>
+     *
+     * @since 1.2.0; empty where the platform traces nothing (older platforms, tests without a trace)
+     */
+    default Optional<String> traceparent() {
+        return Optional.empty();
+    }
+
     /** Tells whether the node was cancelled (execution cancelled or node timed out). */
     CancellationSignal cancellation();
 

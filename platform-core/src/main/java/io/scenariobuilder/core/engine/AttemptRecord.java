@@ -10,6 +10,12 @@ import java.time.Instant;
  * @param endTime when it ended
  * @param error why it failed, or {@code null} when it succeeded
  * @param retryDelayMs the wait before the next attempt when one followed, else {@code null}
+ * @param spanId the attempt's trace span, or {@code null} (attempts stored before traces existed)
  */
-public record AttemptRecord(int attempt, Instant startTime, Instant endTime, NodeError error, Long retryDelayMs) {
+public record AttemptRecord(int attempt, Instant startTime, Instant endTime, NodeError error, Long retryDelayMs, String spanId) {
+
+    /** An attempt without a span. */
+    public AttemptRecord(int attempt, Instant startTime, Instant endTime, NodeError error, Long retryDelayMs) {
+        this(attempt, startTime, endTime, error, retryDelayMs, null);
+    }
 }

@@ -113,9 +113,14 @@ public final class ExecutionEngine implements AutoCloseable {
      * at that very moment, it compiles again against what is installed now.
      */
     public ExecutionHandle start(Scenario scenario, JsonNode triggerData) {
+        return start(scenario, triggerData, TraceContext.fresh());
+    }
+
+    /** {@link #start(Scenario, JsonNode)} in a trace (the caller's {@code traceparent}). */
+    public ExecutionHandle start(Scenario scenario, JsonNode triggerData, TraceContext trace) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return start(validator.compile(scenario), triggerData);
+                return start(validator.compile(scenario), triggerData, trace);
             } catch (PluginRetiredException e) {
                 if (attempt == 3) {
                     throw e;
@@ -131,15 +136,24 @@ public final class ExecutionEngine implements AutoCloseable {
      * @throws PluginRetiredException when one of them was upgraded or removed since the scenario was compiled
      */
     public ExecutionHandle start(CompiledScenario scenario, JsonNode triggerData) {
+        return start(scenario, triggerData, TraceContext.fresh());
+    }
+
+    /**
+     * Starts an execution of a compiled scenario in a trace; returns at once.
+     *
+     * @throws PluginRetiredException when a plugin it uses was upgraded or removed since the scenario was compiled
+     */
+    public ExecutionHandle start(CompiledScenario scenario, JsonNode triggerData, TraceContext trace) {
         if (closed) {
             throw new IllegalStateException("the engine is shut down");
         }
         acquirePlugins(scenario);
         String id = ExecutionIds.next(clock);
-        ExecutionRun run = new ExecutionRun(services, id, scenario, triggerData, clock.instant());
+        ExecutionRun run = new ExecutionRun(services, id, trace, scenario, triggerData, clock.instant());
         active.put(id, run);
         run.start();
-        return new ExecutionHandle(id, run.accepted(), run.completion());
+        return new ExecutionHandle(id, run.accepted(), run.completion(), trace.traceId());
     }
 
     /**
@@ -177,10 +191,10 @@ public final class ExecutionEngine implements AutoCloseable {
         }
         CompiledScenario scenario = validator.compile(parsed.scenario());
         acquirePlugins(scenario);
-        ExecutionRun run = new ExecutionRun(services, stored.id(), scenario, stored.trigger(), stored.startTime());
+        ExecutionRun run = new ExecutionRun(services, stored.id(), stored.trace(), scenario, stored.trigger(), stored.startTime());
         active.put(stored.id(), run);
         run.restore(stored.status(), stored.nodes());
-        return new ExecutionHandle(stored.id(), run.accepted(), run.completion());
+        return new ExecutionHandle(stored.id(), run.accepted(), run.completion(), stored.trace().traceId());
     }
 
     /**
@@ -227,7 +241,7 @@ public final class ExecutionEngine implements AutoCloseable {
             }
         }
         acquirePlugins(scenario);
-        ExecutionRun run = new ExecutionRun(services, executionId, scenario, stored.trigger(), stored.startTime());
+        ExecutionRun run = new ExecutionRun(services, executionId, stored.trace(), scenario, stored.trigger(), stored.startTime());
         if (active.putIfAbsent(executionId, run) != null) {
             scenario.plugins().forEach(PluginUsage::release);
             throw new ExecutionStateException("execution " + executionId + " is already being retried");
@@ -243,7 +257,7 @@ public final class ExecutionEngine implements AutoCloseable {
             throw e;
         }
         run.retry(records);
-        return new ExecutionHandle(executionId, run.accepted(), run.completion());
+        return new ExecutionHandle(executionId, run.accepted(), run.completion(), stored.trace().traceId());
     }
 
     /** Whether a node of a failed or incomplete execution runs again when it is retried. */
@@ -453,24 +467,28 @@ public final class ExecutionEngine implements AutoCloseable {
                     Optional<Scenario> errorScenario = scenarios.find(errorScenarioId);
                     if (errorScenario.isEmpty()) {
                         log.write(LogLevel.ERROR, "execution", "error scenario '" + errorScenarioId + "' does not exist: nobody is "
-                                + "notified of this failure", failed.id, failedScenario, null);
+                                + "notified of this failure", failed.id, failedScenario, null, failed.trace.traceId(), failed.trace.spanId(),
+                                List.of());
                         done.complete(null);
                         return;
                     }
-                    ExecutionHandle handle = start(errorScenario.get(), triggerData);
+                    // The notification joins the failed execution's trace, under its span.
+                    ExecutionHandle handle = start(errorScenario.get(), triggerData,
+                            new TraceContext(failed.trace.traceId(), TraceContext.newSpanId(), failed.trace.spanId()));
                     handle.accepted().whenComplete((ignored, failure) -> {
                         if (failure == null) {
                             log.write(LogLevel.INFO, "execution", "error scenario '" + errorScenarioId + "' notified as execution "
-                                    + handle.executionId(), failed.id, failedScenario, null);
+                                    + handle.executionId(), failed.id, failedScenario, null, failed.trace.traceId(), failed.trace.spanId(),
+                                    List.of());
                         } else {
                             log.write(LogLevel.ERROR, "execution", "error scenario '" + errorScenarioId + "' could not start: "
-                                    + failure, failed.id, failedScenario, null);
+                                    + failure, failed.id, failedScenario, null, failed.trace.traceId(), failed.trace.spanId(), List.of());
                         }
                         done.complete(null);
                     });
                 } catch (RuntimeException e) {
                     log.write(LogLevel.ERROR, "execution", "error scenario '" + errorScenarioId + "' could not start: "
-                            + e.getMessage(), failed.id, failedScenario, null);
+                            + e.getMessage(), failed.id, failedScenario, null, failed.trace.traceId(), failed.trace.spanId(), List.of());
                     done.complete(null);
                 }
             }).start();

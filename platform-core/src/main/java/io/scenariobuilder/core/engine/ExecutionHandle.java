@@ -8,6 +8,8 @@ import java.util.concurrent.CompletionStage;
  * @param executionId its id
  * @param accepted completes once the execution is recorded in the store (acknowledge triggers after this)
  * @param completion completes with the final result (completed, failed, cancelled or incomplete)
+ * @param traceId the W3C trace id of the execution
  */
-public record ExecutionHandle(String executionId, CompletionStage<Void> accepted, CompletionStage<ExecutionResult> completion) {
+public record ExecutionHandle(String executionId, CompletionStage<Void> accepted, CompletionStage<ExecutionResult> completion,
+        String traceId) {
 }

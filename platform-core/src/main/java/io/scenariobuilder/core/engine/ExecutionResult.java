@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param context node outputs by node id (completed nodes, and failed ones under {@code continue})
  * @param error why it did not complete, or {@code null}
  * @param nodes one record per node, in scenario order
+ * @param traceId the W3C trace id of the execution (its node attempts are spans of it), or {@code null} for executions
+ *     stored before traces existed
  */
 public record ExecutionResult(
         String id,
@@ -37,7 +39,8 @@ public record ExecutionResult(
         int totalNodes,
         ObjectNode context,
         ExecutionError error,
-        List<NodeRecord> nodes) {
+        List<NodeRecord> nodes,
+        String traceId) {
 
     public ExecutionResult {
         Objects.requireNonNull(id, "id");

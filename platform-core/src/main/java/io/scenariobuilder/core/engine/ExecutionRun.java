@@ -16,6 +16,7 @@ import io.scenariobuilder.core.error.ErrorInfo;
 import io.scenariobuilder.core.expression.ExpressionEvaluationException;
 import io.scenariobuilder.core.expression.JsonSizes;
 import io.scenariobuilder.core.expression.JsonValues;
+import io.scenariobuilder.core.logging.Redactor;
 import io.scenariobuilder.core.retry.Backoff;
 import io.scenariobuilder.core.scenario.CompiledScenario;
 import io.scenariobuilder.core.scenario.CompiledScenario.CompiledConnection;
@@ -70,6 +71,7 @@ final class ExecutionRun {
 
     private final EngineServices services;
     final String id;
+    final TraceContext trace;
     final CompiledScenario scenario;
     private final JsonNode trigger;
     private final Instant startTime;
@@ -106,9 +108,11 @@ final class ExecutionRun {
     private volatile long publishedOutputBytes;
     private static final long PUBLISH_STEP = 64 * 1024;
 
-    ExecutionRun(EngineServices services, String id, CompiledScenario scenario, JsonNode trigger, Instant startTime) {
+    ExecutionRun(EngineServices services, String id, TraceContext trace, CompiledScenario scenario, JsonNode trigger,
+            Instant startTime) {
         this.services = services;
         this.id = id;
+        this.trace = trace;
         this.scenario = scenario;
         this.trigger = trigger == null ? JsonNodeFactory.instance.objectNode() : trigger;
         this.startTime = startTime;
@@ -157,7 +161,7 @@ final class ExecutionRun {
     void start() {
         mailbox.execute(() -> {
             services.store().executionCreated(id, scenario.scenario().id(), scenario.scenario().version(), scenario.snapshot(),
-                            trigger, ExecutionStatus.QUEUED, startTime)
+                            trigger, ExecutionStatus.QUEUED, startTime, trace)
                     .whenComplete((ignored, failure) -> {
                         if (failure != null) {
                             accepted.completeExceptionally(failure);
@@ -482,6 +486,7 @@ final class ExecutionRun {
                 return;
             }
             credentials = found.get();
+            attempt.secrets = secretValues(credentials);
         }
         CircuitBreakers.Call call = services.circuitBreakers().acquire(node.node().integrationId(), connectionId);
         if (!call.permitted()) {
@@ -492,7 +497,7 @@ final class ExecutionRun {
         JsonNode input = state.input;
         NodeContext context = new NodeContext(input, state.inputs, configuration, credentials, connectionId, id,
                 scenario.scenario().id(), node.id(), attempt.number, state.startTime, attempt, services.log(), services.expressions(),
-                memoize(() -> document.with(JsonValues.toJava(input))));
+                memoize(() -> document.with(JsonValues.toJava(input))), trace, attempt.spanId, attempt.secrets);
         Long timeoutMs = node.node().timeoutMs();
         if (timeoutMs != null) {
             attempt.timeout = services.timer().schedule(
@@ -507,7 +512,7 @@ final class ExecutionRun {
             case NON_BLOCKING -> executeAndReport(executor, context, loader, node.id(), attempt);
             case ASYNC -> {
                 CompletionStage<ActionResult> stage;
-                ClassLoader previous = enter(loader, node.id());
+                ClassLoader previous = enter(loader, node.id(), attempt.spanId);
                 try {
                     stage = executor.executeAsync(context);
                 } catch (Throwable t) {
@@ -534,7 +539,7 @@ final class ExecutionRun {
             NodeAttempt attempt) {
         ActionResult result = null;
         Throwable failure = null;
-        ClassLoader previous = enter(loader, nodeId);
+        ClassLoader previous = enter(loader, nodeId, attempt.spanId);
         try {
             result = executor.execute(context);
         } catch (Throwable t) {
@@ -552,13 +557,15 @@ final class ExecutionRun {
         return capabilities == null ? ExecutionStyle.BLOCKING : capabilities.style();
     }
 
-    private ClassLoader enter(ClassLoader loader, String nodeId) {
+    private ClassLoader enter(ClassLoader loader, String nodeId, String spanId) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(loader);
         MDC.put("executionId", id);
         MDC.put("scenarioId", scenario.scenario().id());
         MDC.put("nodeId", nodeId);
+        MDC.put("traceId", trace.traceId());
+        MDC.put("spanId", spanId);
         return previous;
     }
 
@@ -566,6 +573,8 @@ final class ExecutionRun {
         MDC.remove("executionId");
         MDC.remove("scenarioId");
         MDC.remove("nodeId");
+        MDC.remove("traceId");
+        MDC.remove("spanId");
         Thread.currentThread().setContextClassLoader(previous);
     }
 
@@ -577,7 +586,24 @@ final class ExecutionRun {
         if (reason != null) {
             return ErrorInfo.of(ErrorType.CANCELLED, "node cancelled");
         }
-        return services.classifier().classify(failure);
+        ErrorInfo info = services.classifier().classify(failure);
+        String message = Redactor.redact(info.message(), attempt.secrets);
+        return message == null || message.equals(info.message()) ? info
+                : new ErrorInfo(info.type(), message, info.retryable(), info.retryAfterMs());
+    }
+
+    /**
+     * The credential values to mask in what a node logs and in its errors: every text value of six characters or more
+     * (shorter ones, such as {@code basic}, would mask ordinary words).
+     */
+    private static java.util.Collection<String> secretValues(JsonNode credentials) {
+        List<String> secrets = new ArrayList<>(2);
+        credentials.forEach(value -> {
+            if (value.isTextual() && value.textValue().length() >= 6) {
+                secrets.add(value.textValue());
+            }
+        });
+        return secrets;
     }
 
     private ErrorInfo timeoutError(NodeAttempt attempt) {
@@ -619,10 +645,10 @@ final class ExecutionRun {
             call.finished(failure == null ? null : failure.type()).ifPresent(breakerState -> log(
                     breakerState == CircuitBreakers.State.OPEN ? LogLevel.WARN : LogLevel.INFO, "integration",
                     "circuit breaker " + call.breakerName() + " is now " + breakerState.name().toLowerCase(java.util.Locale.ROOT)
-                            + (failure == null ? "" : " after " + failure.type().id()), node.id()));
+                            + (failure == null ? "" : " after " + failure.type().id()), node.id(), attempt));
         }
         if (failure == null) {
-            state.history.add(new AttemptRecord(attempt.number, state.attemptStart, now, null, null));
+            state.history.add(new AttemptRecord(attempt.number, state.attemptStart, now, null, null, attempt.spanId));
             state.status = NodeStatus.COMPLETED;
             state.output = result == null ? NullNode.getInstance() : result.output();
             holdOutput(state);
@@ -651,7 +677,7 @@ final class ExecutionRun {
         state.error = new NodeError(failure.type(), failure.message(), failure.retryable(), failure.retryAfterMs(),
                 attempt.number, maxAttempts);
         if (cancelled) {
-            state.history.add(new AttemptRecord(attempt.number, state.attemptStart, now, state.error, null));
+            state.history.add(new AttemptRecord(attempt.number, state.attemptStart, now, state.error, null, attempt.spanId));
             state.status = NodeStatus.CANCELLED;
             state.endTime = now;
             finalNodes++;
@@ -663,14 +689,14 @@ final class ExecutionRun {
             boolean platformDefault = node.node().retryPolicy() == null && node.action().definition().defaultRetryPolicy() == null;
             long delay = Backoff.delayMs(node.retryPolicy(), attempt.number - base,
                     Backoff.retryAfterMs(failure.type(), failure.retryAfterMs(), platformDefault), services.random());
-            state.history.add(new AttemptRecord(attempt.number, state.attemptStart, now, state.error, delay));
+            state.history.add(new AttemptRecord(attempt.number, state.attemptStart, now, state.error, delay, attempt.spanId));
             state.status = NodeStatus.WAITING_RETRY;
             state.nextAttemptAt = now.plusMillis(delay);
             waitingRetry++;
             publish(index);
             services.metrics().retryScheduled(node.node().integrationId(), node.node().actionId());
-            log(LogLevel.WARN, "attempt " + attempt.number + "/" + maxAttempts + " failed (" + failure.type().id() + ": "
-                    + failure.message() + "); retrying in " + delay + " ms", node.id());
+            log(LogLevel.WARN, "execution", "attempt " + attempt.number + "/" + maxAttempts + " failed (" + failure.type().id() + ": "
+                    + failure.message() + "); retrying in " + delay + " ms", node.id(), attempt);
             afterStored(services.store().nodeUpdated(id, record(index)), () -> {
                 if (state.status == NodeStatus.WAITING_RETRY) {
                     state.retryTimer = services.timer().schedule(
@@ -680,7 +706,7 @@ final class ExecutionRun {
             });
             return;
         }
-        state.history.add(new AttemptRecord(attempt.number, state.attemptStart, now, state.error, null));
+        state.history.add(new AttemptRecord(attempt.number, state.attemptStart, now, state.error, null, attempt.spanId));
         failedForGood(index, failure);
     }
 
@@ -728,7 +754,9 @@ final class ExecutionRun {
         // Errors that need a person (credentials refused, a breaker open) are critical whatever the node does next.
         LogLevel level = failure.type().severity().compareTo(ErrorSeverity.HIGH) >= 0 ? LogLevel.CRITICAL
                 : mode == OnError.CONTINUE || mode == OnError.ROUTE ? LogLevel.WARN : LogLevel.ERROR;
-        log(level, "node failed (" + failure.type().id() + ": " + failure.message() + "); onError=" + mode.id(), node.id());
+        String lastSpan = state.history.isEmpty() ? null : state.history.get(state.history.size() - 1).spanId();
+        log(level, "execution", "node failed (" + failure.type().id() + ": " + failure.message() + "); onError=" + mode.id(), node.id(),
+                lastSpan, List.of());
         afterStored(services.store().nodeUpdated(id, record(index)), () -> {
             switch (mode) {
                 case FAIL -> stop(ExecutionStatus.FAILED, new ExecutionError(failure.type(), failure.message(), node.id()), null);
@@ -1059,11 +1087,17 @@ final class ExecutionRun {
     }
 
     private void log(LogLevel level, String message, String nodeId) {
-        log(level, "execution", message, nodeId);
+        log(level, "execution", message, nodeId, null);
     }
 
-    private void log(LogLevel level, String category, String message, String nodeId) {
-        services.log().write(level, category, message, id, scenario.scenario().id(), nodeId);
+    /** A line of this execution; {@code attempt} gives its node attempt's span and secrets, else the execution's span. */
+    private void log(LogLevel level, String category, String message, String nodeId, NodeAttempt attempt) {
+        log(level, category, message, nodeId, attempt == null ? null : attempt.spanId, attempt == null ? List.of() : attempt.secrets);
+    }
+
+    private void log(LogLevel level, String category, String message, String nodeId, String spanId, java.util.Collection<String> secrets) {
+        services.log().write(level, category, message, id, scenario.scenario().id(), nodeId, trace.traceId(),
+                spanId == null ? trace.spanId() : spanId, secrets);
     }
 
     private NodeRecord record(int index) {
@@ -1099,7 +1133,7 @@ final class ExecutionRun {
         }
         Long duration = end == null ? null : Duration.between(startTime, end).toMillis();
         return new ExecutionResult(id, scenario.scenario().id(), scenario.scenario().version(), status, startTime, end,
-                duration, completed, failed, nodes.length, context, error, records);
+                duration, completed, failed, nodes.length, context, error, records, trace.traceId());
     }
 
     static ObjectNode errorJson(NodeError error) {

@@ -21,6 +21,10 @@ final class NodeAttempt implements CancellationSignal {
 
     final int node;
     final int number;
+    /** The attempt's trace span. */
+    final String spanId = TraceContext.newSpanId();
+    /** The node's credential values, masked in what the attempt logs and in its error (set when it is invoked). */
+    java.util.Collection<String> secrets = java.util.List.of();
     boolean finished;
     boolean invoked;
     ScheduledFuture<?> timeout;

@@ -32,10 +32,17 @@ final class NodeContext implements ExecutionContext {
     private final ExecutionLog log;
     private final ExpressionCompiler expressions;
     private final Supplier<Object> document;
+    private final TraceContext trace;
+    private final String spanId;
+    private final java.util.Collection<String> secrets;
 
     NodeContext(JsonNode input, Map<String, JsonNode> inputs, JsonNode configuration, JsonNode credentials,
             String connectionId, String executionId, String scenarioId, String nodeId, int attempt, java.time.Instant nodeStartTime,
-            NodeAttempt cancellation, ExecutionLog log, ExpressionCompiler expressions, Supplier<Object> document) {
+            NodeAttempt cancellation, ExecutionLog log, ExpressionCompiler expressions, Supplier<Object> document, TraceContext trace,
+            String spanId, java.util.Collection<String> secrets) {
+        this.trace = trace;
+        this.spanId = spanId;
+        this.secrets = secrets;
         this.input = input;
         this.inputs = inputs;
         this.configuration = configuration;
@@ -114,7 +121,13 @@ final class NodeContext implements ExecutionContext {
     }
 
     private void logLine(LogLevel level, String message) {
-        log.write(level, "integration", String.valueOf(message), executionId, scenarioId, nodeId);
+        // A careless plugin may log its own credentials: they are masked like any other secret.
+        log.write(level, "integration", String.valueOf(message), executionId, scenarioId, nodeId, trace.traceId(), spanId, secrets);
+    }
+
+    @Override
+    public Optional<String> traceparent() {
+        return Optional.of(trace.traceparent(spanId));
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.scenariobuilder.core.engine.ExecutionResult;
 import io.scenariobuilder.core.engine.ExecutionStatus;
 import io.scenariobuilder.core.engine.LogEntry;
 import io.scenariobuilder.core.engine.NodeRecord;
+import io.scenariobuilder.core.engine.TraceContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scenariobuilder.core.scenario.ScenarioSnapshot;
 import java.time.Instant;
@@ -28,9 +29,10 @@ public interface ExecutionStore {
      * @param scenarioVersion the version it pins
      * @param scenario the exact scenario it runs, kept so it can be resumed after a restart
      * @param trigger its trigger data
+     * @param trace its trace: the trace id, the execution's span and the caller's span
      */
     CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, ScenarioSnapshot scenario,
-            JsonNode trigger, ExecutionStatus status, Instant startTime);
+            JsonNode trigger, ExecutionStatus status, Instant startTime, TraceContext trace);
 
     /** Records an execution's new status (and end time and error once final). */
     CompletionStage<Void> executionUpdated(String executionId, ExecutionStatus status, Instant endTime, ExecutionError error);

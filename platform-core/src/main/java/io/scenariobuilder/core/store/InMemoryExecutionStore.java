@@ -8,6 +8,7 @@ import io.scenariobuilder.core.engine.ExecutionError;
 import io.scenariobuilder.core.engine.ExecutionResult;
 import io.scenariobuilder.core.engine.ExecutionStatus;
 import io.scenariobuilder.core.engine.LogEntry;
+import io.scenariobuilder.core.engine.TraceContext;
 import io.scenariobuilder.core.engine.NodeRecord;
 import io.scenariobuilder.core.engine.NodeStatus;
 import java.time.Duration;
@@ -50,6 +51,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
         final ScenarioSnapshot scenario;
         final JsonNode trigger;
         final Instant startTime;
+        final TraceContext trace;
         volatile ExecutionStatus status;
         volatile Instant endTime;
         volatile ExecutionError error;
@@ -58,8 +60,9 @@ public final class InMemoryExecutionStore implements ExecutionStore {
         final ConcurrentLinkedQueue<LogEntry> logs = new ConcurrentLinkedQueue<>();
 
         Stored(String id, String scenarioId, int scenarioVersion, ScenarioSnapshot scenario, JsonNode trigger,
-                ExecutionStatus status, Instant startTime) {
+                ExecutionStatus status, Instant startTime, TraceContext trace) {
             this.id = id;
+            this.trace = trace;
             this.scenarioId = scenarioId;
             this.scenarioVersion = scenarioVersion;
             this.scenario = scenario;
@@ -71,9 +74,9 @@ public final class InMemoryExecutionStore implements ExecutionStore {
 
     @Override
     public CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, ScenarioSnapshot scenario,
-            JsonNode trigger, ExecutionStatus status, Instant startTime) {
+            JsonNode trigger, ExecutionStatus status, Instant startTime, TraceContext trace) {
         if (executions.putIfAbsent(executionId,
-                new Stored(executionId, scenarioId, scenarioVersion, scenario, trigger, status, startTime)) != null) {
+                new Stored(executionId, scenarioId, scenarioVersion, scenario, trigger, status, startTime, trace)) != null) {
             return CompletableFuture.failedFuture(new IllegalStateException("execution " + executionId + " exists already"));
         }
         return DONE;
@@ -151,7 +154,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
         Instant end = stored.endTime;
         Long duration = end == null ? null : Duration.between(stored.startTime, end).toMillis();
         return Optional.of(new ExecutionResult(stored.id, stored.scenarioId, stored.scenarioVersion, stored.status,
-                stored.startTime, end, duration, completed, failed, nodes.size(), context, stored.error, nodes));
+                stored.startTime, end, duration, completed, failed, nodes.size(), context, stored.error, nodes, stored.trace.traceId()));
     }
 
     @Override
@@ -193,7 +196,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
 
     private ResumableExecution resumable(Stored stored) {
         return new ResumableExecution(stored.id, stored.scenario.document(), stored.trigger, stored.status, stored.startTime,
-                find(stored.id).map(ExecutionResult::nodes).orElse(List.of()));
+                find(stored.id).map(ExecutionResult::nodes).orElse(List.of()), stored.trace);
     }
 
     @Override

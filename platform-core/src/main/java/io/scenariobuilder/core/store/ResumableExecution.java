@@ -3,6 +3,7 @@ package io.scenariobuilder.core.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scenariobuilder.core.engine.ExecutionStatus;
 import io.scenariobuilder.core.engine.NodeRecord;
+import io.scenariobuilder.core.engine.TraceContext;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -17,14 +18,16 @@ import java.util.Objects;
  * @param status its stored status
  * @param startTime when it started
  * @param nodes its node records
+ * @param trace its trace (a new one for an execution stored before traces existed)
  */
 public record ResumableExecution(String id, JsonNode scenario, JsonNode trigger, ExecutionStatus status, Instant startTime,
-        List<NodeRecord> nodes) {
+        List<NodeRecord> nodes, TraceContext trace) {
 
     public ResumableExecution {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(trigger, "trigger");
+        Objects.requireNonNull(trace, "trace");
         nodes = List.copyOf(nodes);
     }
 }

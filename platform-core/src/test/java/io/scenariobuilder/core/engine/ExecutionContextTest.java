@@ -190,9 +190,9 @@ class ExecutionContextTest {
             }
             assertThat(((InMemoryExecutionStore) small.store).size()).isEqualTo(3);
         }
-        assertThat(store.executionCreated("e", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, java.time.Instant.EPOCH)
+        assertThat(store.executionCreated("e", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, java.time.Instant.EPOCH, TraceContext.fresh())
                 .toCompletableFuture().isCompletedExceptionally()).isFalse();
-        assertThat(store.executionCreated("e", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, java.time.Instant.EPOCH)
+        assertThat(store.executionCreated("e", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, java.time.Instant.EPOCH, TraceContext.fresh())
                 .toCompletableFuture().isCompletedExceptionally()).isTrue();
         assertThat(store.executionUpdated("nope", ExecutionStatus.RUNNING, null, null)
                 .toCompletableFuture().isCompletedExceptionally()).isTrue();

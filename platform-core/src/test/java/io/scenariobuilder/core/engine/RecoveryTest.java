@@ -86,7 +86,7 @@ class RecoveryTest {
         CompiledScenario scenario = platform.compile(SCENARIO);
         Instant start = Instant.now().minusSeconds(1);
         done(platform.store.executionCreated(executionId, "resumable", 0, scenario.snapshot(), json("{\"v\": 1}"),
-                ExecutionStatus.QUEUED, start));
+                ExecutionStatus.QUEUED, start, TraceContext.fresh()));
         done(platform.store.executionUpdated(executionId, status, null, null));
         done(platform.store.nodeUpdated(executionId, new NodeRecord("a", NodeStatus.COMPLETED, 1, start, start, 0L, json("{\"v\": 1}"), null)));
         done(platform.store.nodeUpdated(executionId, new NodeRecord("b", NodeStatus.RUNNING, 1, start, null, null, json("null"), null)));
@@ -124,7 +124,7 @@ class RecoveryTest {
         CompiledScenario scenario = platform.compile(SCENARIO);
         Instant start = Instant.now().minusSeconds(1);
         done(platform.store.executionCreated(executionId, "resumable", 0, scenario.snapshot(), json("{\"v\": 1}"),
-                ExecutionStatus.RUNNING, start));
+                ExecutionStatus.RUNNING, start, TraceContext.fresh()));
         done(platform.store.nodeUpdated(executionId, new NodeRecord("a", NodeStatus.COMPLETED, 1, start, start, 0L, json("{\"v\": 1}"), null)));
         NodeError error = new NodeError(io.scenariobuilder.api.error.ErrorType.NETWORK_ERROR, "reset", true, null, 1, 3);
         done(platform.store.nodeUpdated(executionId,
@@ -173,7 +173,7 @@ class RecoveryTest {
                 ], "connections": [{"fromNodeId": "wait", "toNodeId": "after"}]}""");
         // The hour-long delay started two hours ago, before the crash: it is overdue.
         Instant started = Instant.now().minus(Duration.ofHours(2));
-        done(platform.store.executionCreated("d1", "sleepy", 0, scenario.snapshot(), json("{\"k\": 1}"), ExecutionStatus.RUNNING, started));
+        done(platform.store.executionCreated("d1", "sleepy", 0, scenario.snapshot(), json("{\"k\": 1}"), ExecutionStatus.RUNNING, started, TraceContext.fresh()));
         done(platform.store.nodeUpdated("d1", new NodeRecord("wait", NodeStatus.RUNNING, 1, started, null, null, json("null"), null)));
 
         ExecutionResult result = platform.engine.resumeUnfinished().get(0).completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -205,7 +205,7 @@ class RecoveryTest {
         CompiledScenario scenario = platform.compile(SCENARIO);
         String ghost = scenario.snapshot().document().toString().replace("\"test\"", "\"ghost\"");
         var snapshot = new io.scenariobuilder.core.scenario.ScenarioSnapshot("ghost-hash", json(ghost));
-        done(platform.store.executionCreated("g1", "resumable", 0, snapshot, json("{}"), ExecutionStatus.RUNNING, Instant.now()));
+        done(platform.store.executionCreated("g1", "resumable", 0, snapshot, json("{}"), ExecutionStatus.RUNNING, Instant.now(), TraceContext.fresh()));
 
         assertThat(platform.engine.resumeUnfinished()).isEmpty();
 

@@ -75,9 +75,9 @@ class WriteOrderTest {
 
         @Override
         public CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion,
-                ScenarioSnapshot scenario, JsonNode trigger, ExecutionStatus status, Instant startTime) {
+                ScenarioSnapshot scenario, JsonNode trigger, ExecutionStatus status, Instant startTime, TraceContext trace) {
             return inOrder(false, () -> delegate.executionCreated(executionId, scenarioId, scenarioVersion, scenario, trigger,
-                    status, startTime));
+                    status, startTime, trace));
         }
 
         @Override

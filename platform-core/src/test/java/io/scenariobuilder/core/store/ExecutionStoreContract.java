@@ -13,6 +13,8 @@ import io.scenariobuilder.core.engine.LogEntry;
 import io.scenariobuilder.core.engine.NodeError;
 import io.scenariobuilder.core.engine.NodeRecord;
 import io.scenariobuilder.core.engine.NodeStatus;
+import io.scenariobuilder.core.engine.TraceContext;
+import io.scenariobuilder.core.engine.AttemptRecord;
 import io.scenariobuilder.core.scenario.ScenarioSnapshot;
 import java.time.Instant;
 import java.util.concurrent.CompletionStage;
@@ -48,7 +50,7 @@ public abstract class ExecutionStoreContract {
     @Test
     void anExecutionIsFoundWithItsNodesInTheOrderTheyFirstAppeared() {
         ExecutionStore store = store();
-        done(store.executionCreated("e1", "s1", 3, SNAPSHOT, json("{\"order\": 7}"), ExecutionStatus.QUEUED, T0));
+        done(store.executionCreated("e1", "s1", 3, SNAPSHOT, json("{\"order\": 7}"), ExecutionStatus.QUEUED, T0, TraceContext.fresh()));
         done(store.executionUpdated("e1", ExecutionStatus.RUNNING, null, null));
         done(store.nodeUpdated("e1", new NodeRecord("b", NodeStatus.RUNNING, 1, T0, null, null, json("null"), null)));
         done(store.nodeUpdated("e1", new NodeRecord("a", NodeStatus.SKIPPED, 0, null, T0, null, json("null"), null)));
@@ -74,7 +76,7 @@ public abstract class ExecutionStoreContract {
     @Test
     void aFinishedExecutionKeepsItsEndTimeErrorsAndFailedNodes() {
         ExecutionStore store = store();
-        done(store.executionCreated("e2", "s1", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, T0));
+        done(store.executionCreated("e2", "s1", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, T0, TraceContext.fresh()));
         NodeError error = new NodeError(ErrorType.RATE_LIMITED, "slow down", true, 1_500L, 3, 3);
         var history = java.util.List.of(
                 new io.scenariobuilder.core.engine.AttemptRecord(1, T0, T0.plusMillis(10),
@@ -99,7 +101,7 @@ public abstract class ExecutionStoreContract {
     @Test
     void logLinesComeBackInOrderWithTheirIds() {
         ExecutionStore store = store();
-        done(store.executionCreated("e3", "s3", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, T0));
+        done(store.executionCreated("e3", "s3", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, T0, TraceContext.fresh()));
         for (int i = 0; i < 5; i++) {
             done(store.logAppended(new LogEntry(T0.plusMillis(i), i % 2 == 0 ? LogLevel.INFO : LogLevel.WARN,
                     "integration", "line " + i, "e3", "s3", i == 0 ? null : "n" + i)));
@@ -114,11 +116,31 @@ public abstract class ExecutionStoreContract {
     }
 
     @Test
+    void theTraceOfAnExecutionItsAttemptsAndItsLinesIsKept() {
+        ExecutionStore store = store();
+        TraceContext trace = TraceContext.fromTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        done(store.executionCreated("t1", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, T0, trace));
+        done(store.nodeUpdated("t1", new NodeRecord("a", NodeStatus.COMPLETED, 1, T0, T0, 0L, json("1"), null, null,
+                java.util.List.of(new AttemptRecord(1, T0, T0, null, null, "b7ad6b7169203331")))));
+        done(store.logAppended(new LogEntry(T0, LogLevel.INFO, "integration", "in a span", "t1", "s", "a", trace.traceId(),
+                "b7ad6b7169203331")));
+
+        assertThat(store.find("t1").orElseThrow().traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(store.find("t1").orElseThrow().requireNode("a").attemptHistory().get(0).spanId()).isEqualTo("b7ad6b7169203331");
+        assertThat(store.logs("t1")).singleElement().satisfies(line -> {
+            assertThat(line.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+            assertThat(line.spanId()).isEqualTo("b7ad6b7169203331");
+        });
+        assertThat(store.load("t1").orElseThrow().trace()).isEqualTo(trace);
+        assertThat(store.unfinished()).singleElement().satisfies(u -> assertThat(u.trace()).isEqualTo(trace));
+    }
+
+    @Test
     void unfinishedExecutionsComeWithTheirScenarioTriggerAndNodes() {
         ExecutionStore store = store();
-        done(store.executionCreated("u1", "s", 1, SNAPSHOT, json("{\"t\": 1}"), ExecutionStatus.QUEUED, T0));
-        done(store.executionCreated("u2", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, T0.plusSeconds(1)));
-        done(store.executionCreated("done", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, T0));
+        done(store.executionCreated("u1", "s", 1, SNAPSHOT, json("{\"t\": 1}"), ExecutionStatus.QUEUED, T0, TraceContext.fresh()));
+        done(store.executionCreated("u2", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, T0.plusSeconds(1), TraceContext.fresh()));
+        done(store.executionCreated("done", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, T0, TraceContext.fresh()));
         done(store.executionUpdated("u2", ExecutionStatus.PAUSED, null, null));
         done(store.executionUpdated("done", ExecutionStatus.COMPLETED, T0, null));
         done(store.nodeUpdated("u1", new NodeRecord("a", NodeStatus.COMPLETED, 1, T0, T0, 0L, json("{\"x\": 1}"), null)));
@@ -141,7 +163,7 @@ public abstract class ExecutionStoreContract {
 
     /** A finished execution of {@code scenario} that ended at {@code end}, with one node and one log line. */
     protected static void finished(ExecutionStore store, String id, String scenario, ExecutionStatus status, Instant end) {
-        done(store.executionCreated(id, scenario, 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, end.minusSeconds(1)));
+        done(store.executionCreated(id, scenario, 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, end.minusSeconds(1), TraceContext.fresh()));
         done(store.nodeUpdated(id, new NodeRecord("n", NodeStatus.COMPLETED, 1, end, end, 0L, json("{\"id\": \"" + id + "\"}"), null)));
         done(store.logAppended(new LogEntry(end, LogLevel.INFO, "execution", "done", id, scenario, null)));
         done(store.executionUpdated(id, status, end, null));
@@ -154,7 +176,7 @@ public abstract class ExecutionStoreContract {
             finished(store, "p" + i, "s", i == 3 ? ExecutionStatus.FAILED : ExecutionStatus.COMPLETED, T0.plusSeconds(i));
         }
         finished(store, "p6", "s", ExecutionStatus.INCOMPLETE, T0);
-        done(store.executionCreated("p7", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.RUNNING, T0));
+        done(store.executionCreated("p7", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.RUNNING, T0, TraceContext.fresh()));
         finished(store, "old", "t", ExecutionStatus.CANCELLED, T0.minusSeconds(3_600));
         finished(store, "recent", "t", ExecutionStatus.COMPLETED, T0.plusSeconds(10));
 
@@ -198,7 +220,7 @@ public abstract class ExecutionStoreContract {
         finished(store, "x01", "s", ExecutionStatus.COMPLETED, T0);
         finished(store, "x02", "s", ExecutionStatus.FAILED, T0.plusSeconds(1));
         finished(store, "x03", "t", ExecutionStatus.COMPLETED, T0.plusSeconds(2));
-        done(store.executionCreated("x04", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.RUNNING, T0.plusSeconds(3)));
+        done(store.executionCreated("x04", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.RUNNING, T0.plusSeconds(3), TraceContext.fresh()));
 
         var first = store.list(null, null, null, 3);
         assertThat(first.items()).extracting(ExecutionSummary::id).containsExactly("x04", "x03", "x02");

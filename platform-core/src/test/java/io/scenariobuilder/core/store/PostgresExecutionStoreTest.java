@@ -2,6 +2,7 @@ package io.scenariobuilder.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scenariobuilder.core.engine.TraceContext;
 import io.scenariobuilder.core.engine.ExecutionStatus;
 import io.scenariobuilder.core.engine.NodeRecord;
 import io.scenariobuilder.core.engine.NodeStatus;
@@ -36,7 +37,7 @@ class PostgresExecutionStoreTest extends ExecutionStoreContract {
     @Test
     void whatWasCommittedIsThereAfterReopening() {
         JdbcExecutionStore first = new JdbcExecutionStore(settings);
-        done(first.executionCreated("e", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH));
+        done(first.executionCreated("e", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH, TraceContext.fresh()));
         done(first.nodeUpdated("e", new NodeRecord("n", NodeStatus.COMPLETED, 1, Instant.EPOCH, Instant.EPOCH, 0L, json("{\"a\": 1}"), null)));
         first.close();
         assertThat(store().find("e").orElseThrow().requireNode("n").output()).isEqualTo(json("{\"a\": 1}"));

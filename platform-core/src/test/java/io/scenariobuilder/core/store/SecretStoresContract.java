@@ -120,6 +120,7 @@ abstract class SecretStoresContract {
         assertThat(keys.authenticate(null)).isEmpty();
         String stored = rawColumn("SELECT key_hash FROM api_keys WHERE name = 'first admin'");
         assertThat(stored).hasSize(64).doesNotContain(admin.secret().substring(3, 12));
+        // Oldest first; two keys made in the same millisecond come by name.
         assertThat(keys.list()).extracting(JdbcApiKeyStore.ApiKey::name).containsExactly("first admin", "ops");
         assertThat(keys.delete(viewer.key().id())).isTrue();
         assertThat(keys.authenticate("operator-chosen-key-0123456789")).isEmpty();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.util.Modules;
+import io.scenariobuilder.core.engine.TraceContext;
 import io.scenariobuilder.core.bootstrap.EngineModule;
 import io.scenariobuilder.core.bootstrap.Engines;
 import io.scenariobuilder.core.engine.EngineSettings;
@@ -67,7 +68,7 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
             for (int i = 0; i < 24_000; i++) {
                 String id = "w" + i;
                 done(bounded.executionCreated(id, "s", 1, SNAPSHOT, json("{\"pad\": \"" + big + "\"}"), ExecutionStatus.QUEUED,
-                        Instant.parse("2026-01-01T00:00:00Z")));
+                        Instant.parse("2026-01-01T00:00:00Z"), TraceContext.fresh()));
                 if (Files.exists(boundedWal)) {
                     largest = Math.max(largest, Files.size(boundedWal));
                 }
@@ -97,17 +98,20 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
         }
         try (JdbcExecutionStore reopened = new JdbcExecutionStore(StoreSettings.embedded(folder))) {
             assertThat(reopened.migrated()).as("current: Flyway is not started").isFalse();
-            // An older schema: the last migration undone.
+            // An older schema: the last migration (V9, traces) undone.
             try (var connection = reopened.dataSource().getConnection(); var st = connection.createStatement()) {
-                st.execute("DROP TABLE schedule_ticks");
+                for (String column : new String[] {"trace_id", "span_id", "parent_span_id"}) {
+                    st.execute("ALTER TABLE executions DROP COLUMN " + column);
+                }
+                st.execute("ALTER TABLE execution_logs DROP COLUMN span_id");
                 st.execute("DELETE FROM flyway_schema_history WHERE version = '" + JdbcExecutionStore.SCHEMA_VERSION + "'");
             }
         }
         try (JdbcExecutionStore upgraded = new JdbcExecutionStore(StoreSettings.embedded(folder))) {
             assertThat(upgraded.migrated()).isTrue();
             try (var connection = upgraded.dataSource().getConnection(); var st = connection.createStatement();
-                    var rs = st.executeQuery("SELECT COUNT(*) FROM schedule_ticks")) {
-                assertThat(rs.next()).as("the table is back").isTrue();
+                    var rs = st.executeQuery("SELECT COUNT(trace_id) FROM executions")) {
+                assertThat(rs.next()).as("the column is back").isTrue();
             }
         }
     }
@@ -115,11 +119,11 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
     @Test
     void whatWasCommittedIsThereAfterReopening() {
         JdbcExecutionStore store = open(StoreSettings.embedded(dir));
-        done(store.executionCreated("e", "s", 1, SNAPSHOT, json("{\"k\": 1}"), ExecutionStatus.QUEUED, Instant.EPOCH));
+        done(store.executionCreated("e", "s", 1, SNAPSHOT, json("{\"k\": 1}"), ExecutionStatus.QUEUED, Instant.EPOCH, TraceContext.fresh()));
         done(store.nodeUpdated("e", new NodeRecord("n", NodeStatus.COMPLETED, 1, Instant.EPOCH, Instant.EPOCH, 0L, json("[1]"), null)));
         store.close();
         store.close();
-        assertThat(store.executionCreated("x", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH)
+        assertThat(store.executionCreated("x", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH, TraceContext.fresh())
                 .toCompletableFuture().isCompletedExceptionally()).isTrue();
 
         JdbcExecutionStore again = open(StoreSettings.embedded(dir));
@@ -132,7 +136,7 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
     @Test
     void outputsLargerThanTheCapAreStoredCutAndSaySo() {
         JdbcExecutionStore store = open(StoreSettings.embedded(dir).withMaxOutputBytes(4_096));
-        done(store.executionCreated("e", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH));
+        done(store.executionCreated("e", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH, TraceContext.fresh()));
         String big = "{\"text\": \"" + "x".repeat(10_000) + "\"}";
         done(store.nodeUpdated("e", new NodeRecord("n", NodeStatus.COMPLETED, 1, Instant.EPOCH, Instant.EPOCH, 0L, json(big), null)));
         var stored = store.find("e").orElseThrow().requireNode("n").output();
@@ -144,7 +148,7 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
     @Test
     void concurrentWritesShareCommits() throws Exception {
         JdbcExecutionStore store = open(StoreSettings.embedded(dir));
-        done(store.executionCreated("e", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH));
+        done(store.executionCreated("e", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH, TraceContext.fresh()));
         long commitsBefore = store.commits();
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {

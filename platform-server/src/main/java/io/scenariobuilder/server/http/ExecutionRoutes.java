@@ -5,6 +5,7 @@ import io.scenariobuilder.core.engine.ExecutionEngine;
 import io.scenariobuilder.core.engine.ExecutionHandle;
 import io.scenariobuilder.core.engine.ExecutionResult;
 import io.scenariobuilder.core.engine.ExecutionStatus;
+import io.scenariobuilder.core.engine.TraceContext;
 import io.scenariobuilder.core.scenario.Scenario;
 import io.scenariobuilder.core.store.ExecutionStore;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.Role;
@@ -58,7 +59,7 @@ public final class ExecutionRoutes {
         String id = Http.param(ctx, "id");
         Scenario scenario = catalog.find(id).orElseThrow(() -> ApiException.notFound("no scenario '" + id + "'"));
         JsonNode trigger = http.body(ctx);
-        ExecutionHandle handle = catalog.start(scenario, trigger);
+        ExecutionHandle handle = catalog.start(scenario, trigger, TraceContext.fromTraceparent(ctx.request().getHeader("traceparent")));
         answer(ctx, handle, 202);
     }
 
@@ -77,13 +78,13 @@ public final class ExecutionRoutes {
             java.util.function.Consumer<ExecutionResult> onEnd) {
         if (wait == null) {
             Future.fromCompletionStage(handle.accepted(), vertx.getOrCreateContext()).onSuccess(Http.guard(ctx, stored ->
-                    Http.json(ctx, acceptedStatus, accepted(handle.executionId(), ExecutionStatus.QUEUED)))).onFailure(ctx::fail);
+                    Http.json(ctx, acceptedStatus, accepted(handle, ExecutionStatus.QUEUED)))).onFailure(ctx::fail);
             return;
         }
         long timer = vertx.setTimer(wait.toMillis(), t -> {
             if (!ctx.response().ended()) {
                 // Still running: say so, and where to look.
-                Http.json(ctx, 202, accepted(handle.executionId(), ExecutionStatus.RUNNING));
+                Http.json(ctx, 202, accepted(handle, ExecutionStatus.RUNNING));
             }
         });
         Future.fromCompletionStage(handle.completion(), vertx.getOrCreateContext()).onComplete(done -> {
@@ -119,6 +120,13 @@ public final class ExecutionRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("executionId", executionId);
         body.put("status", status.id());
+        return body;
+    }
+
+    /** The answer to a start: the execution's id, status and trace id. */
+    static Map<String, Object> accepted(ExecutionHandle handle, ExecutionStatus status) {
+        Map<String, Object> body = accepted(handle.executionId(), status);
+        body.put("traceId", handle.traceId());
         return body;
     }
 

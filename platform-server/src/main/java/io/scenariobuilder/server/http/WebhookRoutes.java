@@ -9,6 +9,7 @@ import io.scenariobuilder.core.engine.ExecutionResult;
 import io.scenariobuilder.core.engine.ExecutionStatus;
 import io.scenariobuilder.core.engine.NodeRecord;
 import io.scenariobuilder.core.engine.NodeStatus;
+import io.scenariobuilder.core.engine.TraceContext;
 import io.scenariobuilder.core.scenario.Scenario;
 import io.scenariobuilder.core.scenario.Trigger;
 import io.scenariobuilder.server.ScenarioCatalog;
@@ -85,7 +86,7 @@ public final class WebhookRoutes {
         ctx.queryParams().forEach(q -> query.put(q.getKey(), q.getValue()));
         data.put("method", method);
         data.put("path", hookPath);
-        ExecutionHandle handle = catalog.start(scenario, data);
+        ExecutionHandle handle = catalog.start(scenario, data, TraceContext.fromTraceparent(ctx.request().getHeader("traceparent")));
         Duration wait = "true".equals(ctx.queryParams().get("wait")) ? maxWait : null;
         ExecutionRoutes.answer(vertx, ctx, handle, 202, wait, result -> {
             if (result.status() != ExecutionStatus.COMPLETED) {

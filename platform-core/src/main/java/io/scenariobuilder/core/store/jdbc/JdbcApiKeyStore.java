@@ -120,7 +120,7 @@ public final class JdbcApiKeyStore {
         List<ApiKey> keys = new ArrayList<>();
         try (Connection connection = database.getConnection();
                 PreparedStatement st = connection.prepareStatement(
-                        "SELECT id, name, role, created_at FROM api_keys ORDER BY created_at, id");
+                        "SELECT id, name, role, created_at FROM api_keys ORDER BY created_at, name, id");
                 ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 keys.add(read(rs));

@@ -16,6 +16,7 @@ import io.scenariobuilder.core.engine.LogEntry;
 import io.scenariobuilder.core.engine.NodeError;
 import io.scenariobuilder.core.engine.NodeRecord;
 import io.scenariobuilder.core.engine.NodeStatus;
+import io.scenariobuilder.core.engine.TraceContext;
 import io.scenariobuilder.core.metrics.MetricFamily;
 import io.scenariobuilder.core.metrics.PlatformMetrics;
 import io.scenariobuilder.core.store.ExecutionStore;
@@ -73,8 +74,8 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     public static final MetricFamily COMMIT_FAILURES = MetricFamily.of("sb.store.commit_failures", MetricFamily.Kind.COUNTER,
             "sb_store_commit_failures", "Group commits that failed (each fails the executions whose writes it held)");
 
-    private static final String INSERT_EXECUTION = "INSERT INTO executions "
-            + "(id, scenario_id, scenario_version, scenario_hash, trigger_data, status, start_time) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_EXECUTION = "INSERT INTO executions (id, scenario_id, scenario_version, scenario_hash, "
+            + "trigger_data, status, start_time, trace_id, span_id, parent_span_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_SNAPSHOT =
             "INSERT INTO scenario_snapshots (hash, document) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING";
     private static final String UPDATE_EXECUTION = "UPDATE executions SET status = ?, end_time = ?, error = ? WHERE id = ?";
@@ -85,7 +86,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             + "start_time = excluded.start_time, end_time = excluded.end_time, output = excluded.output, error = excluded.error, "
             + "next_attempt_at = excluded.next_attempt_at, attempt_history = excluded.attempt_history";
     private static final String INSERT_LOG = "INSERT INTO execution_logs "
-            + "(execution_id, seq, ts, level, category, scenario_id, node_id, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+            + "(execution_id, seq, ts, level, category, scenario_id, node_id, message, span_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final StoreSettings settings;
     private final HikariDataSource readers;
@@ -424,7 +425,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
 
     @Override
     public CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, ScenarioSnapshot scenario,
-            JsonNode trigger, ExecutionStatus status, Instant startTime) {
+            JsonNode trigger, ExecutionStatus status, Instant startTime, TraceContext trace) {
         String triggerJson = trigger.toString();
         String snapshotJson = knownSnapshots.add(scenario.hash()) ? scenario.document().toString() : null;
         return submit(s -> {
@@ -442,6 +443,9 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             st.setString(5, triggerJson);
             st.setString(6, status.id());
             st.setLong(7, startTime.toEpochMilli());
+            st.setString(8, trace.traceId());
+            st.setString(9, trace.spanId());
+            st.setString(10, trace.parentSpanId());
             st.addBatch();
             s.inserts++;
         });
@@ -498,6 +502,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             st.setString(6, entry.scenarioId());
             st.setString(7, entry.nodeId());
             st.setString(8, entry.message());
+            st.setString(9, entry.spanId());
             st.addBatch();
             s.logs++;
         });
@@ -512,8 +517,9 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             Instant start;
             Instant end;
             ExecutionError error;
+            String traceId;
             try (PreparedStatement st = connection.prepareStatement(
-                    "SELECT scenario_id, scenario_version, status, start_time, end_time, error FROM executions WHERE id = ?")) {
+                    "SELECT scenario_id, scenario_version, status, start_time, end_time, error, trace_id FROM executions WHERE id = ?")) {
                 st.setString(1, executionId);
                 try (ResultSet rs = st.executeQuery()) {
                     if (!rs.next()) {
@@ -527,6 +533,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                     end = rs.wasNull() ? null : Instant.ofEpochMilli(endMillis);
                     String errorJson = rs.getString(6);
                     error = errorJson == null ? null : JSON.readValue(errorJson, ExecutionError.class);
+                    traceId = rs.getString(7);
                 }
             }
             List<NodeRecord> nodes = new ArrayList<>();
@@ -559,7 +566,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             }
             Long duration = end == null ? null : Duration.between(start, end).toMillis();
             return Optional.of(new ExecutionResult(executionId, scenarioId, version, status, start, end, duration, completed, failed,
-                    nodes.size(), context, error, nodes));
+                    nodes.size(), context, error, nodes, traceId));
         } catch (SQLException | JsonProcessingException e) {
             throw new StoreException("cannot read execution " + executionId + ": " + rootMessage(e), e);
         }
@@ -611,14 +618,16 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     @Override
     public List<LogEntry> logs(String executionId) {
         try (Connection connection = readers.getConnection();
-                PreparedStatement st = connection.prepareStatement("SELECT ts, level, category, message, scenario_id, node_id "
-                        + "FROM execution_logs WHERE execution_id = ? ORDER BY seq")) {
+                PreparedStatement st = connection.prepareStatement("SELECT l.ts, l.level, l.category, l.message, l.scenario_id, "
+                        + "l.node_id, e.trace_id, l.span_id FROM execution_logs l LEFT JOIN executions e ON e.id = l.execution_id "
+                        + "WHERE l.execution_id = ? ORDER BY l.seq")) {
             st.setString(1, executionId);
             List<LogEntry> logs = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     logs.add(new LogEntry(Instant.ofEpochMilli(rs.getLong(1)), LogLevel.fromId(rs.getString(2)).orElse(LogLevel.INFO),
-                            rs.getString(3), rs.getString(4), executionId, rs.getString(5), rs.getString(6)));
+                            rs.getString(3), rs.getString(4), executionId, rs.getString(5), rs.getString(6), rs.getString(7),
+                            rs.getString(8)));
                 }
             }
             return logs;
@@ -627,8 +636,8 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         }
     }
 
-    private static final String RESUMABLE = "SELECT e.id, s.document, e.trigger_data, e.status, e.start_time "
-            + "FROM executions e JOIN scenario_snapshots s ON s.hash = e.scenario_hash ";
+    private static final String RESUMABLE = "SELECT e.id, s.document, e.trigger_data, e.status, e.start_time, e.trace_id, "
+            + "e.span_id, e.parent_span_id FROM executions e JOIN scenario_snapshots s ON s.hash = e.scenario_hash ";
 
     @Override
     public Optional<ResumableExecution> load(String executionId) {
@@ -653,7 +662,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                     String id = rs.getString(1);
                     resumables.add(new ResumableExecution(id, JSON.readTree(rs.getString(2)), JSON.readTree(rs.getString(3)),
                             ExecutionStatus.fromId(rs.getString(4)).orElseThrow(), Instant.ofEpochMilli(rs.getLong(5)),
-                            find(id).map(ExecutionResult::nodes).orElse(List.of())));
+                            find(id).map(ExecutionResult::nodes).orElse(List.of()), trace(rs.getString(6), rs.getString(7), rs.getString(8))));
                 }
             }
             return resumables;
@@ -661,6 +670,14 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             throw new StoreException("cannot read " + (executionId == null ? "the unfinished executions" : "execution " + executionId)
                     + ": " + rootMessage(e), e);
         }
+    }
+
+    /** A stored trace; a new one for an execution stored before traces existed. */
+    private static TraceContext trace(String traceId, String spanId, String parentSpanId) {
+        if (traceId == null || spanId == null) {
+            return TraceContext.fresh();
+        }
+        return new TraceContext(traceId, spanId, parentSpanId);
     }
 
     /** Finished executions to delete: ended before ?, or beyond the ? newest of their scenario. */
@@ -726,6 +743,9 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             a.put("endTime", attempt.endTime() == null ? null : attempt.endTime().toEpochMilli());
             a.set("error", attempt.error() == null ? null : JSON.valueToTree(attempt.error()));
             a.put("retryDelayMs", attempt.retryDelayMs());
+            if (attempt.spanId() != null) {
+                a.put("spanId", attempt.spanId());
+            }
         }
         return array.toString();
     }
@@ -740,7 +760,8 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                     a.hasNonNull("startTime") ? Instant.ofEpochMilli(a.get("startTime").asLong()) : null,
                     a.hasNonNull("endTime") ? Instant.ofEpochMilli(a.get("endTime").asLong()) : null,
                     a.hasNonNull("error") ? JSON.treeToValue(a.get("error"), NodeError.class) : null,
-                    a.hasNonNull("retryDelayMs") ? a.get("retryDelayMs").asLong() : null));
+                    a.hasNonNull("retryDelayMs") ? a.get("retryDelayMs").asLong() : null,
+                    a.hasNonNull("spanId") ? a.get("spanId").asText() : null));
         }
         return attempts;
     }
@@ -797,7 +818,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
      * The schema version this code needs: the highest migration in {@code io/scenariobuilder/core/store/migration}
      * ({@code SqliteExecutionStoreTest} keeps the two in step).
      */
-    public static final int SCHEMA_VERSION = 8;
+    public static final int SCHEMA_VERSION = 9;
 
     /**
      * Whether Flyway's history shows exactly migrations 1 to {@link #SCHEMA_VERSION}, all successful. Then Flyway is

@@ -64,6 +64,10 @@ final class HttpRequestAction implements NodeExecutor {
             }
         }
         auth.apply(request);
+        if (!hasHeader(headers, "traceparent")) {
+            // The called service joins the execution's trace under this attempt's span (W3C Trace Context).
+            context.traceparent().ifPresent(value -> request.header("traceparent", value));
+        }
         JsonNode body = config.get("body");
         String bodyType = config.path("bodyType").asText("json");
         if (body == null || body.isNull() || method.equals("GET") || method.equals("HEAD")) {
@@ -111,6 +115,18 @@ final class HttpRequestAction implements NodeExecutor {
             }
         }
         return ActionResult.of(output);
+    }
+
+    private static boolean hasHeader(JsonNode headers, String name) {
+        if (headers == null || !headers.isObject()) {
+            return false;
+        }
+        for (Iterator<String> it = headers.fieldNames(); it.hasNext(); ) {
+            if (it.next().equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int port(URI uri) {
