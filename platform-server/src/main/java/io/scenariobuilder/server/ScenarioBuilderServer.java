@@ -33,6 +33,7 @@ import io.scenariobuilder.server.http.KeyRoutes;
 import io.scenariobuilder.server.http.MetricsRoutes;
 import io.scenariobuilder.server.http.PluginRoutes;
 import io.scenariobuilder.server.http.ScenarioRoutes;
+import io.scenariobuilder.server.http.SecurityLog;
 import io.scenariobuilder.server.http.WebhookRoutes;
 import io.scenariobuilder.server.metrics.RequestMetrics;
 import io.scenariobuilder.server.trigger.Scheduler;
@@ -198,17 +199,18 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         byte[] openApi = openApi();
         router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json; charset=utf-8").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
-        Auth auth = new Auth(keys, http, vertx);
+        SecurityLog security = new SecurityLog();
+        Auth auth = new Auth(keys, http, vertx, security);
         router.route("/api/*").handler(auth);
         new MetricsRoutes(vertx, http, injector.getInstance(PlatformMetrics.class), auth, config.metricsAuth()).mount(router);
         new ScenarioRoutes(vertx, http, scenarios, injector.getInstance(ScenarioValidator.class), catalog).mount(router);
         new ExecutionRoutes(vertx, http, engine, store, catalog, config.waitTimeout()).mount(router);
         new ConnectionRoutes(vertx, http, injector.getInstance(JdbcConnectionStore.class),
-                injector.getInstance(IntegrationRegistry.class), injector.getInstance(ErrorClassifier.class)).mount(router);
+                injector.getInstance(IntegrationRegistry.class), injector.getInstance(ErrorClassifier.class), security).mount(router);
         new IntegrationRoutes(injector.getInstance(IntegrationRegistry.class)).mount(router);
-        new PluginRoutes(vertx, http, plugins, config.pluginsDir()).mount(router);
-        new KeyRoutes(vertx, http, keys, auth).mount(router);
-        new WebhookRoutes(vertx, http, engine, catalog, config.waitTimeout()).mount(router);
+        new PluginRoutes(vertx, http, plugins, config.pluginsDir(), security).mount(router);
+        new KeyRoutes(vertx, http, keys, auth, security).mount(router);
+        new WebhookRoutes(vertx, http, engine, catalog, config.waitTimeout(), security).mount(router);
         router.route().last().handler(ctx -> ctx.fail(404));
         router.route().failureHandler(new FailureHandler());
         requestMetrics.learn(router);

@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class PluginFolderWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginFolderWatcher.class);
+    /** Plugin installs and removals are security lines (the server's {@code security} category). */
+    private static final Logger SECURITY = LoggerFactory.getLogger("io.scenariobuilder.security");
 
     /** How long a JAR must stay unchanged before it is read, by default. */
     public static final long DEFAULT_QUIET_MS = 500;
@@ -93,7 +95,7 @@ public final class PluginFolderWatcher implements AutoCloseable {
         try {
             if (!Files.exists(jar)) {
                 plugins.findBySource(jar).ifPresent(plugin -> {
-                    LOG.info("{} was deleted: removing plugin {}", jar.getFileName(), plugin.id());
+                    SECURITY.info("the plugins folder removed plugin '{}' ({} was deleted)", plugin.id(), jar.getFileName());
                     plugins.removeWhenIdle(plugin.id());
                 });
                 return;
@@ -102,7 +104,7 @@ public final class PluginFolderWatcher implements AutoCloseable {
                 return; // already running exactly this JAR
             }
             var installed = plugins.install(jar);
-            LOG.info("{}: plugin {} {} installed from the plugins folder", jar.getFileName(), installed.id(), installed.version());
+            SECURITY.info("the plugins folder installed plugin '{}' {} from {}", installed.id(), installed.version(), jar.getFileName());
         } catch (PluginInvalidException | PluginConflictException | UnknownPluginException e) {
             LOG.error("{} in the plugins folder was not installed: {}", jar.getFileName(), e.getMessage());
         } catch (IOException e) {

@@ -1,9 +1,11 @@
 package io.scenariobuilder.server.cli;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import io.scenariobuilder.core.store.jdbc.SqliteNativeLibrary;
 import io.scenariobuilder.server.ScenarioBuilderServer;
 import io.scenariobuilder.server.config.ServerConfig;
+import io.scenariobuilder.server.logging.ServerLogConfigurator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,18 +78,17 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private Integer serve(PrintWriter out, PrintWriter err) throws Exception {
-        if (System.getenv("SB_LOG_LEVEL") == null) {
-            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
-            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.pf4j")).setLevel(Level.WARN);
-            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.flywaydb")).setLevel(Level.WARN);
-            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("com.zaxxer.hikari")).setLevel(Level.WARN);
-        }
         ServerConfig config;
         try {
             config = ServerConfig.load(configFile, System.getenv());
         } catch (ServerConfig.ConfigException e) {
             err.println("error: " + e.getMessage());
             return ScenarioBuilderCli.BAD_INPUT;
+        }
+        if (System.getProperty("logback.configurationFile") == null
+                && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            // The file's SB_LOG_* settings too (logging started from the environment alone), and info by default.
+            ServerLogConfigurator.apply(context, config.logging(), Level.INFO);
         }
         if (port != null) {
             config = config.withPort(port);

@@ -34,12 +34,14 @@ public final class Auth implements Handler<RoutingContext> {
     private final JdbcApiKeyStore keys;
     private final Http http;
     private final Vertx vertx;
+    private final SecurityLog security;
     private final Map<String, Remembered> verified = new ConcurrentHashMap<>();
 
-    public Auth(JdbcApiKeyStore keys, Http http, Vertx vertx) {
+    public Auth(JdbcApiKeyStore keys, Http http, Vertx vertx, SecurityLog security) {
         this.keys = keys;
         this.http = http;
         this.vertx = vertx;
+        this.security = security;
     }
 
     @Override
@@ -64,6 +66,7 @@ public final class Auth implements Handler<RoutingContext> {
             Optional<ApiKey> key = result.result();
             if (key.isEmpty()) {
                 verified.remove(digest);
+                security.refusedKey(ctx);
                 ctx.fail(new ApiException(401, "unauthorized", "the API key is not valid"));
                 return;
             }

@@ -5,6 +5,7 @@ import io.scenariobuilder.api.integration.ConnectionType;
 import io.scenariobuilder.core.error.ErrorClassifier;
 import io.scenariobuilder.core.error.ErrorInfo;
 import io.scenariobuilder.core.integration.IntegrationRegistry;
+import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.ApiKey;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.Role;
 import io.scenariobuilder.core.store.jdbc.JdbcConnectionStore;
 import io.scenariobuilder.core.store.jdbc.JdbcConnectionStore.StoredConnection;
@@ -26,9 +27,11 @@ public final class ConnectionRoutes {
     private final JdbcConnectionStore store;
     private final IntegrationRegistry registry;
     private final ErrorClassifier classifier;
+    private final SecurityLog security;
 
     public ConnectionRoutes(Vertx vertx, Http http, JdbcConnectionStore store, IntegrationRegistry registry,
-            ErrorClassifier classifier) {
+            ErrorClassifier classifier, SecurityLog security) {
+        this.security = security;
         this.vertx = vertx;
         this.http = http;
         this.store = store;
@@ -46,7 +49,7 @@ public final class ConnectionRoutes {
     }
 
     private void save(RoutingContext ctx, String pathId) {
-        Auth.require(ctx, Role.EDITOR);
+        ApiKey caller = Auth.require(ctx, Role.EDITOR);
         JsonNode body = http.objectBody(ctx);
         String id = pathId != null ? pathId : body.path("id").asText("conn-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         if (pathId != null && body.hasNonNull("id") && !pathId.equals(body.get("id").asText())) {
@@ -75,7 +78,9 @@ public final class ConnectionRoutes {
             if (!create && store.get(id).isEmpty()) {
                 throw ApiException.notFound("no connection '" + id + "'");
             }
-            return store.put(id, integrationId, name, credentials);
+            var saved = store.put(id, integrationId, name, credentials);
+            security.connectionChanged(caller, create ? "created" : "replaced", id, integrationId);
+            return saved;
         }).onSuccess(Http.guard(ctx, saved -> Http.json(ctx, create ? 201 : 200, saved.masked()))).onFailure(ctx::fail);
     }
 
@@ -93,9 +98,16 @@ public final class ConnectionRoutes {
     }
 
     private void delete(RoutingContext ctx) {
-        Auth.require(ctx, Role.EDITOR);
+        ApiKey caller = Auth.require(ctx, Role.EDITOR);
         String id = Http.param(ctx, "id");
-        http.blocking(vertx, () -> store.delete(id)).onSuccess(Http.guard(ctx, deleted -> {
+        http.blocking(vertx, () -> {
+            String integrationId = store.get(id).map(c -> c.integrationId()).orElse("?");
+            boolean deleted = store.delete(id);
+            if (deleted) {
+                security.connectionChanged(caller, "deleted", id, integrationId);
+            }
+            return deleted;
+        }).onSuccess(Http.guard(ctx, deleted -> {
             if (deleted) {
                 Http.noContent(ctx);
             } else {

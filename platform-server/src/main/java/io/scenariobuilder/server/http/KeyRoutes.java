@@ -18,9 +18,11 @@ public final class KeyRoutes {
     private final Vertx vertx;
     private final Http http;
     private final JdbcApiKeyStore keys;
+    private final SecurityLog security;
     private final Auth auth;
 
-    public KeyRoutes(Vertx vertx, Http http, JdbcApiKeyStore keys, Auth auth) {
+    public KeyRoutes(Vertx vertx, Http http, JdbcApiKeyStore keys, Auth auth, SecurityLog security) {
+        this.security = security;
         this.vertx = vertx;
         this.http = http;
         this.keys = keys;
@@ -40,7 +42,7 @@ public final class KeyRoutes {
     }
 
     private void create(RoutingContext ctx) {
-        Auth.require(ctx, Role.ADMIN);
+        ApiKey caller = Auth.require(ctx, Role.ADMIN);
         JsonNode body = http.objectBody(ctx);
         String name = body.path("name").asText("");
         if (name.isBlank()) {
@@ -50,6 +52,7 @@ public final class KeyRoutes {
         Role role = Arrays.stream(Role.values()).filter(r -> r.id().equals(roleText.toLowerCase(Locale.ROOT))).findFirst()
                 .orElseThrow(() -> ApiException.badRequest("role must be admin, editor or viewer, got '" + roleText + "'"));
         http.blocking(vertx, () -> keys.create(name, role)).onSuccess(Http.guard(ctx, created -> {
+            security.keyCreated(caller, created.key());
             Map<String, Object> answer = describe(created.key());
             answer.put("key", created.secret());
             Http.json(ctx, 201, answer);
@@ -68,6 +71,7 @@ public final class KeyRoutes {
                 return;
             }
             auth.forgetAll();
+            security.keyDeleted(caller, id);
             Http.noContent(ctx);
         })).onFailure(ctx::fail);
     }

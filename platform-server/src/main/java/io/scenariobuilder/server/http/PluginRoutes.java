@@ -3,6 +3,7 @@ package io.scenariobuilder.server.http;
 import io.scenariobuilder.core.plugin.PluginService;
 import io.scenariobuilder.core.plugin.PluginService.InstalledPlugin;
 import io.scenariobuilder.core.plugin.UnknownPluginException;
+import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.ApiKey;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.Role;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -26,12 +27,15 @@ import java.util.UUID;
  */
 public final class PluginRoutes {
 
+    private final SecurityLog security;
+
     private final Vertx vertx;
     private final Http http;
     private final PluginService plugins;
     private final Path pluginsDir;
 
-    public PluginRoutes(Vertx vertx, Http http, PluginService plugins, Path pluginsDir) {
+    public PluginRoutes(Vertx vertx, Http http, PluginService plugins, Path pluginsDir, SecurityLog security) {
+        this.security = security;
         this.vertx = vertx;
         this.http = http;
         this.plugins = plugins;
@@ -50,7 +54,7 @@ public final class PluginRoutes {
     }
 
     private void upload(RoutingContext ctx) {
-        Auth.require(ctx, Role.ADMIN);
+        ApiKey caller = Auth.require(ctx, Role.ADMIN);
         Optional<FileUpload> file = ctx.fileUploads().stream().filter(f -> "file".equals(f.name())).findFirst();
         Buffer body = ctx.body().buffer();
         if (file.isEmpty() && (body == null || body.length() == 0)) {
@@ -68,6 +72,7 @@ public final class PluginRoutes {
                 Path kept = pluginsDir.resolve(installed.id() + "-" + installed.version() + ".jar");
                 deleteOtherJarsOf(installed.id(), kept);
                 Files.move(part, kept, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                security.pluginInstalled(caller, installed.id(), installed.version());
                 return describe(installed);
             } finally {
                 Files.deleteIfExists(part);
@@ -76,7 +81,7 @@ public final class PluginRoutes {
     }
 
     private void remove(RoutingContext ctx) {
-        Auth.require(ctx, Role.ADMIN);
+        ApiKey caller = Auth.require(ctx, Role.ADMIN);
         String id = Http.param(ctx, "id");
         boolean force = "true".equals(ctx.queryParams().get("force"));
         http.blocking(vertx, () -> {
@@ -84,6 +89,7 @@ public final class PluginRoutes {
                 throw new UnknownPluginException("no plugin '" + id + "' is installed");
             }
             plugins.remove(id, force);
+            security.pluginRemoved(caller, id, force);
             deleteOtherJarsOf(id, null);
             return true;
         }).onSuccess(Http.guard(ctx, done -> Http.noContent(ctx))).onFailure(ctx::fail);

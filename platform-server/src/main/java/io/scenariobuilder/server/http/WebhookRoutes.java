@@ -41,8 +41,11 @@ public final class WebhookRoutes {
     private final ExecutionEngine engine;
     private final ScenarioCatalog catalog;
     private final Duration maxWait;
+    private final SecurityLog security;
 
-    public WebhookRoutes(Vertx vertx, Http http, ExecutionEngine engine, ScenarioCatalog catalog, Duration maxWait) {
+    public WebhookRoutes(Vertx vertx, Http http, ExecutionEngine engine, ScenarioCatalog catalog, Duration maxWait,
+            SecurityLog security) {
+        this.security = security;
         this.vertx = vertx;
         this.http = http;
         this.engine = engine;
@@ -71,6 +74,7 @@ public final class WebhookRoutes {
         }
         Buffer raw = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
         if (trigger.secret() != null && !signatureMatches(trigger.secret(), raw.getBytes(), ctx.request().getHeader("X-Signature"))) {
+            security.refusedSignature(ctx, hookPath);
             throw new ApiException(401, "unauthorized", "webhook '" + hookPath + "' needs a valid X-Signature: sha256=<hex HMAC-SHA256 of the body>");
         }
         ObjectNode data = JsonNodeFactory.instance.objectNode();
