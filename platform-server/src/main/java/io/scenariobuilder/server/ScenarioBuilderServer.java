@@ -4,12 +4,18 @@ import com.codahale.metrics.Gauge;
 import com.codahale.metrics.jvm.GarbageCollectorMetricSet;
 import com.codahale.metrics.jvm.MemoryUsageGaugeSet;
 import com.codahale.metrics.jvm.ThreadStatesGaugeSet;
+import ch.qos.logback.classic.LoggerContext;
 import com.google.inject.Injector;
 import io.scenariobuilder.core.bootstrap.Engines;
 import io.scenariobuilder.core.engine.ExecutionEngine;
+import io.scenariobuilder.core.engine.ExecutionEvent;
+import io.scenariobuilder.core.engine.ExecutionEvents;
+import io.scenariobuilder.core.engine.ExecutionLog;
+import io.scenariobuilder.core.engine.LogEntry;
 import io.scenariobuilder.core.engine.ExecutionHandle;
 import io.scenariobuilder.core.error.ErrorClassifier;
 import io.scenariobuilder.core.integration.IntegrationRegistry;
+import io.scenariobuilder.core.metrics.MetricFamily;
 import io.scenariobuilder.core.metrics.PlatformMetrics;
 import io.scenariobuilder.core.plugin.PluginFolderWatcher;
 import io.scenariobuilder.core.plugin.PluginService;
@@ -37,6 +43,9 @@ import io.scenariobuilder.server.http.SecurityLog;
 import io.scenariobuilder.server.http.WebhookRoutes;
 import io.scenariobuilder.server.metrics.RequestMetrics;
 import io.scenariobuilder.server.trigger.Scheduler;
+import io.scenariobuilder.server.ws.LiveHub;
+import io.scenariobuilder.server.ws.LiveLogAppender;
+import io.scenariobuilder.server.ws.StreamRoutes;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -77,6 +86,10 @@ public final class ScenarioBuilderServer implements AutoCloseable {
     private final String createdAdminKey;
     private final int resumed;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final LiveHub<LogEntry> liveLogs;
+    private final LiveHub<ExecutionEvent> liveEvents;
+    private final LiveLogAppender liveLogAppender;
+    private StreamRoutes streams;
 
     private ScenarioBuilderServer(ServerConfig config, List<Path> builtinPluginDirs, VertxOptions vertxOptions) throws IOException {
         this.config = config;
@@ -143,6 +156,20 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             closeFirst.add(new RetentionJob(store, injector.getInstance(Clock.class), RetentionJob.Settings.defaults()));
             closeFirst.add(new PluginFolderWatcher(plugins, config.pluginsDir()));
 
+            // The live streams: every execution line and event, and the platform's own lines, fanned out to clients.
+            this.liveLogs = new LiveHub<>("logs", config.streamBuffer(), config.streamHistory(), config.streamStall());
+            this.liveEvents = new LiveHub<>("events", config.streamBuffer(), config.streamHistory(), config.streamStall());
+            injector.getInstance(ExecutionLog.class).addListener(liveLogs::publish);
+            injector.getInstance(ExecutionEvents.class).addListener(liveEvents::publish);
+            this.liveLogAppender = new LiveLogAppender(liveLogs);
+            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+                liveLogAppender.setContext(context);
+                liveLogAppender.start();
+                context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(liveLogAppender);
+            }
+            streamMetrics("logs", liveLogs);
+            streamMetrics("events", liveEvents);
+
             this.vertx = vertxStarting.join();
             this.http = new Http(config.maxJsonDepth(), config.maxBodyBytes());
             this.router = router(catalog, keys, scenarios, engine, store, plugins);
@@ -157,8 +184,12 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                             .setHost(config.host())
                             .setPort(port)
                             .setMaxHeaderSize(config.maxHeaderBytes())
-                            .setCompressionSupported(true);
-                    HttpServer server = vertx.createHttpServer(options).requestHandler(router).listen().await(30, TimeUnit.SECONDS);
+                            .setCompressionSupported(true)
+                            // A browser sends its key as the subprotocol bearer.<key> and needs it echoed back.
+                            .setWebSocketSubProtocols(List.of("*"));
+                    HttpServer server = vertx.createHttpServer(options).requestHandler(router)
+                            .webSocketHandshakeHandler(streams::handshake) // the live streams' upgrades, before the router
+                            .listen().await(30, TimeUnit.SECONDS);
                     servers.add(server);
                 }
             } catch (java.util.concurrent.TimeoutException e) {
@@ -167,6 +198,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         } catch (IOException | RuntimeException | Error e) {
             // The start failed: stop Vert.x and close the store once they are up, so that nothing is left running or
             // holding the database.
+            closeLiveStreams();
             vertxStarting.thenAccept(Vertx::close);
             opening.thenAccept(JdbcExecutionStore::close);
             throw e;
@@ -189,6 +221,9 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         Router router = Router.router(vertx);
         RequestMetrics requestMetrics = new RequestMetrics(injector.getInstance(PlatformMetrics.class));
         router.route().handler(requestMetrics);
+        SecurityLog security = new SecurityLog();
+        Auth auth = new Auth(keys, http, vertx, security);
+        this.streams = new StreamRoutes(vertx, auth, security, liveLogs, liveEvents);
         router.route().handler(BodyHandler.create(config.dataDir().resolve("uploads").toString())
                 .setBodyLimit(config.maxBodyBytes())
                 .setDeleteUploadedFilesOnEnd(true));
@@ -199,9 +234,8 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         byte[] openApi = openApi();
         router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json; charset=utf-8").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
-        SecurityLog security = new SecurityLog();
-        Auth auth = new Auth(keys, http, vertx, security);
         router.route("/api/*").handler(auth);
+        streams.mount(router);
         new MetricsRoutes(vertx, http, injector.getInstance(PlatformMetrics.class), auth, config.metricsAuth()).mount(router);
         new ScenarioRoutes(vertx, http, scenarios, injector.getInstance(ScenarioValidator.class), catalog).mount(router);
         new ExecutionRoutes(vertx, http, engine, store, catalog, config.waitTimeout()).mount(router);
@@ -215,6 +249,35 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         router.route().failureHandler(new FailureHandler());
         requestMetrics.learn(router);
         return router;
+    }
+
+    private static final MetricFamily STREAM_CLIENTS = MetricFamily.of("sb.stream.clients", MetricFamily.Kind.GAUGE,
+            "sb_stream_clients", "Live stream clients connected now, by stream (logs, events)", "stream");
+    private static final MetricFamily STREAM_DROPPED = MetricFamily.of("sb.stream.dropped", MetricFamily.Kind.COUNTER,
+            "sb_stream_dropped_messages", "Live stream messages dropped for clients that could not keep up, by stream", "stream");
+
+    private void streamMetrics(String stream, LiveHub<?> hub) {
+        PlatformMetrics metrics = injector.getInstance(PlatformMetrics.class);
+        metrics.gauge(STREAM_CLIENTS, hub::clients, stream);
+        metrics.counter(STREAM_DROPPED, hub::dropped, stream);
+    }
+
+    /** The live streams' hubs (tests measure them). */
+    public LiveHub<LogEntry> liveLogs() {
+        return liveLogs;
+    }
+
+    private void closeLiveStreams() {
+        if (liveLogAppender != null && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(liveLogAppender);
+            liveLogAppender.stop();
+        }
+        if (liveLogs != null) {
+            liveLogs.close();
+        }
+        if (liveEvents != null) {
+            liveEvents.close();
+        }
     }
 
     /** Runs each task on a new platform thread of that name (start-up work done beside the main thread). */
@@ -365,6 +428,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         if (cut > 0) {
             LOG.warn("{} execution(s) still had nodes running; they resume on the next start", cut);
         }
+        closeLiveStreams();
         injector.getInstance(PluginService.class).close();
         injector.getInstance(JdbcExecutionStore.class).close();
         http.close();

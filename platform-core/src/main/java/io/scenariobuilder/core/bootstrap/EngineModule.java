@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.scenariobuilder.core.engine.EngineSettings;
 import io.scenariobuilder.core.engine.ExecutionEngine;
+import io.scenariobuilder.core.engine.ExecutionEvents;
 import io.scenariobuilder.core.engine.ExecutionLog;
 import com.codahale.metrics.MetricRegistry;
 import io.scenariobuilder.core.metrics.EngineMetrics;
@@ -67,6 +68,7 @@ public final class EngineModule extends AbstractModule {
         bind(MetricRegistry.class).in(Singleton.class);
         bind(PlatformMetrics.class).in(Singleton.class);
         bind(EngineMetrics.class).in(Singleton.class);
+        bind(ExecutionEvents.class).in(Singleton.class);
         bind(CircuitBreakers.class).in(Singleton.class);
         bind(ScenarioSource.class).toInstance(ScenarioSource.NONE);
         bind(IntegrationRegistry.class).in(Singleton.class);

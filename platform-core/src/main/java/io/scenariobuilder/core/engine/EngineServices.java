@@ -45,6 +45,8 @@ interface EngineServices {
 
     EngineMetrics metrics();
 
+    ExecutionEvents events();
+
     /**
      * Starts the error scenario {@code errorScenarioId} with {@code triggerData} for a failed execution. The stage
      * completes once the error execution is stored (or could not be started, which is logged); never exceptionally.

@@ -69,7 +69,7 @@ public final class ExecutionEngine implements AutoCloseable {
     @Inject
     public ExecutionEngine(ScenarioValidator validator, ScenarioParser parser, ExecutionStore store, CredentialStore credentials,
             ExecutionLog log, ErrorClassifier classifier, ExpressionCompiler expressions, Clock clock, EngineSettings settings,
-            CircuitBreakers circuitBreakers, ScenarioSource scenarios, EngineMetrics metrics) {
+            CircuitBreakers circuitBreakers, ScenarioSource scenarios, EngineMetrics metrics, ExecutionEvents events) {
         this.validator = validator;
         this.scenarios = scenarios;
         this.parser = parser;
@@ -90,7 +90,7 @@ public final class ExecutionEngine implements AutoCloseable {
         RandomGenerator seeded = settings.jitterSeed() == null ? null : new Random(settings.jitterSeed());
         this.services = new Services(store, credentials, log, classifier, expressions, new ConfigurationValidator(expressions),
                 clock, seeded, engineExecutor, timer, Thread.ofVirtual().name("sb-node-", 0).factory(),
-                new OutputMemory(settings.maxInFlightOutputBytes()), circuitBreakers, metrics);
+                new OutputMemory(settings.maxInFlightOutputBytes()), circuitBreakers, metrics, events);
         metrics.activeExecutions("queued", () -> countActive(ExecutionStatus.QUEUED));
         metrics.activeExecutions("running", () -> countActive(ExecutionStatus.RUNNING));
         metrics.activeExecutions("paused", () -> countActive(ExecutionStatus.PAUSED));
@@ -241,7 +241,9 @@ public final class ExecutionEngine implements AutoCloseable {
             }
         }
         acquirePlugins(scenario);
-        ExecutionRun run = new ExecutionRun(services, executionId, stored.trace(), scenario, stored.trigger(), stored.startTime());
+        // A new execution span under the first one: the first was exported when the execution ended before.
+        TraceContext trace = new TraceContext(stored.trace().traceId(), TraceContext.newSpanId(), stored.trace().spanId());
+        ExecutionRun run = new ExecutionRun(services, executionId, trace, scenario, stored.trigger(), stored.startTime());
         if (active.putIfAbsent(executionId, run) != null) {
             scenario.plugins().forEach(PluginUsage::release);
             throw new ExecutionStateException("execution " + executionId + " is already being retried");
@@ -421,13 +423,15 @@ public final class ExecutionEngine implements AutoCloseable {
         private final OutputMemory outputMemory;
         private final CircuitBreakers circuitBreakers;
         private final EngineMetrics metrics;
+        private final ExecutionEvents events;
 
         Services(ExecutionStore store, CredentialStore credentials, ExecutionLog log, ErrorClassifier classifier,
                 ExpressionCompiler expressions, ConfigurationValidator configurationValidator, Clock clock,
                 RandomGenerator seeded, Executor engineExecutor, ScheduledExecutorService timer, ThreadFactory nodeThreads,
-                OutputMemory outputMemory, CircuitBreakers circuitBreakers, EngineMetrics metrics) {
+                OutputMemory outputMemory, CircuitBreakers circuitBreakers, EngineMetrics metrics, ExecutionEvents events) {
             this.circuitBreakers = circuitBreakers;
             this.metrics = metrics;
+            this.events = events;
             this.store = store;
             this.credentials = credentials;
             this.log = log;
@@ -455,6 +459,11 @@ public final class ExecutionEngine implements AutoCloseable {
         @Override
         public EngineMetrics metrics() {
             return metrics;
+        }
+
+        @Override
+        public ExecutionEvents events() {
+            return events;
         }
 
         @Override

@@ -167,6 +167,7 @@ final class ExecutionRun {
                             accepted.completeExceptionally(failure);
                             mailbox.execute(() -> internalFailure(failure));
                         } else {
+                            announce(ExecutionStatus.QUEUED, null);
                             accepted.complete(null);
                             mailbox.execute(this::begin);
                         }
@@ -233,6 +234,7 @@ final class ExecutionRun {
             }
         }
         status = storedStatus == ExecutionStatus.PAUSED ? ExecutionStatus.PAUSED : ExecutionStatus.RUNNING;
+        announce(status, null);
         if (storedStatus == ExecutionStatus.QUEUED) {
             write(services.store().executionUpdated(id, status, null, null));
         }
@@ -637,9 +639,15 @@ final class ExecutionRun {
         CompiledNode node = scenario.nodes().get(index);
         Instant now = services.clock().instant();
         boolean cancelled = failure != null && failure.type() == ErrorType.CANCELLED && attempt.cancelReason() != null;
-        services.metrics().nodeAttempt(scenario.scenario().id(), node.node().integrationId(), node.node().actionId(),
-                failure == null ? "completed" : cancelled ? "cancelled" : "failed",
-                failure == null || cancelled ? null : failure.type().id(), Duration.between(state.attemptStart, now).toNanos());
+        String outcome = failure == null ? "completed" : cancelled ? "cancelled" : "failed";
+        String errorType = failure == null || cancelled ? null : failure.type().id();
+        services.metrics().nodeAttempt(scenario.scenario().id(), node.node().integrationId(), node.node().actionId(), outcome,
+                errorType, Duration.between(state.attemptStart, now).toNanos());
+        if (services.events().hasSpanListeners()) {
+            services.events().attemptEnded(new ExecutionEvents.AttemptSpan(trace, attempt.spanId, id, scenario.scenario().id(),
+                    node.id(), node.node().integrationId(), node.node().actionId(), attempt.number, state.attemptStart, now, outcome,
+                    errorType, failure == null ? null : failure.message()));
+        }
         if (attempt.breakerCall != null) {
             CircuitBreakers.Call call = attempt.breakerCall;
             call.finished(failure == null ? null : failure.type()).ifPresent(breakerState -> log(
@@ -960,9 +968,16 @@ final class ExecutionRun {
             if (failure != null) {
                 completion.completeExceptionally(failure);
             } else {
+                // Told once stored: whoever reads the execution on this event finds it final.
+                announce(finalStatus, cause == null ? null : cause.type().id());
                 completion.complete(result);
             }
         });
+        if (services.events().hasSpanListeners()) {
+            services.events().executionEnded(new ExecutionEvents.ExecutionSpan(trace, id, scenario.scenario().id(),
+                    scenario.scenario().version(), startTime, end, finalStatus.id(), cause == null ? null : cause.type().id(),
+                    cause == null ? null : cause.message()));
+        }
     }
 
     /**
@@ -1013,6 +1028,7 @@ final class ExecutionRun {
 
     private void setStatus(ExecutionStatus next) {
         status = next;
+        announce(next, null);
         write(services.store().executionUpdated(id, next, null, null));
     }
 
@@ -1055,6 +1071,7 @@ final class ExecutionRun {
         finished = true;
         status = ExecutionStatus.FAILED;
         error = new ExecutionError(ErrorType.GENERIC_ERROR, "internal error: " + failure, null);
+        announce(status, ErrorType.GENERIC_ERROR.id());
         services.metrics().executionFinished(scenario.scenario().id(), status.id(),
                 Duration.between(startTime, services.clock().instant()).toNanos());
         services.executionEnded(this);
@@ -1084,6 +1101,20 @@ final class ExecutionRun {
         NodeState state = nodes[index];
         views.set(index, new NodeView(state.status, state.output, state.error == null ? null : errorJson(state.error),
                 state.outputBytes));
+        ExecutionEvents events = services.events();
+        if (events.hasListeners()) {
+            events.publish(ExecutionEvent.node(id, scenario.scenario().id(), scenario.nodes().get(index).id(), state.status,
+                    services.clock().instant(), state.attempts,
+                    state.status == NodeStatus.FAILED && state.error != null ? state.error.type().id() : null));
+        }
+    }
+
+    /** Tells listeners the execution's new status. */
+    private void announce(ExecutionStatus next, String errorType) {
+        ExecutionEvents events = services.events();
+        if (events.hasListeners()) {
+            events.publish(ExecutionEvent.execution(id, scenario.scenario().id(), next, services.clock().instant(), errorType));
+        }
     }
 
     private void log(LogLevel level, String message, String nodeId) {

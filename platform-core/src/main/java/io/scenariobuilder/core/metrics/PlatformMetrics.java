@@ -109,6 +109,25 @@ public final class PlatformMetrics {
     }
 
     /**
+     * Registers a counter whose count is read from {@code count} (a total its owner keeps), replacing the one there was.
+     */
+    public void counter(MetricFamily family, java.util.function.LongSupplier count, String... labelValues) {
+        check(family, MetricFamily.Kind.COUNTER);
+        String name = family.memberName(Arrays.asList(labelValues));
+        Counter counter = new Counter() {
+            @Override
+            public long getCount() {
+                return count.getAsLong();
+            }
+        };
+        synchronized (members) {
+            registry.remove(name);
+            registry.register(name, counter);
+            members.put(name, new Member(family, labels(family, labelValues), counter, null));
+        }
+    }
+
+    /**
      * Registers a gauge for these label values, replacing the one there was (a gauge reads its owner: a new owner
      * takes over).
      */

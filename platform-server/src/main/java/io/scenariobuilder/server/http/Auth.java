@@ -3,6 +3,7 @@ package io.scenariobuilder.server.http;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.ApiKey;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.Role;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -15,8 +16,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * API-key authentication for {@code /api/**}: {@code Authorization: Bearer <key>} (or, for WebSockets, {@code ?token=}
- * or the {@code Sec-WebSocket-Protocol} value {@code bearer.<key>}). 401 without a key or with a wrong one; handlers
+ * API-key authentication for {@code /api/**}: {@code Authorization: Bearer <key>} (the live streams' WebSocket
+ * handshakes may also send {@code ?token=} or the {@code Sec-WebSocket-Protocol} value {@code bearer.<key>}, see
+ * {@link #presentedKey(String, String, String)}). 401 without a key or with a wrong one; handlers
  * call {@link #require} for their role (403).
  *
  * <p>Keys are stored as SHA-256 digests and looked up by digest, so a wrong key is never compared character by
@@ -51,29 +53,44 @@ public final class Auth implements Handler<RoutingContext> {
             ctx.fail(new ApiException(401, "unauthorized", "missing API key: send 'Authorization: Bearer <key>'"));
             return;
         }
-        String digest = sha256(presented);
-        Remembered remembered = verified.get(digest);
-        if (remembered != null && remembered.until() > System.currentTimeMillis()) {
-            ctx.put(KEY, remembered.key());
-            ctx.next();
-            return;
-        }
-        http.blocking(vertx, () -> keys.authenticate(presented)).onComplete(result -> {
+        authenticate(presented).onComplete(result -> {
             if (result.failed()) {
                 ctx.fail(result.cause());
                 return;
             }
-            Optional<ApiKey> key = result.result();
-            if (key.isEmpty()) {
-                verified.remove(digest);
+            if (result.result().isEmpty()) {
                 security.refusedKey(ctx);
                 ctx.fail(new ApiException(401, "unauthorized", "the API key is not valid"));
                 return;
             }
-            verified.put(digest, new Remembered(key.get(), System.currentTimeMillis() + REMEMBER_MS));
-            ctx.put(KEY, key.get());
+            ctx.put(KEY, result.result().get());
             ctx.next();
         });
+    }
+
+    /**
+     * The key a secret names, if any: from the 30-second memory, else from the store (on a virtual thread). Completes on
+     * the caller's Vert.x context.
+     */
+    public Future<Optional<ApiKey>> authenticate(String presented) {
+        String digest = sha256(presented);
+        Remembered remembered = verified.get(digest);
+        if (remembered != null && remembered.until() > System.currentTimeMillis()) {
+            return Future.succeededFuture(Optional.of(remembered.key()));
+        }
+        return http.blocking(vertx, () -> keys.authenticate(presented)).map(key -> {
+            if (key.isEmpty()) {
+                verified.remove(digest);
+            } else {
+                verified.put(digest, new Remembered(key.get(), System.currentTimeMillis() + REMEMBER_MS));
+            }
+            return key;
+        });
+    }
+
+    /** Whether a key's role includes {@code needed} (admin includes editor, editor viewer). */
+    public static boolean allows(ApiKey key, Role needed) {
+        return rank(key.role()) >= rank(needed);
     }
 
     /** Fails with 403 unless the caller's role includes {@code needed} (admin includes editor, editor viewer). */
@@ -82,7 +99,7 @@ public final class Auth implements Handler<RoutingContext> {
         if (key == null) {
             throw new ApiException(401, "unauthorized", "missing API key");
         }
-        if (rank(key.role()) < rank(needed)) {
+        if (!allows(key, needed)) {
             throw new ApiException(403, "forbidden", "this needs the " + needed.id() + " role; key '" + key.name() + "' is "
                     + key.role().id());
         }
@@ -103,21 +120,29 @@ public final class Auth implements Handler<RoutingContext> {
     }
 
     private static String presentedKey(RoutingContext ctx) {
-        String header = ctx.request().getHeader("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            String key = header.substring(7).trim();
+        return presentedKey(ctx.request().getHeader("Authorization"), null, null);
+    }
+
+    /**
+     * The key a request presents: {@code Authorization: Bearer <key>}, else (on a WebSocket handshake, where a browser
+     * cannot set headers) the {@code Sec-WebSocket-Protocol} value {@code bearer.<key>} or {@code ?token=<key>}.
+     *
+     * @param protocols the {@code Sec-WebSocket-Protocol} header of a handshake, else {@code null}
+     * @param token the {@code token} query parameter of a handshake, else {@code null}
+     */
+    public static String presentedKey(String authorization, String protocols, String token) {
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String key = authorization.substring(7).trim();
             return key.isEmpty() ? null : key;
         }
-        String protocol = ctx.request().getHeader("Sec-WebSocket-Protocol");
-        if (protocol != null) {
-            for (String part : protocol.split(",")) {
+        if (protocols != null) {
+            for (String part : protocols.split(",")) {
                 String p = part.trim();
                 if (p.startsWith("bearer.") && p.length() > 7) {
                     return p.substring(7);
                 }
             }
         }
-        String token = ctx.queryParams().get("token");
         return token == null || token.isBlank() ? null : token;
     }
 

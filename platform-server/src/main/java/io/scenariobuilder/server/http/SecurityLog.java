@@ -25,13 +25,18 @@ public final class SecurityLog {
 
     /** A request came with a wrong (or no longer valid) API key. */
     public void refusedKey(RoutingContext ctx) {
-        refused("refused an API key that is not valid, from " + from(ctx) + " on " + ctx.request().method() + " "
-                + ctx.request().path());
+        refusedKey(ctx.request().remoteAddress(), ctx.request().method() + " " + ctx.request().path());
+    }
+
+    /** A request (a WebSocket handshake) came with a wrong API key. */
+    public void refusedKey(io.vertx.core.net.SocketAddress remote, String what) {
+        refused("refused an API key that is not valid, from " + from(remote) + " on " + what);
     }
 
     /** A webhook request came without a valid signature. */
     public void refusedSignature(RoutingContext ctx, String hookPath) {
-        refused("refused a webhook call without a valid signature, from " + from(ctx) + " on webhook '" + hookPath + "'");
+        refused("refused a webhook call without a valid signature, from " + from(ctx.request().remoteAddress()) + " on webhook '"
+                + hookPath + "'");
     }
 
     /** A key was created. */
@@ -81,8 +86,7 @@ public final class SecurityLog {
         return "key '" + key.name() + "' (" + key.id() + ", " + key.role().id() + ")";
     }
 
-    private static String from(RoutingContext ctx) {
-        var remote = ctx.request().remoteAddress();
+    private static String from(io.vertx.core.net.SocketAddress remote) {
         return remote == null ? "an unknown address" : remote.hostAddress();
     }
 }
