@@ -42,6 +42,7 @@ import io.scenariobuilder.server.http.ScenarioRoutes;
 import io.scenariobuilder.server.http.SecurityLog;
 import io.scenariobuilder.server.http.WebhookRoutes;
 import io.scenariobuilder.server.metrics.RequestMetrics;
+import io.scenariobuilder.server.trace.OtlpTraces;
 import io.scenariobuilder.server.trigger.Scheduler;
 import io.scenariobuilder.server.ws.LiveHub;
 import io.scenariobuilder.server.ws.LiveLogAppender;
@@ -58,6 +59,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +92,8 @@ public final class ScenarioBuilderServer implements AutoCloseable {
     private final LiveHub<ExecutionEvent> liveEvents;
     private final LiveLogAppender liveLogAppender;
     private StreamRoutes streams;
+    /** Exports spans when SB_OTLP_ENDPOINT is set, else null (and the engine builds no span). */
+    private final OtlpTraces traces;
 
     private ScenarioBuilderServer(ServerConfig config, List<Path> builtinPluginDirs, VertxOptions vertxOptions) throws IOException {
         this.config = config;
@@ -169,6 +173,11 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             }
             streamMetrics("logs", liveLogs);
             streamMetrics("events", liveEvents);
+            this.traces = config.otlpEndpoint() == null ? null : new OtlpTraces(config.otlpEndpoint(), Duration.ofSeconds(2));
+            if (traces != null) {
+                injector.getInstance(ExecutionEvents.class).addSpanListener(traces);
+                LOG.info("exporting traces to {}", config.otlpEndpoint());
+            }
 
             this.vertx = vertxStarting.join();
             this.http = new Http(config.maxJsonDepth(), config.maxBodyBytes());
@@ -199,6 +208,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             // The start failed: stop Vert.x and close the store once they are up, so that nothing is left running or
             // holding the database.
             closeLiveStreams();
+            closeTraces();
             vertxStarting.thenAccept(Vertx::close);
             opening.thenAccept(JdbcExecutionStore::close);
             throw e;
@@ -277,6 +287,12 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         }
         if (liveEvents != null) {
             liveEvents.close();
+        }
+    }
+
+    private void closeTraces() {
+        if (traces != null) {
+            traces.close();
         }
     }
 
@@ -429,6 +445,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             LOG.warn("{} execution(s) still had nodes running; they resume on the next start", cut);
         }
         closeLiveStreams();
+        closeTraces(); // after the drain: the spans of what ended then leave too
         injector.getInstance(PluginService.class).close();
         injector.getInstance(JdbcExecutionStore.class).close();
         http.close();

@@ -49,7 +49,7 @@ class LiveStreamLoadTest {
 
     @BeforeEach
     void start() throws Exception {
-        h = new ServerHarness(dir, Map.of("SB_STREAM_STALL_MS", "3000"));
+        h = new ServerHarness(dir, Map.of("SB_STREAM_STALL_MS", "5000"));
         clients = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     }
 
@@ -152,7 +152,7 @@ class LiveStreamLoadTest {
             }
         });
         producer.join();
-        // The server gave up on the client that took nothing (SB_STREAM_STALL_MS, 3 s here); it hears so once it reads.
+        // The server gave up on the client that took nothing (SB_STREAM_STALL_MS, 5 s here); it hears so once it reads.
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> hub.clients() == CLIENTS - 1);
         assertThat(hub.dropped()).as("dropped for the client that never read").isPositive();
         clients.runOnContext(ignored -> stalledSocket.get().resume());
