@@ -40,6 +40,7 @@ import io.scenariobuilder.server.http.MetricsRoutes;
 import io.scenariobuilder.server.http.PluginRoutes;
 import io.scenariobuilder.server.http.ScenarioRoutes;
 import io.scenariobuilder.server.http.SecurityLog;
+import io.scenariobuilder.server.http.WebRoutes;
 import io.scenariobuilder.server.http.WebhookRoutes;
 import io.scenariobuilder.server.metrics.RequestMetrics;
 import io.scenariobuilder.server.trace.OtlpTraces;
@@ -244,6 +245,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         byte[] openApi = openApi();
         router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json; charset=utf-8").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
+        new WebRoutes().mount(router);
         router.route("/api/*").handler(auth);
         streams.mount(router);
         new MetricsRoutes(vertx, http, injector.getInstance(PlatformMetrics.class), auth, config.metricsAuth()).mount(router);

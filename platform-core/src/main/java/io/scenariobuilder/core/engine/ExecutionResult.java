@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param nodes one record per node, in scenario order
  * @param traceId the W3C trace id of the execution (its node attempts are spans of it), or {@code null} for executions
  *     stored before traces existed
+ * @param trigger the trigger data it started with (the first nodes' input)
  */
 public record ExecutionResult(
         String id,
@@ -40,7 +41,8 @@ public record ExecutionResult(
         ObjectNode context,
         ExecutionError error,
         List<NodeRecord> nodes,
-        String traceId) {
+        String traceId,
+        com.fasterxml.jackson.databind.JsonNode trigger) {
 
     public ExecutionResult {
         Objects.requireNonNull(id, "id");

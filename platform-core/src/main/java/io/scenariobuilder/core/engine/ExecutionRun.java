@@ -1164,7 +1164,7 @@ final class ExecutionRun {
         }
         Long duration = end == null ? null : Duration.between(startTime, end).toMillis();
         return new ExecutionResult(id, scenario.scenario().id(), scenario.scenario().version(), status, startTime, end,
-                duration, completed, failed, nodes.length, context, error, records, trace.traceId());
+                duration, completed, failed, nodes.length, context, error, records, trace.traceId(), trigger);
     }
 
     static ObjectNode errorJson(NodeError error) {

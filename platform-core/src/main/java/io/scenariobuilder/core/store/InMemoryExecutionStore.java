@@ -154,7 +154,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
         Instant end = stored.endTime;
         Long duration = end == null ? null : Duration.between(stored.startTime, end).toMillis();
         return Optional.of(new ExecutionResult(stored.id, stored.scenarioId, stored.scenarioVersion, stored.status,
-                stored.startTime, end, duration, completed, failed, nodes.size(), context, stored.error, nodes, stored.trace.traceId()));
+                stored.startTime, end, duration, completed, failed, nodes.size(), context, stored.error, nodes, stored.trace.traceId(), stored.trigger));
     }
 
     @Override

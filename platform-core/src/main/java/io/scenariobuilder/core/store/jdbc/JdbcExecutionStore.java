@@ -518,8 +518,10 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             Instant end;
             ExecutionError error;
             String traceId;
+            JsonNode trigger;
             try (PreparedStatement st = connection.prepareStatement(
-                    "SELECT scenario_id, scenario_version, status, start_time, end_time, error, trace_id FROM executions WHERE id = ?")) {
+                    "SELECT scenario_id, scenario_version, status, start_time, end_time, error, trace_id, trigger_data FROM executions "
+                            + "WHERE id = ?")) {
                 st.setString(1, executionId);
                 try (ResultSet rs = st.executeQuery()) {
                     if (!rs.next()) {
@@ -534,6 +536,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                     String errorJson = rs.getString(6);
                     error = errorJson == null ? null : JSON.readValue(errorJson, ExecutionError.class);
                     traceId = rs.getString(7);
+                    trigger = JSON.readTree(rs.getString(8));
                 }
             }
             List<NodeRecord> nodes = new ArrayList<>();
@@ -566,7 +569,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             }
             Long duration = end == null ? null : Duration.between(start, end).toMillis();
             return Optional.of(new ExecutionResult(executionId, scenarioId, version, status, start, end, duration, completed, failed,
-                    nodes.size(), context, error, nodes, traceId));
+                    nodes.size(), context, error, nodes, traceId, trigger));
         } catch (SQLException | JsonProcessingException e) {
             throw new StoreException("cannot read execution " + executionId + ": " + rootMessage(e), e);
         }
