@@ -41,6 +41,10 @@ public final class EngineMetrics {
     public static final MetricFamily NODE_RETRIES = MetricFamily.of("sb.node.retries", COUNTER, "sb_node_retries_scheduled",
             "Retries scheduled after a failed attempt", "integration", "action");
 
+    public static final MetricFamily OPTIONS_FETCH = MetricFamily.of("sb.options.fetch", TIMER, "sb_options_fetch_duration_seconds",
+            "Dynamic field option fetches by integration, action, field and outcome (ok, cached, failed, timeout)", "integration",
+            "action", "field", "outcome");
+
     private record NodeKey(String scenarioId, String integrationId, String actionId, String status, String errorType) {
     }
 
@@ -121,6 +125,17 @@ public final class EngineMetrics {
         if (enabled) {
             retries.computeIfAbsent(new ActionKey(integrationId, actionId, ""), k -> metrics.counter(NODE_RETRIES, integrationId, actionId))
                     .inc();
+        }
+    }
+
+    /**
+     * A dynamic field's options were asked for (the options endpoint).
+     *
+     * @param outcome {@code ok}, {@code cached}, {@code failed} or {@code timeout}
+     */
+    public void optionsFetched(String integrationId, String actionId, String field, String outcome, long nanos) {
+        if (enabled) {
+            metrics.timer(OPTIONS_FETCH, integrationId, actionId, field, outcome).update(Math.max(0, nanos), TimeUnit.NANOSECONDS);
         }
     }
 

@@ -127,6 +127,16 @@ class EngineMetricsTest {
     }
 
     @Test
+    void optionFetchesAreTimedByFieldAndOutcome() {
+        EngineMetrics engineMetrics = t.injector.getInstance(EngineMetrics.class);
+        engineMetrics.optionsFetched("greeter", "greet", "language", "ok", 3_000_000);
+        engineMetrics.optionsFetched("greeter", "greet", "language", "cached", 10_000);
+        assertThat(metrics.registry().getTimers()
+                .get("sb.options.fetch{integration=greeter,action=greet,field=language,outcome=ok}").getCount()).isEqualTo(1);
+        assertThat(metrics.members(EngineMetrics.OPTIONS_FETCH)).hasSize(2);
+    }
+
+    @Test
     void disabledMetricsRecordNothing() {
         EngineMetrics off = EngineMetrics.disabled();
         off.nodeAttempt("s", "core", "noop", "completed", null, 5);
@@ -134,6 +144,7 @@ class EngineMetricsTest {
         off.executionStarted("s");
         off.retryScheduled("core", "noop");
         off.activeExecutions("running", () -> 1);
+        off.optionsFetched("i", "a", "f", "ok", 1);
         assertThat(off.enabled()).isFalse();
     }
 }

@@ -3,6 +3,8 @@ package io.scenariobuilder.server.ws;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpObjectEncoder;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.scenariobuilder.api.execution.LogLevel;
 import io.scenariobuilder.core.engine.ExecutionEvent;
@@ -206,6 +208,8 @@ public final class StreamRoutes {
         private final Context context;
         private final ChannelHandlerContext channel;
         private volatile Runnable onWritable;
+        /** Set once the HTTP codec has left the pipeline (event loop only). */
+        private boolean upgraded;
 
         SocketSink(ServerWebSocket socket, Context context) {
             this.socket = socket;
@@ -232,11 +236,25 @@ public final class StreamRoutes {
 
         @Override
         public void write(LiveHub.Message message) {
-            if (channel != null) {
+            if (channel != null && (upgraded || (upgraded = httpCodecGone()))) {
                 channel.write(Unpooled.wrappedBuffer(message.frame()), channel.voidPromise());
             } else {
                 socket.writeTextMessage(new String(message.utf8(), StandardCharsets.UTF_8));
             }
+        }
+
+        /**
+         * Whether the HTTP codec has left the pipeline: Netty removes it only once the handshake's response is written,
+         * which may be after the socket is handed over; bytes written before would reach the HTTP encoder. Until then
+         * (the first replayed messages, at most) Vert.x writes them.
+         */
+        private boolean httpCodecGone() {
+            for (var entry : channel.pipeline()) {
+                if (entry.getValue() instanceof HttpServerCodec || entry.getValue() instanceof HttpObjectEncoder<?>) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override

@@ -32,6 +32,12 @@ class RunCommandTest {
         assertThat(PLUGINS.resolve("sb-plugin-core.jar")).as("built by maven-dependency-plugin").exists();
     }
 
+    /** run turns the execution logger off for its own process (the summary shows the log): give it back to the next tests. */
+    @org.junit.jupiter.api.AfterEach
+    void executionLoggerBack() {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.scenariobuilder.execution")).setLevel(null);
+    }
+
     private Run run(String... args) {
         List<String> all = new ArrayList<>(List.of("run", "--plugins-dir", PLUGINS.toString()));
         all.addAll(List.of(args));

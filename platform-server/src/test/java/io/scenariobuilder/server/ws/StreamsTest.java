@@ -53,6 +53,20 @@ class StreamsTest {
         h.close();
     }
 
+    /** Starts an execution off the event loop (the harness's client waits); a failure fails the test with its cause. */
+    private void startLater(VertxTestContext test, String trigger) {
+        Thread.ofVirtual().start(() -> {
+            try {
+                var started = h.post("/api/v1/scenarios/pipe/executions", json(trigger));
+                if (started.status() != 202) {
+                    test.failNow(new AssertionError("the start answered " + started.status() + ": " + started.text()));
+                }
+            } catch (Throwable e) {
+                test.failNow(e);
+            }
+        });
+    }
+
     private WebSocketConnectOptions options(String uri) {
         return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(h.server.port()).setURI(uri);
     }
@@ -81,7 +95,7 @@ class StreamsTest {
                         }
                     });
                     // Start the execution once connected (off the event loop: the harness's client waits).
-                    Thread.ofVirtual().start(() -> h.post("/api/v1/scenarios/pipe/executions", json("{\"n\": 1}")));
+                    startLater(test, "{\"n\": 1}");
                 }));
     }
 
@@ -107,12 +121,28 @@ class StreamsTest {
                             assertThat(line.get("spanId").asText()).matches("[0-9a-f]{16}");
                         });
                         replayed.flag();
-                        Thread.ofVirtual().start(() -> h.post("/api/v1/scenarios/pipe/executions", json("{\"n\": 2}")));
+                        startLater(test, "{\"n\": 2}");
                     } else if (message.equals("hello 2")) {
                         test.verify(() -> assertThat(lines).extracting(l -> l.get("category").asText()).containsOnly("integration"));
                         live.flag();
                     }
                 })));
+    }
+
+    @Test
+    void everyClientThatConnectsRightAwayGetsItsReplay(VertxTestContext test) throws Exception {
+        // Forty clients connecting at once, each with its replay written the moment its socket is handed over.
+        h.post("/api/v1/scenarios/pipe/executions?wait=true", json("{\"n\": 3}"));
+        int clients = 40;
+        Checkpoint replayed = test.checkpoint(clients);
+        for (int i = 0; i < clients; i++) {
+            client.connect(options("/api/v1/logs/stream?category=integration&replay=5&token=" + ADMIN_KEY))
+                    .onComplete(test.succeeding(socket -> socket.textMessageHandler(text -> {
+                        if (json(text).get("message").asText().equals("hello 3")) {
+                            replayed.flag();
+                        }
+                    })));
+        }
     }
 
     @Test
