@@ -158,7 +158,8 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                 }
             }
             catalog.listen(scheduler::scheduleLater, scheduler::unscheduleLater);
-            closeFirst.add(new RetentionJob(store, injector.getInstance(Clock.class), RetentionJob.Settings.defaults()));
+            closeFirst.add(new RetentionJob(store, injector.getInstance(Clock.class), new RetentionJob.Settings(
+                    Duration.ofDays(config.retentionDays()), config.retentionPerScenario(), RetentionJob.Settings.defaults().interval())));
             closeFirst.add(new PluginFolderWatcher(plugins, config.pluginsDir()));
 
             // The live streams: every execution line and event, and the platform's own lines, fanned out to clients.

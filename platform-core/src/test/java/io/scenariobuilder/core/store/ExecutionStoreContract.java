@@ -194,6 +194,24 @@ public abstract class ExecutionStoreContract {
         assertThat(store.prune(T0, 2).toCompletableFuture().get(10, TimeUnit.SECONDS)).isZero();
     }
 
+    /** More victims than one delete batch of the JDBC store (500): every one goes, the newest stay. */
+    @Test
+    void pruningManyExecutionsDeletesThemAllAndKeepsTheNewest() throws Exception {
+        ExecutionStore store = store();
+        int total = 1_100;
+        for (int i = 0; i < total; i++) {
+            finished(store, String.format("m%05d", i), "many", ExecutionStatus.COMPLETED, T0.plusSeconds(i));
+        }
+
+        int deleted = store.prune(T0, 50).toCompletableFuture().get(60, TimeUnit.SECONDS);
+
+        assertThat(deleted).isEqualTo(total - 50);
+        assertThat(store.find("m01049")).isEmpty();
+        assertThat(store.logs("m00000")).isEmpty();
+        assertThat(store.find("m01050")).isPresent();
+        assertThat(store.list("many", null, null, 100).items()).hasSize(50);
+    }
+
     @Test
     void anyExecutionLoadsWithItsScenarioTriggerAndNodesAndCanRunAgain() {
         ExecutionStore store = store();

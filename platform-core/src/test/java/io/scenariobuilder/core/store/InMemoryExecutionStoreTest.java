@@ -2,7 +2,7 @@ package io.scenariobuilder.core.store;
 
 class InMemoryExecutionStoreTest extends ExecutionStoreContract {
 
-    private final InMemoryExecutionStore store = new InMemoryExecutionStore(100);
+    private final InMemoryExecutionStore store = new InMemoryExecutionStore(2_000);
 
     @Override
     protected ExecutionStore store() {

@@ -54,6 +54,21 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
         opened.forEach(JdbcExecutionStore::close);
     }
 
+    /** The first prune of a busy store once held the writer for 7 s: now it goes in transactions of 500 at most. */
+    @Test
+    void pruningGoesInSmallTransactionsSoThatTheEngineNeverWaitsLong() throws Exception {
+        JdbcExecutionStore store = (JdbcExecutionStore) store();
+        for (int i = 0; i < 1_600; i++) {
+            finished(store, "b" + i, "s", ExecutionStatus.COMPLETED, Instant.parse("2026-01-01T00:00:00Z"));
+        }
+        long commitsBefore = store.commits();
+
+        assertThat(store.prune(Instant.EPOCH, 10).toCompletableFuture().get(60, TimeUnit.SECONDS)).isEqualTo(1_590);
+
+        assertThat(store.commits() - commitsBefore).as("one transaction per 500 executions, then the snapshots")
+                .isGreaterThanOrEqualTo(5);
+    }
+
     @Test
     void underContinuousWritesTheWalStaysBounded() throws Exception {
         System.setProperty("sb.store.walRestartPages", "256"); // 1 MiB instead of 16, to see it here quickly

@@ -38,12 +38,14 @@ import java.util.Properties;
  * @param streamStall how long a live-stream client may take nothing before it is closed
  * @param streamHistory how many recent lines (and events) are kept to replay to a new client
  * @param otlpEndpoint the OTLP/HTTP traces endpoint to export spans to, or {@code null} for none
+ * @param retentionDays finished executions older than this many days are deleted
+ * @param retentionPerScenario at most this many finished executions are kept per scenario
  * @param logging the log sinks, level and format
  */
 public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir, String dbUrl, String dbUser, String dbPassword,
         String masterKey, String adminKey, long maxBodyBytes, int maxJsonDepth, int maxHeaderBytes, Duration shutdownGrace,
         Duration waitTimeout, boolean fsync, boolean importExamples, Path examplesDir, boolean metricsAuth, int streamBuffer,
-        Duration streamStall, int streamHistory, String otlpEndpoint, LogSettings logging) {
+        Duration streamStall, int streamHistory, String otlpEndpoint, int retentionDays, int retentionPerScenario, LogSettings logging) {
 
     /** The settings, their environment variable names and defaults, in the order the docs list them. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -72,6 +74,8 @@ public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir,
         d.put("SB_STREAM_STALL_MS", "30000");
         d.put("SB_STREAM_HISTORY", "10000");
         d.put("SB_OTLP_ENDPOINT", "");
+        d.put("SB_RETENTION_DAYS", "30");
+        d.put("SB_RETENTION_PER_SCENARIO", "10000");
         d.putAll(LogSettings.DEFAULTS);
         return java.util.Collections.unmodifiableMap(d);
     }
@@ -137,6 +141,8 @@ public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir,
                 Duration.ofMillis(integer(values, "SB_STREAM_STALL_MS", 100, Integer.MAX_VALUE)),
                 integer(values, "SB_STREAM_HISTORY", 0, 1_000_000),
                 otlpEndpoint(values.get("SB_OTLP_ENDPOINT")),
+                integer(values, "SB_RETENTION_DAYS", 1, 36_500),
+                integer(values, "SB_RETENTION_PER_SCENARIO", 1, Integer.MAX_VALUE),
                 LogSettings.from(values));
     }
 
@@ -144,14 +150,14 @@ public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir,
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, masterKey, adminKey, maxBodyBytes,
                 maxJsonDepth, maxHeaderBytes, shutdownGrace, waitTimeout, fsync, importExamples, examplesDir, metricsAuth,
-                streamBuffer, streamStall, streamHistory, otlpEndpoint, logging);
+                streamBuffer, streamStall, streamHistory, otlpEndpoint, retentionDays, retentionPerScenario, logging);
     }
 
     /** This configuration with another plugins folder. */
     public ServerConfig withPluginsDir(Path dir) {
         return new ServerConfig(host, port, dataDir, dir, dbUrl, dbUser, dbPassword, masterKey, adminKey, maxBodyBytes,
                 maxJsonDepth, maxHeaderBytes, shutdownGrace, waitTimeout, fsync, importExamples, examplesDir, metricsAuth,
-                streamBuffer, streamStall, streamHistory, otlpEndpoint, logging);
+                streamBuffer, streamStall, streamHistory, otlpEndpoint, retentionDays, retentionPerScenario, logging);
     }
 
     private static String otlpEndpoint(String value) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,5 +44,27 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.load(file, Map.of())).hasMessageContaining("unknown setting 'SB_PROT'");
         assertThatThrownBy(() -> ServerConfig.load(dir.resolve("missing.properties"), Map.of()))
                 .hasMessageContaining("cannot read the configuration file");
+    }
+
+    @Test
+    void retentionIsASetting() {
+        ServerConfig defaults = ServerConfig.load(null, Map.of());
+        assertThat(defaults.retentionDays()).isEqualTo(30);
+        assertThat(defaults.retentionPerScenario()).isEqualTo(10_000);
+        ServerConfig set = ServerConfig.load(null, Map.of("SB_RETENTION_DAYS", "7", "SB_RETENTION_PER_SCENARIO", "500"));
+        assertThat(set.retentionDays()).isEqualTo(7);
+        assertThat(set.retentionPerScenario()).isEqualTo(500);
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("SB_RETENTION_PER_SCENARIO", "0")))
+                .hasMessageContaining("SB_RETENTION_PER_SCENARIO must be between 1");
+    }
+
+    /** A setting an operator cannot find is a setting they do not have. */
+    @Test
+    void everySettingIsInTheServerDocs() throws Exception {
+        List<String> tableRows = Files.readAllLines(Path.of("..", "docs", "server.md")).stream().filter(line -> line.startsWith("| `SB_"))
+                .toList();
+        for (String setting : ServerConfig.DEFAULTS.keySet()) {
+            assertThat(tableRows).as(setting).anyMatch(row -> row.contains("`" + setting + "`"));
+        }
     }
 }
