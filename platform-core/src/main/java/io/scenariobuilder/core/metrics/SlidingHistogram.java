@@ -84,15 +84,24 @@ public final class SlidingHistogram {
      * {@code consolidateEntry} while another waited for it in {@code flipPhase}). The plain one only counts with atomic
      * increments while recording, and grows with the largest value seen (about 5 KB for sub-second values).
      */
-    private final Recorder recorder = new Recorder(DIGITS);
+    private final Recorder[] recorders = new Recorder[STRIPES];
+    /**
+     * Recorders, one per stripe of threads: the engine's threads record the same node timer at once, and one recorder's
+     * phaser counters and buckets are then cache lines the cores take from each other (measured: a quarter of the
+     * engine's throughput on two cores); a recorder per stripe keeps each thread mostly on its own.
+     */
+    private static final int STRIPES = Integer.highestOneBit(Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors())) * 2 - 1);
     private final Tier[] tiers = {new Tier(Window.FIVE_MINUTES), new Tier(Window.HOUR), new Tier(Window.DAY)};
     /** The start of the 10 s slice the recorder's values belong to. */
     private volatile long openSlice;
-    private Histogram recycled;
+    private final Histogram[] recycled = new Histogram[STRIPES];
 
     public SlidingHistogram(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.openSlice = align(clock.millis());
+        for (int i = 0; i < STRIPES; i++) {
+            recorders[i] = new Recorder(DIGITS);
+        }
     }
 
     /** Records one value (not negative). Wait-free but once per 10 s slice, which moves the slice's values. */
@@ -101,7 +110,7 @@ public final class SlidingHistogram {
         if (now - openSlice >= OPEN_SLICE_MS) {
             rotate(now);
         }
-        recorder.recordValue(Math.max(0, value));
+        recorders[(int) (Thread.currentThread().threadId() & (STRIPES - 1))].recordValue(Math.max(0, value));
     }
 
     /** The values of the last {@code window}, merged into one new histogram. */
@@ -138,16 +147,17 @@ public final class SlidingHistogram {
         openSlice = align(now);
     }
 
-    /** Moves what the recorder holds into the slices of the open slice. */
+    /** Moves what the recorders hold into the slices of the open slice. */
     private void flush(long now) {
-        Histogram interval = recorder.getIntervalHistogram(recycled);
-        recycled = interval;
-        if (interval.getTotalCount() == 0) {
-            return;
-        }
         long at = Math.min(openSlice, now);
-        for (Tier tier : tiers) {
-            tier.add(interval, at);
+        for (int i = 0; i < STRIPES; i++) {
+            Histogram interval = recorders[i].getIntervalHistogram(recycled[i]);
+            recycled[i] = interval;
+            if (interval.getTotalCount() > 0) {
+                for (Tier tier : tiers) {
+                    tier.add(interval, at);
+                }
+            }
         }
     }
 
