@@ -1,6 +1,5 @@
 package io.scenariobuilder.server.ws;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObjectEncoder;
@@ -198,18 +197,23 @@ public final class StreamRoutes {
      * a read, a frame encoding and a system call per message: half a million a second at 50 clients and 10,000 lines a
      * second, more than two cores do. So each message's frame is made once for all clients ({@link LiveHub.Message}),
      * written as bytes into the socket's Netty pipeline under Vert.x's WebSocket encoder (which passes bytes on as they
-     * are), and a run of them is flushed at once. Back-pressure then follows the Netty channel itself: a run stops when
+     * are), copied into one buffer per 16 KB (one entry in the channel, not one per message), and a run of them is
+ * flushed at once. Back-pressure then follows the Netty channel itself: a run stops when
      * the channel's buffer passes its high-water mark (64 KB), and a handler in the pipeline starts the next one when
      * it has room again (Vert.x's own drain handler only hears of writes made through Vert.x). {@code WebSocketInternal}
      * is the internal API Vert.x gives its own modules: were it gone, the sink falls back to Vert.x's writes.
      */
     private static final class SocketSink implements LiveHub.Sink {
+        /** The most copied together before the channel takes it (and counts it for its high-water mark, 64 KB). */
+        private static final int CHUNK = 16 * 1024;
         private final ServerWebSocket socket;
         private final Context context;
         private final ChannelHandlerContext channel;
         private volatile Runnable onWritable;
         /** Set once the HTTP codec has left the pipeline (event loop only). */
         private boolean upgraded;
+        /** Frames written since the last flush, copied together: one buffer in the channel, not one per message. */
+        private io.netty.buffer.ByteBuf pending;
 
         SocketSink(ServerWebSocket socket, Context context) {
             this.socket = socket;
@@ -237,7 +241,15 @@ public final class StreamRoutes {
         @Override
         public void write(LiveHub.Message message) {
             if (channel != null && (upgraded || (upgraded = httpCodecGone()))) {
-                channel.write(Unpooled.wrappedBuffer(message.frame()), channel.voidPromise());
+                byte[] frame = message.frame();
+                if (pending == null) {
+                    pending = channel.alloc().buffer(Math.max(frame.length, CHUNK));
+                }
+                pending.writeBytes(frame);
+                if (pending.readableBytes() >= CHUNK) {
+                    channel.write(pending, channel.voidPromise()); // counted by the channel now: it may turn unwritable
+                    pending = null;
+                }
             } else {
                 socket.writeTextMessage(new String(message.utf8(), StandardCharsets.UTF_8));
             }
@@ -260,6 +272,10 @@ public final class StreamRoutes {
         @Override
         public void flush() {
             if (channel != null) {
+                if (pending != null) {
+                    channel.write(pending, channel.voidPromise());
+                    pending = null;
+                }
                 channel.flush();
             }
         }
