@@ -75,6 +75,19 @@ class LiveHubTest {
         }
     }
 
+    @Test
+    void closingTheHubClosesItsClientsAsGoingAway() {
+        hub = new LiveHub<>("test", 100, 0, Duration.ofSeconds(30));
+        FakeSocket socket = new FakeSocket();
+        hub.connect(socket, item -> true, 0);
+        await().until(() -> hub.clients() == 1);
+
+        hub.close();
+
+        await().until(() -> socket.closedWith != null);
+        assertThat(socket.closedWith).isEqualTo("1001 the server is shutting down");
+    }
+
     /** Items published one by one at 10,000 a second reach a socket in rounds: a write carries many, not one. */
     @Test
     void itemsGoOutInRoundsNotOneWriteEach() {
