@@ -70,6 +70,15 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
     }
 
     @Test
+    void pruningAClosedStoreFailsWithAStoreError() throws Exception {
+        JdbcExecutionStore store = open(StoreSettings.embedded(Files.createDirectories(dir.resolve("closed"))));
+        store.close();
+
+        assertThatThrownBy(() -> store.prune(Instant.EPOCH, 10).toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(StoreException.class).hasMessageContaining("prune");
+    }
+
+    @Test
     void underContinuousWritesTheWalStaysBounded() throws Exception {
         System.setProperty("sb.store.walRestartPages", "256"); // 1 MiB instead of 16, to see it here quickly
         try (JdbcExecutionStore bounded = new JdbcExecutionStore(StoreSettings.embedded(Files.createDirectories(dir.resolve("bounded"))))) {

@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -695,10 +696,44 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     /**
      * Chooses the victims on a reader, then deletes them through the writer in batches of {@link #PRUNE_BATCH}, each
      * its own transaction queued behind the engine's writes. One statement for them all held the writer for seconds
-     * (7 s and a 600 MB WAL for the first prune of 500,000 executions, while every execution waited).
+     * (7 s and a 600 MB WAL for the first prune of 500,000 executions, while every execution waited). Runs on its own
+     * virtual thread, so that neither the caller nor the writer waits for the choosing.
      */
     @Override
     public CompletionStage<Integer> prune(Instant finishedBefore, int keepPerScenario) {
+        CompletableFuture<Integer> deleted = new CompletableFuture<>();
+        Thread.ofVirtual().name("sb-store-prune").start(() -> {
+            try {
+                deleted.complete(pruneNow(finishedBefore, keepPerScenario));
+            } catch (RuntimeException e) {
+                deleted.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            }
+        });
+        return deleted;
+    }
+
+    private int pruneNow(Instant finishedBefore, int keepPerScenario) {
+        int deleted = 0;
+        List<String> victims;
+        do {
+            victims = pruneVictims(finishedBefore, keepPerScenario);
+            for (int from = 0; from < victims.size(); from += PRUNE_BATCH) {
+                deleted += deleteFinished(victims.subList(from, Math.min(victims.size(), from + PRUNE_BATCH))).toCompletableFuture().join();
+            }
+        } while (victims.size() == PRUNE_PASS); // more may be left: choose again now that these are gone
+        submit(s -> {
+            try (PreparedStatement st = s.connection.prepareStatement("DELETE FROM scenario_snapshots WHERE hash NOT IN "
+                    + "(SELECT scenario_hash FROM executions WHERE scenario_hash IS NOT NULL)")) {
+                if (st.executeUpdate() > 0) {
+                    knownSnapshots.clear();
+                }
+            }
+        }).toCompletableFuture().join();
+        return deleted;
+    }
+
+    /** At most {@link #PRUNE_PASS} executions to prune, chosen on a reader. */
+    private List<String> pruneVictims(Instant finishedBefore, int keepPerScenario) {
         List<String> victims = new ArrayList<>();
         try (Connection connection = readers.getConnection();
                 PreparedStatement st = connection.prepareStatement(PRUNE_VICTIMS + " LIMIT " + PRUNE_PASS)) {
@@ -709,25 +744,10 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                     victims.add(rs.getString(1));
                 }
             }
+            return victims;
         } catch (SQLException e) {
-            return CompletableFuture.failedFuture(new StoreException("cannot choose the executions to prune: " + rootMessage(e), e));
+            throw new StoreException("cannot choose the executions to prune: " + rootMessage(e), e);
         }
-        CompletionStage<Integer> deleted = CompletableFuture.completedFuture(0);
-        for (int from = 0; from < victims.size(); from += PRUNE_BATCH) {
-            List<String> batch = victims.subList(from, Math.min(victims.size(), from + PRUNE_BATCH));
-            deleted = deleted.thenCompose(sofar -> deleteFinished(batch).thenApply(count -> sofar + count));
-        }
-        if (victims.size() == PRUNE_PASS) { // more may be left: choose again once these are gone
-            return deleted.thenCompose(sofar -> prune(finishedBefore, keepPerScenario).thenApply(more -> sofar + more));
-        }
-        return deleted.thenCompose(sofar -> submit(s -> {
-            try (PreparedStatement st = s.connection.prepareStatement("DELETE FROM scenario_snapshots WHERE hash NOT IN "
-                    + "(SELECT scenario_hash FROM executions WHERE scenario_hash IS NOT NULL)")) {
-                if (st.executeUpdate() > 0) {
-                    knownSnapshots.clear();
-                }
-            }
-        }).thenApply(ignored -> sofar));
     }
 
     /**
