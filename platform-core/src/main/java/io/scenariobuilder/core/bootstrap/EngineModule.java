@@ -15,6 +15,7 @@ import io.scenariobuilder.core.error.CircuitBreakers;
 import io.scenariobuilder.core.error.ErrorClassifier;
 import io.scenariobuilder.core.scenario.ScenarioSource;
 import io.scenariobuilder.core.expression.ExpressionCompiler;
+import io.scenariobuilder.core.fields.FieldOptions;
 import io.scenariobuilder.core.integration.IntegrationRegistry;
 import io.scenariobuilder.core.plugin.PluginService;
 import io.scenariobuilder.core.plugin.PluginSettings;
@@ -78,6 +79,8 @@ public final class EngineModule extends AbstractModule {
         bind(ScenarioValidator.class).in(Singleton.class);
         bind(ExecutionEngine.class).in(Singleton.class);
         bind(PluginService.class).in(Singleton.class);
+        bind(FieldOptions.Settings.class).toInstance(FieldOptions.Settings.defaults());
+        bind(FieldOptions.class).in(Singleton.class);
     }
 
     @Provides

@@ -5,6 +5,7 @@ import io.scenariobuilder.core.error.CircuitBreakers;
 import io.scenariobuilder.core.error.ErrorClassifier;
 import io.scenariobuilder.core.expression.ExpressionCompiler;
 import io.scenariobuilder.core.metrics.EngineMetrics;
+import io.scenariobuilder.core.fields.FieldOptions;
 import io.scenariobuilder.core.scenario.ConfigurationValidator;
 import io.scenariobuilder.core.store.CredentialStore;
 import io.scenariobuilder.core.store.ExecutionStore;
@@ -46,6 +47,8 @@ interface EngineServices {
     EngineMetrics metrics();
 
     ExecutionEvents events();
+
+    FieldOptions fieldOptions();
 
     /**
      * Starts the error scenario {@code errorScenarioId} with {@code triggerData} for a failed execution. The stage

@@ -10,6 +10,7 @@ import io.scenariobuilder.core.integration.PluginRetiredException;
 import io.scenariobuilder.core.metrics.EngineMetrics;
 import io.scenariobuilder.core.integration.PluginUsage;
 import io.scenariobuilder.core.scenario.CompiledScenario;
+import io.scenariobuilder.core.fields.FieldOptions;
 import io.scenariobuilder.core.scenario.ConfigurationValidator;
 import io.scenariobuilder.core.scenario.InvalidScenarioException;
 import io.scenariobuilder.core.scenario.OnError;
@@ -69,7 +70,8 @@ public final class ExecutionEngine implements AutoCloseable {
     @Inject
     public ExecutionEngine(ScenarioValidator validator, ScenarioParser parser, ExecutionStore store, CredentialStore credentials,
             ExecutionLog log, ErrorClassifier classifier, ExpressionCompiler expressions, Clock clock, EngineSettings settings,
-            CircuitBreakers circuitBreakers, ScenarioSource scenarios, EngineMetrics metrics, ExecutionEvents events) {
+            CircuitBreakers circuitBreakers, ScenarioSource scenarios, EngineMetrics metrics, ExecutionEvents events,
+            FieldOptions fieldOptions) {
         this.validator = validator;
         this.scenarios = scenarios;
         this.parser = parser;
@@ -90,7 +92,7 @@ public final class ExecutionEngine implements AutoCloseable {
         RandomGenerator seeded = settings.jitterSeed() == null ? null : new Random(settings.jitterSeed());
         this.services = new Services(store, credentials, log, classifier, expressions, new ConfigurationValidator(expressions),
                 clock, seeded, engineExecutor, timer, Thread.ofVirtual().name("sb-node-", 0).factory(),
-                new OutputMemory(settings.maxInFlightOutputBytes()), circuitBreakers, metrics, events);
+                new OutputMemory(settings.maxInFlightOutputBytes()), circuitBreakers, metrics, events, fieldOptions);
         metrics.activeExecutions("queued", () -> countActive(ExecutionStatus.QUEUED));
         metrics.activeExecutions("running", () -> countActive(ExecutionStatus.RUNNING));
         metrics.activeExecutions("paused", () -> countActive(ExecutionStatus.PAUSED));
@@ -424,11 +426,14 @@ public final class ExecutionEngine implements AutoCloseable {
         private final CircuitBreakers circuitBreakers;
         private final EngineMetrics metrics;
         private final ExecutionEvents events;
+        private final FieldOptions fieldOptions;
 
         Services(ExecutionStore store, CredentialStore credentials, ExecutionLog log, ErrorClassifier classifier,
                 ExpressionCompiler expressions, ConfigurationValidator configurationValidator, Clock clock,
                 RandomGenerator seeded, Executor engineExecutor, ScheduledExecutorService timer, ThreadFactory nodeThreads,
-                OutputMemory outputMemory, CircuitBreakers circuitBreakers, EngineMetrics metrics, ExecutionEvents events) {
+                OutputMemory outputMemory, CircuitBreakers circuitBreakers, EngineMetrics metrics, ExecutionEvents events,
+                FieldOptions fieldOptions) {
+            this.fieldOptions = fieldOptions;
             this.circuitBreakers = circuitBreakers;
             this.metrics = metrics;
             this.events = events;
@@ -444,6 +449,11 @@ public final class ExecutionEngine implements AutoCloseable {
             this.timer = timer;
             this.nodeThreads = nodeThreads;
             this.outputMemory = outputMemory;
+        }
+
+        @Override
+        public FieldOptions fieldOptions() {
+            return fieldOptions;
         }
 
         @Override

@@ -13,6 +13,7 @@ import io.scenariobuilder.api.execution.LogLevel;
 import io.scenariobuilder.api.execution.NodeExecutor;
 import io.scenariobuilder.core.error.CircuitBreakers;
 import io.scenariobuilder.core.error.ErrorInfo;
+import io.scenariobuilder.core.fields.FieldOptions;
 import io.scenariobuilder.core.expression.ExpressionEvaluationException;
 import io.scenariobuilder.core.expression.JsonSizes;
 import io.scenariobuilder.core.expression.JsonValues;
@@ -479,6 +480,37 @@ final class ExecutionRun {
                 return;
             }
         }
+        // Fields whose value must be one of the plugin's options: checked against them now (from the cache, or fetched
+        // off this thread), so that an option no longer offered fails here, naming the field and what is offered.
+        CompletionStage<FieldOptions.Check> optionsCheck =
+                services.fieldOptions().checkResolved(node.action(), node.node().connectionId(), configuration);
+        if (optionsCheck == null) {
+            proceed(node, attempt, configuration);
+            return;
+        }
+        JsonNode checkedConfiguration = configuration;
+        optionsCheck.whenComplete((check, failure) -> mailbox.execute(() -> {
+            if (attempt.finished) {
+                return; // cancelled or timed out meanwhile
+            }
+            if (failure != null) {
+                log(LogLevel.WARN, "execution", "node " + node.id() + ": options not checked: " + failure, node.id(), attempt);
+            } else {
+                check.warnings().forEach(warning -> log(LogLevel.WARN, "execution", "node " + node.id() + ": field '"
+                        + warning.field() + "' " + warning.message(), node.id(), attempt));
+                if (!check.problems().isEmpty()) {
+                    attemptFinished(attempt, null, ErrorInfo.of(ErrorType.INVALID_INPUT, check.problems().stream()
+                            .map(p -> "field '" + p.field() + "': " + p.message()).collect(java.util.stream.Collectors.joining("; "))));
+                    return;
+                }
+            }
+            proceed(node, attempt, checkedConfiguration);
+        }));
+    }
+
+    /** The rest of {@link #invoke}: the connection, the circuit breaker, and the call. */
+    private void proceed(CompiledNode node, NodeAttempt attempt, JsonNode configuration) {
+        NodeState state = nodes[node.index()];
         JsonNode credentials = null;
         String connectionId = node.node().connectionId();
         if (connectionId != null) {

@@ -2,6 +2,8 @@ package io.scenariobuilder.core.integration;
 
 import io.scenariobuilder.api.integration.ActionDefinition;
 import io.scenariobuilder.api.integration.IntegrationManifest;
+import io.scenariobuilder.core.fields.FieldDependencyException;
+import io.scenariobuilder.core.fields.FieldGraph;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -28,13 +30,48 @@ public final class IntegrationRegistry {
     private record Snapshot(Map<String, RegisteredIntegration> byId, long generation) {
     }
 
-    /** An installed integration with the class loader its calls run under and the usage of its plugin. */
-    public record RegisteredIntegration(IntegrationManifest manifest, ClassLoader classLoader, String pluginId, PluginUsage usage) {
+    /**
+     * An installed integration with the class loader its calls run under, the usage of its plugin, and the dependency
+     * graph of each action's fields (by action id).
+     */
+    public record RegisteredIntegration(IntegrationManifest manifest, ClassLoader classLoader, String pluginId, PluginUsage usage,
+            Map<String, FieldGraph> fieldGraphs) {
         public RegisteredIntegration {
             Objects.requireNonNull(manifest, "manifest");
             Objects.requireNonNull(classLoader, "classLoader");
             Objects.requireNonNull(pluginId, "pluginId");
             Objects.requireNonNull(usage, "usage");
+            fieldGraphs = Map.copyOf(fieldGraphs);
+        }
+
+        /**
+         * Registers {@code manifest}, building its actions' field graphs.
+         *
+         * @throws FieldDependencyException naming the integration, action and fields when an action's fields cannot resolve
+         */
+        public RegisteredIntegration(IntegrationManifest manifest, ClassLoader classLoader, String pluginId, PluginUsage usage) {
+            this(manifest, classLoader, pluginId, usage, graphs(manifest));
+        }
+
+        private static Map<String, FieldGraph> graphs(IntegrationManifest manifest) {
+            Map<String, FieldGraph> graphs = new HashMap<>();
+            for (ActionDefinition action : manifest.actions()) {
+                try {
+                    graphs.put(action.id(), FieldGraph.of(action));
+                } catch (FieldDependencyException e) {
+                    throw new FieldDependencyException("integration '" + manifest.id() + "', " + e.getMessage());
+                }
+            }
+            return graphs;
+        }
+
+        /** The field graph of one of its actions. */
+        public FieldGraph fieldGraph(String actionId) {
+            FieldGraph graph = fieldGraphs.get(actionId);
+            if (graph == null) {
+                throw new IllegalArgumentException("integration '" + id() + "' has no action '" + actionId + "'");
+            }
+            return graph;
         }
 
         /** The integration id. */
@@ -67,6 +104,8 @@ public final class IntegrationRegistry {
      * before (an upgrade) in the same step.
      *
      * @throws IntegrationConflictException when another plugin provides one of the ids; nothing changes then
+     * @throws FieldDependencyException when an action's fields cannot resolve (a cycle, an unknown dependency); nothing
+     *     changes then
      */
     public synchronized Registration registerPlugin(String pluginId, List<IntegrationManifest> manifests, ClassLoader classLoader,
             PluginUsage usage) {

@@ -6,6 +6,7 @@ import io.scenariobuilder.api.integration.Integration;
 import io.scenariobuilder.api.integration.IntegrationManifest;
 import io.scenariobuilder.core.engine.ExecutionEngine;
 import io.scenariobuilder.core.metrics.PlatformMetrics;
+import io.scenariobuilder.core.fields.FieldDependencyException;
 import io.scenariobuilder.core.integration.IntegrationConflictException;
 import io.scenariobuilder.core.integration.IntegrationRegistry;
 import io.scenariobuilder.core.integration.PluginUsage;
@@ -255,6 +256,8 @@ public final class PluginService implements AutoCloseable {
                 registration = registry.registerPlugin(id, manifests, loader, usage);
             } catch (IntegrationConflictException e) {
                 throw new PluginConflictException("plugin '" + id + "' from " + name + ": " + e.getMessage(), e);
+            } catch (FieldDependencyException e) {
+                throw new PluginInvalidException("plugin '" + id + "' " + version + " from " + name + ": " + e.getMessage(), e);
             }
             List<String> integrationIds = manifests.stream().map(IntegrationManifest::id).toList();
             LoadedPlugin loaded = new LoadedPlugin(wrapper.getDescriptor(), source, copy, sha256, manager, usage,

@@ -114,6 +114,8 @@ class PluginServiceTest extends PluginPlatformTest {
                 PluginInvalidException.class, "is not a version range");
         assertRefused(PluginJars.built("bad-start"), PluginInvalidException.class,
                 "failed to start: java.lang.IllegalStateException: bad-start refuses to start: no license key");
+        assertRefused(PluginJars.built("bad-fields"), PluginInvalidException.class, "plugin 'bad-fields' 1.0.0 from bad-fields.jar: "
+                + "integration 'bad-fields', action 'read': the fields' dependencies form a cycle: sheet -> tab -> sheet");
         assertRefused(PluginJars.variant(libB, dir.resolve("empty.jar"), Map.of(), name -> !name.equals("META-INF/extensions.idx")),
                 PluginInvalidException.class, "provides no integration");
         assertRefused(PluginJars.variant(PluginJars.built("lib-a"), dir.resolve("clash.jar"), manifest("Plugin-Id", "lib-c")),

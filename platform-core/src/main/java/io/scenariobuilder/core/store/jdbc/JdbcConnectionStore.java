@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -34,6 +35,7 @@ public final class JdbcConnectionStore implements CredentialStore {
     private final DataSource database;
     private final SecretBox secrets;
     private final Clock clock;
+    private final List<Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * A stored connection.
@@ -87,6 +89,7 @@ public final class JdbcConnectionStore implements CredentialStore {
         } catch (SQLException e) {
             throw new StoreException("cannot store connection " + id + ": " + e.getMessage(), e);
         }
+        changed(id);
         return get(id).orElseThrow();
     }
 
@@ -125,7 +128,11 @@ public final class JdbcConnectionStore implements CredentialStore {
         try (Connection connection = database.getConnection();
                 PreparedStatement st = connection.prepareStatement("DELETE FROM connections WHERE id = ?")) {
             st.setString(1, id);
-            return st.executeUpdate() > 0;
+            boolean deleted = st.executeUpdate() > 0;
+            if (deleted) {
+                changed(id);
+            }
+            return deleted;
         } catch (SQLException e) {
             throw new StoreException("cannot delete connection " + id + ": " + e.getMessage(), e);
         }
@@ -134,6 +141,28 @@ public final class JdbcConnectionStore implements CredentialStore {
     @Override
     public Optional<JsonNode> credentials(String connectionId) {
         return get(connectionId).map(StoredConnection::credentials);
+    }
+
+    @Override
+    public Optional<String> integrationOf(String connectionId) {
+        try (Connection connection = database.getConnection();
+                PreparedStatement st = connection.prepareStatement("SELECT integration_id FROM connections WHERE id = ?")) {
+            st.setString(1, connectionId);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read connection " + connectionId + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void onChange(Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    private void changed(String id) {
+        listeners.forEach(listener -> listener.accept(id));
     }
 
     private StoredConnection read(ResultSet rs) throws SQLException {
