@@ -14,6 +14,7 @@ import io.scenariobuilder.core.engine.ExecutionLog;
 import io.scenariobuilder.core.engine.LogEntry;
 import io.scenariobuilder.core.engine.ExecutionHandle;
 import io.scenariobuilder.core.error.ErrorClassifier;
+import io.scenariobuilder.core.fields.FieldOptions;
 import io.scenariobuilder.core.integration.IntegrationRegistry;
 import io.scenariobuilder.core.metrics.MetricFamily;
 import io.scenariobuilder.core.metrics.PlatformMetrics;
@@ -250,11 +251,13 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         router.route("/api/*").handler(auth);
         streams.mount(router);
         new MetricsRoutes(vertx, http, injector.getInstance(PlatformMetrics.class), auth, config.metricsAuth()).mount(router);
-        new ScenarioRoutes(vertx, http, scenarios, injector.getInstance(ScenarioValidator.class), catalog).mount(router);
+        new ScenarioRoutes(vertx, http, scenarios, injector.getInstance(ScenarioValidator.class), injector.getInstance(FieldOptions.class),
+                catalog).mount(router);
         new ExecutionRoutes(vertx, http, engine, store, catalog, config.waitTimeout()).mount(router);
         new ConnectionRoutes(vertx, http, injector.getInstance(JdbcConnectionStore.class),
                 injector.getInstance(IntegrationRegistry.class), injector.getInstance(ErrorClassifier.class), security).mount(router);
-        new IntegrationRoutes(injector.getInstance(IntegrationRegistry.class)).mount(router);
+        new IntegrationRoutes(vertx, http, injector.getInstance(IntegrationRegistry.class), injector.getInstance(FieldOptions.class))
+                .mount(router);
         new PluginRoutes(vertx, http, plugins, config.pluginsDir(), security).mount(router);
         new KeyRoutes(vertx, http, keys, auth, security).mount(router);
         new WebhookRoutes(vertx, http, engine, catalog, config.waitTimeout(), security).mount(router);

@@ -7,6 +7,7 @@ import com.google.inject.Singleton;
 import com.google.inject.util.Modules;
 import io.scenariobuilder.core.bootstrap.EngineModule;
 import io.scenariobuilder.core.engine.EngineSettings;
+import io.scenariobuilder.core.fields.FieldOptions;
 import io.scenariobuilder.core.metrics.PlatformMetrics;
 import io.scenariobuilder.core.plugin.PluginSettings;
 import io.scenariobuilder.core.scenario.ScenarioParser;
@@ -71,6 +72,9 @@ public final class ServerModule extends AbstractModule {
         bind(PlatformMetrics.class).toInstance(metrics);
         bind(MetricRegistry.class).toInstance(metrics.registry());
         bind(ScenarioCatalog.class).in(Singleton.class);
+        FieldOptions.Settings options = FieldOptions.Settings.defaults();
+        bind(FieldOptions.Settings.class).toInstance(new FieldOptions.Settings(config.optionsTimeout(), options.checkWait(),
+                config.optionsCacheSize(), options.maxOptions()));
     }
 
     @Provides

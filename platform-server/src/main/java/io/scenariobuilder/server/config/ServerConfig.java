@@ -40,12 +40,15 @@ import java.util.Properties;
  * @param otlpEndpoint the OTLP/HTTP traces endpoint to export spans to, or {@code null} for none
  * @param retentionDays finished executions older than this many days are deleted
  * @param retentionPerScenario at most this many finished executions are kept per scenario
+ * @param optionsTimeout how long a plugin may take to give a dynamic field's options
+ * @param optionsCacheSize the most option lists kept in the cache
  * @param logging the log sinks, level and format
  */
 public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir, String dbUrl, String dbUser, String dbPassword,
         String masterKey, String adminKey, long maxBodyBytes, int maxJsonDepth, int maxHeaderBytes, Duration shutdownGrace,
         Duration waitTimeout, boolean fsync, boolean importExamples, Path examplesDir, boolean metricsAuth, int streamBuffer,
-        Duration streamStall, int streamHistory, String otlpEndpoint, int retentionDays, int retentionPerScenario, LogSettings logging) {
+        Duration streamStall, int streamHistory, String otlpEndpoint, int retentionDays, int retentionPerScenario, Duration optionsTimeout, int optionsCacheSize,
+        LogSettings logging) {
 
     /** The settings, their environment variable names and defaults, in the order the docs list them. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -76,6 +79,8 @@ public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir,
         d.put("SB_OTLP_ENDPOINT", "");
         d.put("SB_RETENTION_DAYS", "30");
         d.put("SB_RETENTION_PER_SCENARIO", "10000");
+        d.put("SB_OPTIONS_TIMEOUT", "10000");
+        d.put("SB_OPTIONS_CACHE_SIZE", "10000");
         d.putAll(LogSettings.DEFAULTS);
         return java.util.Collections.unmodifiableMap(d);
     }
@@ -143,6 +148,8 @@ public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir,
                 otlpEndpoint(values.get("SB_OTLP_ENDPOINT")),
                 integer(values, "SB_RETENTION_DAYS", 1, 36_500),
                 integer(values, "SB_RETENTION_PER_SCENARIO", 1, Integer.MAX_VALUE),
+                Duration.ofMillis(integer(values, "SB_OPTIONS_TIMEOUT", 100, 600_000)),
+                integer(values, "SB_OPTIONS_CACHE_SIZE", 0, 10_000_000),
                 LogSettings.from(values));
     }
 
@@ -150,14 +157,14 @@ public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir,
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, masterKey, adminKey, maxBodyBytes,
                 maxJsonDepth, maxHeaderBytes, shutdownGrace, waitTimeout, fsync, importExamples, examplesDir, metricsAuth,
-                streamBuffer, streamStall, streamHistory, otlpEndpoint, retentionDays, retentionPerScenario, logging);
+                streamBuffer, streamStall, streamHistory, otlpEndpoint, retentionDays, retentionPerScenario, optionsTimeout, optionsCacheSize, logging);
     }
 
     /** This configuration with another plugins folder. */
     public ServerConfig withPluginsDir(Path dir) {
         return new ServerConfig(host, port, dataDir, dir, dbUrl, dbUser, dbPassword, masterKey, adminKey, maxBodyBytes,
                 maxJsonDepth, maxHeaderBytes, shutdownGrace, waitTimeout, fsync, importExamples, examplesDir, metricsAuth,
-                streamBuffer, streamStall, streamHistory, otlpEndpoint, retentionDays, retentionPerScenario, logging);
+                streamBuffer, streamStall, streamHistory, otlpEndpoint, retentionDays, retentionPerScenario, optionsTimeout, optionsCacheSize, logging);
     }
 
     private static String otlpEndpoint(String value) {

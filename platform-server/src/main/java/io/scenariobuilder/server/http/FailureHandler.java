@@ -2,6 +2,7 @@ package io.scenariobuilder.server.http;
 
 import io.scenariobuilder.core.engine.ExecutionStateException;
 import io.scenariobuilder.core.engine.UnknownExecutionException;
+import io.scenariobuilder.core.fields.FieldOptionsException;
 import io.scenariobuilder.core.plugin.PluginConflictException;
 import io.scenariobuilder.core.plugin.PluginInUseException;
 import io.scenariobuilder.core.plugin.PluginInvalidException;
@@ -71,6 +72,18 @@ public final class FailureHandler implements Handler<RoutingContext> {
         }
         if (failure instanceof PluginInvalidException) {
             return new ApiException(400, "plugin_invalid", failure.getMessage());
+        }
+        if (failure instanceof FieldOptionsException options) {
+            return switch (options.reason()) {
+                case UNKNOWN -> ApiException.notFound(options.getMessage());
+                case NO_OPTIONS -> ApiException.badRequest(options.getMessage());
+                case MISSING_DEPENDENCIES -> new ApiException(422, "missing_dependencies", options.getMessage(),
+                        options.fields().stream().map(field -> Map.<String, Object>of("field", field)).toList());
+                case BAD_CONNECTION -> new ApiException(422, "connection_invalid", options.getMessage());
+                case FETCH_FAILED -> new ApiException(502, "options_fetch_failed", options.getMessage(), options.errorType() == null
+                        ? List.of() : List.of(Map.of("errorType", options.errorType())));
+                case TIMEOUT -> new ApiException(504, "options_timeout", options.getMessage());
+            };
         }
         if (failure == null) {
             return switch (status) {

@@ -2,7 +2,9 @@ package io.scenariobuilder.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scenariobuilder.core.fields.FieldOptions;
 import io.scenariobuilder.core.scenario.InvalidScenarioException;
+import io.scenariobuilder.core.scenario.Node;
 import io.scenariobuilder.core.scenario.Scenario;
 import io.scenariobuilder.core.scenario.ScenarioProblem;
 import io.scenariobuilder.core.scenario.ScenarioValidator;
@@ -11,28 +13,40 @@ import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.Role;
 import io.scenariobuilder.core.store.jdbc.JdbcScenarioStore;
 import io.scenariobuilder.core.store.jdbc.JdbcScenarioStore.StoredScenario;
 import io.scenariobuilder.server.ScenarioCatalog;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** {@code /api/v1/scenarios}: create, list, read, update (with {@code If-Match}), delete, validate. */
+/**
+ * {@code /api/v1/scenarios}: create, list, read, update (with {@code If-Match}), delete, validate. A scenario is checked
+ * in full before it is saved: its structure, and each node's option fields against what the plugin offers (from the
+ * cache, or fetched with a short wait); fields whose options could not be had are saved unchecked and named in the
+ * answer's {@code warnings}.
+ */
 public final class ScenarioRoutes {
 
     private final Vertx vertx;
     private final Http http;
     private final JdbcScenarioStore store;
     private final ScenarioValidator validator;
+    private final FieldOptions options;
     private final ScenarioCatalog catalog;
 
-    public ScenarioRoutes(Vertx vertx, Http http, JdbcScenarioStore store, ScenarioValidator validator, ScenarioCatalog catalog) {
+    public ScenarioRoutes(Vertx vertx, Http http, JdbcScenarioStore store, ScenarioValidator validator, FieldOptions options,
+            ScenarioCatalog catalog) {
         this.vertx = vertx;
         this.http = http;
         this.store = store;
         this.validator = validator;
+        this.options = options;
         this.catalog = catalog;
     }
 
@@ -45,57 +59,109 @@ public final class ScenarioRoutes {
         router.delete("/api/v1/scenarios/:id").handler(this::delete);
     }
 
-    /** A valid scenario from the body, or {@code scenario_invalid} with every problem. */
-    private Scenario valid(RoutingContext ctx, String id) {
+    /** A scenario with what its check found: problems (structure and options) and warnings (fields left unchecked). */
+    private record Checked(ScenarioValidator.Validation validation, List<ScenarioProblem> problems, List<ScenarioProblem> warnings) {
+    }
+
+    /** Checks the body: its structure at once, then each node's option fields (asynchronously, off the event loop). */
+    private Future<Checked> check(JsonNode body, String defaultId) {
+        ScenarioValidator.Validation validation = validator.validate(body.toString(), defaultId);
+        Scenario scenario = validation.scenario();
+        if (scenario == null) {
+            return Future.succeededFuture(new Checked(validation, validation.problems(), List.of()));
+        }
+        List<CompletableFuture<Findings>> nodes = new ArrayList<>();
+        for (int i = 0; i < scenario.nodes().size(); i++) {
+            Node node = scenario.nodes().get(i);
+            String path = "$.nodes[" + i + "].configuration.";
+            nodes.add(options.checkSaved(node.integrationId(), node.actionId(), node.connectionId(), node.configuration())
+                    .toCompletableFuture().thenApply(found -> Findings.of(path, found)));
+        }
+        CompletableFuture<Checked> all = CompletableFuture.allOf(nodes.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            List<ScenarioProblem> problems = new ArrayList<>(validation.problems());
+            List<ScenarioProblem> warnings = new ArrayList<>();
+            for (CompletableFuture<Findings> node : nodes) {
+                problems.addAll(node.join().problems());
+                warnings.addAll(node.join().warnings());
+            }
+            return new Checked(validation, problems, warnings);
+        });
+        return Future.fromCompletionStage(all, vertx.getOrCreateContext());
+    }
+
+    /** One node's option check, with the fields' JSON paths. */
+    private record Findings(List<ScenarioProblem> problems, List<ScenarioProblem> warnings) {
+        static Findings of(String path, FieldOptions.Check check) {
+            return new Findings(check.problems().stream().map(f -> new ScenarioProblem(path + f.field(), f.message())).toList(),
+                    check.warnings().stream().map(f -> new ScenarioProblem(path + f.field(), f.message())).toList());
+        }
+    }
+
+    /** A valid scenario from the body with its warnings, or a failure: {@code scenario_invalid} with every problem. */
+    private Future<Checked> valid(RoutingContext ctx, String id) {
         JsonNode body = http.objectBody(ctx);
         if (id != null && body.hasNonNull("id") && !id.equals(body.get("id").asText())) {
             throw ApiException.badRequest("the body's id '" + body.get("id").asText() + "' is not the id in the path '" + id + "'");
         }
         String defaultId = id != null ? id : "sc-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(4);
-        ScenarioValidator.Validation validation = validator.validate(body.toString(), defaultId);
-        if (!validation.valid()) {
-            throw new InvalidScenarioException(validation.problems());
-        }
-        if (validation.scenario().trigger() instanceof io.scenariobuilder.core.scenario.Trigger.Schedule schedule) {
-            try {
-                io.scenariobuilder.server.trigger.Scheduler.parse(schedule.cron());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidScenarioException(List.of(new ScenarioProblem("$.trigger.cron", e.getMessage())));
+        return check(body, defaultId).map(checked -> {
+            if (!checked.problems().isEmpty()) {
+                throw new InvalidScenarioException(checked.problems());
             }
-        }
-        catalog.webhookClash(validation.scenario()).ifPresent(owner -> {
-            throw ApiException.conflict("scenario '" + owner + "' already listens on that webhook path");
+            Scenario scenario = checked.validation().scenario();
+            if (scenario.trigger() instanceof io.scenariobuilder.core.scenario.Trigger.Schedule schedule) {
+                try {
+                    io.scenariobuilder.server.trigger.Scheduler.parse(schedule.cron());
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidScenarioException(List.of(new ScenarioProblem("$.trigger.cron", e.getMessage())));
+                }
+            }
+            catalog.webhookClash(scenario).ifPresent(owner -> {
+                throw ApiException.conflict("scenario '" + owner + "' already listens on that webhook path");
+            });
+            return checked;
         });
-        return validation.scenario();
     }
 
     private void validate(RoutingContext ctx) {
         Auth.require(ctx, Role.VIEWER);
         JsonNode body = http.objectBody(ctx);
-        ScenarioValidator.Validation validation = validator.validate(body.toString(), "unsaved");
-        List<Map<String, String>> errors = validation.problems().stream()
-                .map((ScenarioProblem p) -> {
-                    Map<String, String> error = new java.util.LinkedHashMap<>();
-                    error.put("path", p.path());
-                    error.put("message", p.message());
-                    return error;
-                })
-                .toList();
-        Map<String, Object> answer = new java.util.LinkedHashMap<>();
-        answer.put("valid", validation.valid());
-        answer.put("errors", errors);
-        Http.json(ctx, 200, answer);
+        check(body, "unsaved").onSuccess(Http.guard(ctx, checked -> {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("valid", checked.problems().isEmpty());
+            answer.put("errors", paths(checked.problems()));
+            answer.put("warnings", paths(checked.warnings()));
+            Http.json(ctx, 200, answer);
+        })).onFailure(ctx::fail);
+    }
+
+    private static List<Map<String, String>> paths(List<ScenarioProblem> problems) {
+        return problems.stream().map(p -> {
+            Map<String, String> entry = new LinkedHashMap<>();
+            entry.put("path", p.path());
+            entry.put("message", p.message());
+            return entry;
+        }).toList();
     }
 
     private void create(RoutingContext ctx) {
         Auth.require(ctx, Role.EDITOR);
-        Scenario scenario = valid(ctx, null);
-        http.blocking(vertx, () -> store.create(scenario)).onSuccess(Http.guard(ctx, stored -> {
-            catalog.put(stored.scenario());
-            ctx.response().putHeader("Location", "/api/v1/scenarios/" + stored.scenario().id());
-            ctx.response().putHeader("ETag", String.valueOf(stored.version()));
-            Http.json(ctx, 201, document(stored));
-        })).onFailure(ctx::fail);
+        valid(ctx, null).compose(checked -> http.blocking(vertx, () -> store.create(checked.validation().scenario()))
+                .map(stored -> Map.entry(stored, checked.warnings()))).onSuccess(Http.guard(ctx, saved -> {
+                    StoredScenario stored = saved.getKey();
+                    catalog.put(stored.scenario());
+                    ctx.response().putHeader("Location", "/api/v1/scenarios/" + stored.scenario().id());
+                    ctx.response().putHeader("ETag", String.valueOf(stored.version()));
+                    Http.json(ctx, 201, withWarnings(document(stored), saved.getValue()));
+                })).onFailure(ctx::fail);
+    }
+
+    /** The saved document, with the fields that were saved unchecked (absent when there are none). */
+    private static ObjectNode withWarnings(ObjectNode document, List<ScenarioProblem> warnings) {
+        if (!warnings.isEmpty()) {
+            document.set("warnings", Http.JSON.valueToTree(paths(warnings)));
+        }
+        return document;
     }
 
     private void list(RoutingContext ctx) {
@@ -120,16 +186,16 @@ public final class ScenarioRoutes {
         Auth.require(ctx, Role.EDITOR);
         String id = Http.param(ctx, "id");
         int expected = expectedVersion(ctx);
-        Scenario scenario = valid(ctx, id);
-        http.blocking(vertx, () -> {
+        valid(ctx, id).compose(checked -> http.blocking(vertx, () -> {
             if (store.get(id).isEmpty()) {
                 throw ApiException.notFound("no scenario '" + id + "'");
             }
-            return store.update(scenario, expected);
-        }).onSuccess(Http.guard(ctx, stored -> {
+            return Map.entry(store.update(checked.validation().scenario(), expected), checked.warnings());
+        })).onSuccess(Http.guard(ctx, saved -> {
+            StoredScenario stored = saved.getKey();
             catalog.put(stored.scenario());
             ctx.response().putHeader("ETag", String.valueOf(stored.version()));
-            Http.json(ctx, 200, document(stored));
+            Http.json(ctx, 200, withWarnings(document(stored), saved.getValue()));
         })).onFailure(ctx::fail);
     }
 
