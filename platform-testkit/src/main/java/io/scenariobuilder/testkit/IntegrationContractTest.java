@@ -12,6 +12,7 @@ import io.scenariobuilder.api.integration.ActionDefinition;
 import io.scenariobuilder.api.integration.Integration;
 import io.scenariobuilder.api.integration.IntegrationManifest;
 import io.scenariobuilder.core.expression.ExpressionCompiler;
+import io.scenariobuilder.core.fields.FieldGraph;
 import io.scenariobuilder.core.scenario.ConfigurationValidator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,14 @@ public abstract class IntegrationContractTest {
                     assertThat(dependency).as("field '%s' depends on itself", field.fieldName()).isNotEqualTo(field.fieldName());
                 }
             }
+        }
+    }
+
+    /** What the platform checks when the plugin loads: the fields' dependencies resolve, without a cycle. */
+    @Test
+    void fieldDependenciesFormNoCycle() {
+        for (ActionDefinition action : integration().manifest().actions()) {
+            assertThatCode(() -> FieldGraph.of(action)).as("the fields of action '%s'", action.id()).doesNotThrowAnyException();
         }
     }
 
