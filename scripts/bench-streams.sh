@@ -12,21 +12,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SECONDS_PER_RUN="${1:-15}"
 CLIENTS="${2:-50}"
-# shellcheck source=find-jdk.sh
-source "$ROOT/scripts/find-jdk.sh"
-JAVA="$(find_java)"
-JDK_HOME="$(cd "$(dirname "$JAVA")/.." && pwd)"
-(cd "$ROOT" && JAVA_HOME="$JDK_HOME" mvn -B -q -Dstyle.color=never -DskipTests -Djacoco.skip=true package -pl benchmarks,distribution -am >&2)
-CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt")"
-WORK="$(mktemp -d)"
+# shellcheck source=bench-common.sh
+source "$ROOT/scripts/bench-common.sh"
 PORT=18081
-KEY="sb_bench_admin_key_0123456789abcdef"
 trap 'kill -TERM "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 SB_PORT=$PORT SB_DATA_DIR="$WORK/data" SB_PLUGINS_DIR="$WORK/plugins" SB_ADMIN_KEY="$KEY" SB_IMPORT_EXAMPLES=false \
   SB_LOG_LEVEL=warn SB_RETENTION_PER_SCENARIO=100000000 SB_STREAM_STALL_MS=5000 "$ROOT/scenario-builder" serve > "$WORK/serve.log" 2>&1 &
 PID=$!
-until curl -sf "http://127.0.0.1:$PORT/health/live" > /dev/null; do sleep 0.05; done
+wait_live "$PORT"
 SERVER_PID=$PID # the launcher execs the JVM
 curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/scenarios" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d '{
   "id": "bench", "trigger": {"type": "webhook", "path": "bench", "method": "POST"},

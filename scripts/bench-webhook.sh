@@ -8,15 +8,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SECONDS_PER_RUN="${1:-15}"
 FSYNC="${2:-false}"
-# shellcheck source=find-jdk.sh
-source "$ROOT/scripts/find-jdk.sh"
-JAVA="$(find_java)"
-JDK_HOME="$(cd "$(dirname "$JAVA")/.." && pwd)"
-(cd "$ROOT" && JAVA_HOME="$JDK_HOME" mvn -B -q -Dstyle.color=never -DskipTests -Djacoco.skip=true package -pl benchmarks,distribution -am >&2)
-CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt")"
-WORK="$(mktemp -d)"
+# shellcheck source=bench-common.sh
+source "$ROOT/scripts/bench-common.sh"
 PORT=18080
-KEY="sb_bench_admin_key_0123456789abcdef"
 trap 'kill -TERM "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; cp "$WORK/serve.log" /tmp/last-serve.log; ls -la "$WORK/data" > /tmp/last-data.txt; rm -rf "$WORK"' EXIT
 
 serve() { # serve DATA_DIR: starts the server in the background, sets PID
@@ -27,7 +21,7 @@ serve() { # serve DATA_DIR: starts the server in the background, sets PID
 ready_ms() { # serve DATA_DIR; READY_MS: the ms from the process start to its first answered request
   local start_ns; start_ns=$(date +%s%N)
   serve "$1"
-  until curl -sf "http://127.0.0.1:$PORT/health/live" > /dev/null; do sleep 0.005; done
+  wait_live "$PORT"
   READY_MS=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 }
 stop() { kill -TERM "$PID"; wait "$PID" 2>/dev/null || true; }

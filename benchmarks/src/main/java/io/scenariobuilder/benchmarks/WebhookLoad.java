@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * many a second in all (each connection sends its next one when it is due, at once when late), and the latency of
  * each is measured from when it was due, so that a server falling behind shows in it.
  *
+ * <p>{@code -Dload.header="Authorization: Bearer sb_..."} adds a header to every request (the API routes need a key).
+ *
  * <pre>{@code java ... WebhookLoad http://127.0.0.1:8080/hooks/bench?wait=true 16 10 '{"n": 1}' [5000]}</pre>
  */
 public final class WebhookLoad {
@@ -39,6 +41,10 @@ public final class WebhookLoad {
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setHost(url.getHost()).setPort(url.getPort())
                 .setURI(url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery()))
                 .putHeader("Content-Type", "application/json");
+        String header = System.getProperty("load.header");
+        if (header != null && header.contains(":")) {
+            request.putHeader(header.substring(0, header.indexOf(':')).trim(), header.substring(header.indexOf(':') + 1).trim());
+        }
         long[] latencies = new long[5_000_000];
         AtomicLong count = new AtomicLong();
         AtomicLong errors = new AtomicLong();
