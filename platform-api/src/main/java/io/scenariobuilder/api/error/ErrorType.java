@@ -49,6 +49,22 @@ public enum ErrorType {
      */
     CIRCUIT_OPEN(true, ErrorSeverity.HIGH, ErrorCategory.INFRASTRUCTURE, Duration.ofSeconds(30),
             "the service keeps failing; calls resume on their own after the breaker's wait"),
+    /**
+     * The action would have sent a connection's credentials to a host its {@code allowedHosts} does not list; nothing
+     * was sent. Not retryable.
+     *
+     * @since 1.3.0
+     */
+    FORBIDDEN_HOST(false, ErrorSeverity.HIGH, ErrorCategory.SECURITY, null,
+            "call a host the connection allows, or have the connection's owner add the host to its allowedHosts"),
+    /**
+     * The execution was running at each of the last unclean stops of the server, so it may be what crashed it; it was
+     * not resumed. Retryable by hand only. Raised by the engine.
+     *
+     * @since 1.3.0
+     */
+    CRASH_SUSPECTED(false, ErrorSeverity.CRITICAL, ErrorCategory.EXECUTION, null,
+            "look at what the execution's last running node does (a runaway expression, a huge payload) before retrying it"),
     /** The node was cancelled (execution cancelled). Not retryable. Raised by the engine. */
     CANCELLED(false, ErrorSeverity.LOW, ErrorCategory.EXECUTION, null, "none");
 

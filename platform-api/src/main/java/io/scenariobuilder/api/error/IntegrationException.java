@@ -85,6 +85,18 @@ public class IntegrationException extends RuntimeException {
         return new IntegrationException(ErrorType.INVALID_INPUT, message);
     }
 
+    /**
+     * The action would send a connection's credentials to {@code host}, which the connection's {@code allowedHosts}
+     * does not list; nothing was sent.
+     *
+     * @since 1.3.0
+     */
+    public static IntegrationException forbiddenHost(String host, java.util.Collection<String> allowedHosts) {
+        return new IntegrationException(ErrorType.FORBIDDEN_HOST, "the connection's credentials may not be sent to host '" + host
+                + "' (its allowedHosts: " + (allowedHosts == null || allowedHosts.isEmpty() ? "none" : String.join(", ", allowedHosts))
+                + "); nothing was sent");
+    }
+
     /** An unclassified, retryable failure. */
     public static IntegrationException genericError(String message, Throwable cause) {
         return new IntegrationException(ErrorType.GENERIC_ERROR, message, cause);

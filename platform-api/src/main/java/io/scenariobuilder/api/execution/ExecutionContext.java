@@ -33,6 +33,22 @@ public interface ExecutionContext {
     /** The decrypted credentials of the node's connection, valid for this call only; an empty object without one. */
     JsonNode credentials();
 
+    /**
+     * The host patterns the node's connection allows its credentials to be sent to (the connection's
+     * {@code allowedHosts}, set by whoever wrote the connection, never by the scenario); empty when the node has no
+     * connection or the connection sets none. An action that sends credentials over the network checks the host it
+     * calls with {@link io.scenariobuilder.api.integration.AllowedHosts} first, and fails with
+     * {@link io.scenariobuilder.api.error.ErrorType#FORBIDDEN_HOST} before sending anything to another host.
+     *
+     * <pre>{@code List<String> allowed = context.allowedHosts().orElse(List.of());
+     * if (!AllowedHosts.anyMatches(allowed, uri)) throw IntegrationException.forbiddenHost(uri.getHost());}</pre>
+     *
+     * @since 1.3.0; the default (empty) suits actions that send no credentials anywhere
+     */
+    default Optional<java.util.List<String>> allowedHosts() {
+        return Optional.empty();
+    }
+
     /** The id of the node's connection, when it has one. */
     Optional<String> connectionId();
 
