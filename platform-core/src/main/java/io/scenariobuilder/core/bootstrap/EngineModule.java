@@ -73,6 +73,7 @@ public final class EngineModule extends AbstractModule {
         bind(CircuitBreakers.class).in(Singleton.class);
         bind(ScenarioSource.class).toInstance(ScenarioSource.NONE);
         bind(IntegrationRegistry.class).in(Singleton.class);
+        bind(io.scenariobuilder.core.expression.ExpressionLimits.class).toInstance(io.scenariobuilder.core.expression.ExpressionLimits.defaults());
         bind(ExpressionCompiler.class).in(Singleton.class);
         bind(ScenarioParser.class).in(Singleton.class);
         bind(ErrorClassifier.class).in(Singleton.class);

@@ -15,10 +15,12 @@ public final class CompiledExpression {
 
     private final String source;
     private final Jsonata jsonata;
+    private final ExpressionLimits limits;
 
-    CompiledExpression(String source, Jsonata jsonata) {
+    CompiledExpression(String source, Jsonata jsonata, ExpressionLimits limits) {
         this.source = Objects.requireNonNull(source);
         this.jsonata = Objects.requireNonNull(jsonata);
+        this.limits = Objects.requireNonNull(limits);
     }
 
     /** The expression's source text. */
@@ -34,12 +36,24 @@ public final class CompiledExpression {
      */
     public Object evaluate(Object document) {
         try {
-            return jsonata.evaluate(document);
+            return jsonata.evaluate(document, EvaluationBudget.frame(jsonata, limits));
+        } catch (EvaluationBudget.LimitException e) {
+            throw new ExpressionEvaluationException("expression '" + shortSource() + "' was stopped: " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            // One step allocated past the heap before a check could see it: this evaluation's garbage is already
+            // unreachable, so the server goes on; the node fails like any breach of the limits.
+            throw new ExpressionEvaluationException("expression '" + shortSource() + "' was stopped: it ran out of memory "
+                    + "(lower what it builds; SB_EXPRESSION_MAX_BYTES)", null);
         } catch (JException e) {
             throw new ExpressionEvaluationException("expression '" + source + "' failed: " + e.getMessage(), e);
         } catch (RuntimeException | StackOverflowError e) {
             throw new ExpressionEvaluationException("expression '" + source + "' failed: " + e, e);
         }
+    }
+
+    /** The source, cut to 200 characters for messages. */
+    private String shortSource() {
+        return source.length() <= 200 ? source : source.substring(0, 200) + "...";
     }
 
     /** Evaluates and converts the value to JSON ({@code null} when it yields nothing). */

@@ -13,13 +13,30 @@ import java.util.concurrent.ExecutionException;
 public final class ExpressionCompiler {
 
     private final Cache<String, CompiledExpression> cache;
+    private final ExpressionLimits limits;
 
     public ExpressionCompiler() {
         this(10_000);
     }
 
     public ExpressionCompiler(long maxCachedExpressions) {
+        this(maxCachedExpressions, ExpressionLimits.defaults());
+    }
+
+    /** A compiler whose expressions evaluate within {@code limits}. */
+    @jakarta.inject.Inject
+    public ExpressionCompiler(ExpressionLimits limits) {
+        this(10_000, limits);
+    }
+
+    public ExpressionCompiler(long maxCachedExpressions, ExpressionLimits limits) {
         this.cache = CacheBuilder.newBuilder().maximumSize(maxCachedExpressions).build();
+        this.limits = limits;
+    }
+
+    /** The limits every evaluation runs within. */
+    public ExpressionLimits limits() {
+        return limits;
     }
 
     /**
@@ -29,7 +46,7 @@ public final class ExpressionCompiler {
      */
     public CompiledExpression compile(String source) {
         try {
-            return cache.get(source, () -> parse(source));
+            return cache.get(source, () -> parse(source, limits));
         } catch (ExecutionException | com.google.common.util.concurrent.UncheckedExecutionException e) {
             if (e.getCause() instanceof ExpressionSyntaxException syntax) {
                 throw syntax;
@@ -38,12 +55,12 @@ public final class ExpressionCompiler {
         }
     }
 
-    private static CompiledExpression parse(String source) {
+    private static CompiledExpression parse(String source, ExpressionLimits limits) {
         if (source.isBlank()) {
             throw new ExpressionSyntaxException("empty expression", 0, null);
         }
         try {
-            return new CompiledExpression(source, Jsonata.jsonata(source));
+            return new CompiledExpression(source, Jsonata.jsonata(source), limits);
         } catch (JException e) {
             int position = Math.max(0, Math.min(e.getLocation(), source.length()));
             throw new ExpressionSyntaxException(e.getMessage() + " (at position " + position + ")", position, e);
