@@ -147,6 +147,8 @@ public final class PluginService implements AutoCloseable {
         }
     }
 
+    private final java.util.Set<Path> trustedDirectories = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     @Inject
     public PluginService(IntegrationRegistry registry, ExecutionEngine engine, PluginSettings settings, PlatformMetrics metrics) {
         this.registry = registry;
@@ -172,6 +174,14 @@ public final class PluginService implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new PluginInvalidException("plugin JAR " + jar.toAbsolutePath() + " does not exist");
         }
+        try {
+            if (Files.size(jar) > settings.limits().maxBytes()) {
+                throw new PluginInvalidException(name + " is " + Files.size(jar) + " bytes; a plugin JAR may be at most "
+                        + settings.limits().maxBytes() + " bytes (SB_PLUGIN_MAX_BYTES)");
+            }
+        } catch (IOException e) {
+            throw new PluginInvalidException("cannot read plugin JAR " + name + ": " + e.getMessage(), e);
+        }
         // Every load reads its own copy (never shared, even for identical bytes): replacing or deleting the
         // original cannot corrupt a version still running, and unloading one version cannot delete another's JAR.
         Path copy;
@@ -192,6 +202,8 @@ public final class PluginService implements AutoCloseable {
 
     private InstalledPlugin install(Path source, Path copy, String sha256) {
         String name = source.getFileName().toString();
+        Path folder = source.toAbsolutePath().normalize().getParent();
+        JarInspector.check(copy, name, settings.limits(), trustedDirectories.contains(folder) ? null : settings.trusted());
         PluginDescriptor descriptor = readDescriptor(copy, name);
         String id = descriptor.getPluginId();
         String version = descriptor.getVersion();
@@ -328,6 +340,14 @@ public final class PluginService implements AutoCloseable {
         LOG.info("plugin {} {} removed; unloaded when its {} running execution(s) end", pluginId, plugin.version(),
                 plugin.usage.inUse());
         notifyListeners(listener -> listener.removed(pluginId));
+    }
+
+    /**
+     * Trusts the JARs of {@code directory} without a signature (the built-in plugins shipped with the server): the
+     * size and entry checks still apply.
+     */
+    public void trustDirectory(Path directory) {
+        trustedDirectories.add(directory.toAbsolutePath().normalize());
     }
 
     /** Installs every {@code *.jar} of a folder, in name order; a JAR that fails does not stop the others. */
