@@ -511,16 +511,19 @@ final class ExecutionRun {
     /** The rest of {@link #invoke}: the connection, the circuit breaker, and the call. */
     private void proceed(CompiledNode node, NodeAttempt attempt, JsonNode configuration) {
         NodeState state = nodes[node.index()];
-        JsonNode credentials = null;
+        io.scenariobuilder.core.store.CredentialStore.Credentials credentials = null;
         String connectionId = node.node().connectionId();
         if (connectionId != null) {
-            var found = services.credentials().credentials(connectionId);
+            String integrationId = node.node().integrationId();
+            var found = services.credentials().credentials(connectionId, integrationId);
             if (found.isEmpty()) {
-                attemptFinished(attempt, null, ErrorInfo.of(ErrorType.INVALID_INPUT, "connection '" + connectionId + "' does not exist"));
+                // The store hands out only a connection of the node's own integration: a node cannot borrow another's.
+                attemptFinished(attempt, null, ErrorInfo.of(ErrorType.INVALID_INPUT, "connection '" + connectionId
+                        + "' does not exist for integration '" + integrationId + "' (a node may use only a connection of its own integration)"));
                 return;
             }
             credentials = found.get();
-            attempt.secrets = secretValues(credentials);
+            attempt.secrets = secretValues(credentials.values());
         }
         CircuitBreakers.Call call = services.circuitBreakers().acquire(node.node().integrationId(), connectionId);
         if (!call.permitted()) {

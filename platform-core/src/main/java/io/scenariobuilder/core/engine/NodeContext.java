@@ -22,6 +22,7 @@ final class NodeContext implements ExecutionContext {
     private final Map<String, JsonNode> inputs;
     private final JsonNode configuration;
     private final JsonNode credentials;
+    private final java.util.List<String> allowedHosts;
     private final String connectionId;
     private final String executionId;
     private final String scenarioId;
@@ -36,7 +37,8 @@ final class NodeContext implements ExecutionContext {
     private final String spanId;
     private final java.util.Collection<String> secrets;
 
-    NodeContext(JsonNode input, Map<String, JsonNode> inputs, JsonNode configuration, JsonNode credentials,
+    NodeContext(JsonNode input, Map<String, JsonNode> inputs, JsonNode configuration,
+            io.scenariobuilder.core.store.CredentialStore.Credentials credentials,
             String connectionId, String executionId, String scenarioId, String nodeId, int attempt, java.time.Instant nodeStartTime,
             NodeAttempt cancellation, ExecutionLog log, ExpressionCompiler expressions, Supplier<Object> document, TraceContext trace,
             String spanId, java.util.Collection<String> secrets) {
@@ -46,7 +48,8 @@ final class NodeContext implements ExecutionContext {
         this.input = input;
         this.inputs = inputs;
         this.configuration = configuration;
-        this.credentials = credentials;
+        this.credentials = credentials == null ? null : credentials.values();
+        this.allowedHosts = credentials == null ? null : credentials.allowedHosts();
         this.connectionId = connectionId;
         this.executionId = executionId;
         this.scenarioId = scenarioId;
@@ -78,6 +81,11 @@ final class NodeContext implements ExecutionContext {
     public JsonNode credentials() {
         // A fresh empty object for nodes without a connection: actions may not share a mutable one.
         return credentials != null ? credentials : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    }
+
+    @Override
+    public Optional<java.util.List<String>> allowedHosts() {
+        return Optional.ofNullable(allowedHosts);
     }
 
     @Override

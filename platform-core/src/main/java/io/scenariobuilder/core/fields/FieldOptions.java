@@ -263,8 +263,8 @@ public final class FieldOptions {
                         throw new FieldOptionsException(Reason.BAD_CONNECTION, "connection '" + connectionId + "' belongs to integration '"
                                 + owner.get() + "', not '" + integration.id() + "'");
                     }
-                    given = credentials.credentials(connectionId).orElseThrow(() -> new FieldOptionsException(Reason.BAD_CONNECTION,
-                            "connection '" + connectionId + "' does not exist"));
+                    given = credentials.credentials(connectionId, integration.id()).orElseThrow(() -> new FieldOptionsException(
+                            Reason.BAD_CONNECTION, "connection '" + connectionId + "' does not exist")).values();
                     secrets = secretValues(given);
                 }
                 List<FieldOption> options = call(provider, integration.classLoader(), new OptionsRequest(given, dependencies.deepCopy()));

@@ -35,7 +35,7 @@ public final class ScenarioParser {
             Set.of("maxAttempts", "baseDelayMs", "backoffMultiplier", "maxDelayMs", "jitter");
     private static final Map<String, Set<String>> TRIGGER_FIELDS = Map.of(
             "manual", Set.of("type"),
-            "webhook", Set.of("type", "path", "method", "secret"),
+            "webhook", Set.of("type", "path", "method", "secret", "exposeErrors"),
             "schedule", Set.of("type", "cron", "timezone"));
     private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
@@ -172,7 +172,17 @@ public final class ScenarioParser {
                 if (method != null && !HTTP_METHODS.contains(method.toUpperCase(java.util.Locale.ROOT))) {
                     problems.add(new ScenarioProblem(path + ".method", "expected one of " + HTTP_METHODS + ": '" + method + "'"));
                 }
-                return new Trigger.Webhook(hookPath, method == null ? null : method.toUpperCase(java.util.Locale.ROOT), secret);
+                boolean exposeErrors = false;
+                JsonNode expose = node.get("exposeErrors");
+                if (expose != null && !expose.isNull()) {
+                    if (!expose.isBoolean()) {
+                        problems.add(new ScenarioProblem(path + ".exposeErrors", "expected true or false"));
+                    } else {
+                        exposeErrors = expose.booleanValue();
+                    }
+                }
+                return new Trigger.Webhook(hookPath, method == null ? null : method.toUpperCase(java.util.Locale.ROOT), secret,
+                        exposeErrors);
             }
             case "schedule" -> {
                 String cron = optionalText(node, "cron", path, problems);

@@ -77,6 +77,9 @@ public final class ScenarioWriter {
                 if (webhook.secret() != null) {
                     out.put("secret", webhook.secret());
                 }
+                if (webhook.exposeErrors()) {
+                    out.put("exposeErrors", true);
+                }
             }
             case Trigger.Schedule schedule -> {
                 out.put("cron", schedule.cron());

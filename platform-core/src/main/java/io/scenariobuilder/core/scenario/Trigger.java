@@ -22,11 +22,18 @@ public sealed interface Trigger {
      * @param path the hook path
      * @param method the HTTP method (upper case)
      * @param secret the HMAC-SHA256 secret, or {@code null}
+     * @param exposeErrors whether a caller waiting with {@code ?wait=true} is told a failed node's error message (it may
+     *     hold upstream data); by default only the execution's id, status and error type
      */
-    record Webhook(String path, String method, String secret) implements Trigger {
+    record Webhook(String path, String method, String secret, boolean exposeErrors) implements Trigger {
         public Webhook {
             Objects.requireNonNull(path, "path");
             method = Objects.requireNonNullElse(method, "POST");
+        }
+
+        /** A webhook that keeps a failed execution's error to itself (the default). */
+        public Webhook(String path, String method, String secret) {
+            this(path, method, secret, false);
         }
 
         @Override

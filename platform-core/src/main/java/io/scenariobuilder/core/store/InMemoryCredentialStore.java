@@ -11,13 +11,28 @@ import java.util.function.Consumer;
 /** Credentials held in memory, for the CLI and tests. */
 public final class InMemoryCredentialStore implements CredentialStore {
 
-    private final Map<String, JsonNode> byId = new ConcurrentHashMap<>();
+    private record Entry(String integrationId, JsonNode values, List<String> allowedHosts) {
+    }
+
+    private final Map<String, Entry> byId = new ConcurrentHashMap<>();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
-    /** Adds or replaces a connection's credentials. */
-    public void put(String connectionId, JsonNode credentials) {
-        byId.put(connectionId, credentials.deepCopy());
+    /**
+     * Adds or replaces a connection of integration {@code integrationId}.
+     *
+     * @param allowedHosts the host patterns its credentials may go to, or {@code null} for none set
+     */
+    public void put(String connectionId, String integrationId, JsonNode credentials, List<String> allowedHosts) {
+        byId.put(connectionId, new Entry(integrationId, credentials.deepCopy(), allowedHosts == null ? null : List.copyOf(allowedHosts)));
         listeners.forEach(listener -> listener.accept(connectionId));
+    }
+
+    /**
+     * Adds or replaces a connection that any integration may use, sent to any host (tests and the in-process runner of
+     * a plugin's own tests, where one person holds every credential).
+     */
+    public void put(String connectionId, JsonNode credentials) {
+        put(connectionId, null, credentials, List.of("*"));
     }
 
     /** Deletes a connection. */
@@ -32,8 +47,17 @@ public final class InMemoryCredentialStore implements CredentialStore {
     }
 
     @Override
-    public Optional<JsonNode> credentials(String connectionId) {
-        JsonNode credentials = byId.get(connectionId);
-        return Optional.ofNullable(credentials == null ? null : credentials.deepCopy());
+    public Optional<Credentials> credentials(String connectionId, String integrationId) {
+        Entry entry = byId.get(connectionId);
+        if (entry == null || (entry.integrationId() != null && !entry.integrationId().equals(integrationId))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Credentials(entry.values().deepCopy(), entry.allowedHosts()));
+    }
+
+    @Override
+    public Optional<String> integrationOf(String connectionId) {
+        Entry entry = byId.get(connectionId);
+        return entry == null ? Optional.empty() : Optional.ofNullable(entry.integrationId());
     }
 }

@@ -71,8 +71,9 @@ class FieldOptionsTest {
         }
 
         @Override
-        public Optional<JsonNode> credentials(String connectionId) {
-            return Optional.ofNullable(credentials.get(connectionId));
+        public Optional<Credentials> credentials(String connectionId, String integrationId) {
+            return Optional.ofNullable(credentials.get(connectionId)).filter(found -> integrationId.equals(owners.get(connectionId)))
+                    .map(found -> new Credentials(found, null));
         }
 
         @Override

@@ -68,7 +68,7 @@ abstract class SecretStoresContract {
         var stored = connections.put("shop", "http", "Shop API", JSON.readTree("{\"token\": \"s3cret-token\", \"user\": \"ada\"}"));
 
         assertThat(stored.credentials().get("token").asText()).isEqualTo("s3cret-token");
-        assertThat(connections.credentials("shop").orElseThrow().get("user").asText()).isEqualTo("ada");
+        assertThat(connections.credentials("shop", "http").orElseThrow().values().get("user").asText()).isEqualTo("ada");
         String raw = rawColumn("SELECT credentials FROM connections WHERE id = 'shop'");
         assertThat(raw).startsWith("v1:").doesNotContain("s3cret").doesNotContain("ada");
         assertThat(connections.list()).singleElement().satisfies(c -> {
@@ -81,8 +81,25 @@ abstract class SecretStoresContract {
         assertThat(replaced.credentials().get("token").asText()).isEqualTo("new");
         assertThat(connections.delete("shop")).isTrue();
         assertThat(connections.delete("shop")).isFalse();
-        assertThat(connections.credentials("shop")).isEmpty();
+        assertThat(connections.credentials("shop", "http")).isEmpty();
         assertThatThrownBy(() -> connections.put("x", "http", "x", JSON.readTree("[1]"))).hasMessageContaining("must be an object");
+    }
+
+    @Test
+    void aConnectionIsHandedOnlyToItsOwnIntegrationWithItsAllowedHostsAndKeepsItsCreator() throws Exception {
+        JdbcConnectionStore connections = new JdbcConnectionStore(database().dataSource(), new SecretBox(key(1)), Clock.systemUTC());
+        connections.put("crm", "http", "CRM", JSON.readTree("{\"token\": \"t\"}"), java.util.List.of("api.crm.example", "*.crm.example"),
+                "key_admin");
+
+        assertThat(connections.credentials("crm", "slack")).isEmpty();
+        var granted = connections.credentials("crm", "http").orElseThrow();
+        assertThat(granted.allowedHosts()).containsExactly("api.crm.example", "*.crm.example");
+
+        var replaced = connections.put("crm", "http", "CRM", JSON.readTree("{\"token\": \"u\"}"), null, "key_editor");
+        assertThat(replaced.createdBy()).as("the creator is kept when someone else replaces it").isEqualTo("key_admin");
+        assertThat(replaced.allowedHosts()).isNull();
+        assertThat(connections.credentials("crm", "http").orElseThrow().allowedHosts()).isNull();
+        assertThat(connections.list()).singleElement().satisfies(c -> assertThat(c.createdBy()).isEqualTo("key_admin"));
     }
 
     @Test
@@ -92,7 +109,7 @@ abstract class SecretStoresContract {
         writer.put("b", "http", "B", JSON.readTree("{\"token\": \"t-b\"}"));
 
         JdbcConnectionStore wrongKey = new JdbcConnectionStore(database().dataSource(), new SecretBox(key(2)), Clock.systemUTC());
-        assertThatThrownBy(() -> wrongKey.credentials("a"))
+        assertThatThrownBy(() -> wrongKey.credentials("a", "http"))
                 .isInstanceOf(SecretBox.SecretException.class)
                 .hasMessageContaining("different master key").hasMessageNotContaining("t-a");
 
@@ -102,8 +119,8 @@ abstract class SecretStoresContract {
             st.setString(1, sealedA);
             st.executeUpdate();
         }
-        assertThatThrownBy(() -> writer.credentials("b")).isInstanceOf(SecretBox.SecretException.class);
-        assertThat(writer.credentials("a").orElseThrow().get("token").asText()).isEqualTo("t-a");
+        assertThatThrownBy(() -> writer.credentials("b", "http")).isInstanceOf(SecretBox.SecretException.class);
+        assertThat(writer.credentials("a", "http").orElseThrow().values().get("token").asText()).isEqualTo("t-a");
     }
 
     @Test

@@ -122,19 +122,18 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
         }
         try (JdbcExecutionStore reopened = new JdbcExecutionStore(StoreSettings.embedded(folder))) {
             assertThat(reopened.migrated()).as("current: Flyway is not started").isFalse();
-            // An older schema: the last migration (V9, traces) undone.
+            // An older schema: the last migration (V10, connection hosts and owner) undone.
             try (var connection = reopened.dataSource().getConnection(); var st = connection.createStatement()) {
-                for (String column : new String[] {"trace_id", "span_id", "parent_span_id"}) {
-                    st.execute("ALTER TABLE executions DROP COLUMN " + column);
+                for (String column : new String[] {"allowed_hosts", "created_by"}) {
+                    st.execute("ALTER TABLE connections DROP COLUMN " + column);
                 }
-                st.execute("ALTER TABLE execution_logs DROP COLUMN span_id");
                 st.execute("DELETE FROM flyway_schema_history WHERE version = '" + JdbcExecutionStore.SCHEMA_VERSION + "'");
             }
         }
         try (JdbcExecutionStore upgraded = new JdbcExecutionStore(StoreSettings.embedded(folder))) {
             assertThat(upgraded.migrated()).isTrue();
             try (var connection = upgraded.dataSource().getConnection(); var st = connection.createStatement();
-                    var rs = st.executeQuery("SELECT COUNT(trace_id) FROM executions")) {
+                    var rs = st.executeQuery("SELECT COUNT(allowed_hosts) FROM connections")) {
                 assertThat(rs.next()).as("the column is back").isTrue();
             }
         }

@@ -41,14 +41,17 @@ public final class JdbcConnectionStore implements CredentialStore {
      * A stored connection.
      *
      * @param credentials the credentials, decrypted; {@link #masked()} for anything shown to people
+     * @param allowedHosts the host patterns the credentials may be sent to, or {@code null} when none is set
+     * @param createdBy the id of the API key that created it, or {@code null} (made before owners were kept)
      */
-    public record StoredConnection(String id, String integrationId, String name, JsonNode credentials, Instant createdAt,
-            Instant updatedAt) {
+    public record StoredConnection(String id, String integrationId, String name, JsonNode credentials, List<String> allowedHosts,
+            String createdBy, Instant createdAt, Instant updatedAt) {
         public StoredConnection {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(integrationId, "integrationId");
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(credentials, "credentials");
+            allowedHosts = allowedHosts == null ? null : List.copyOf(allowedHosts);
         }
 
         /** The same connection with every credential value replaced by {@value JdbcConnectionStore#MASK}. */
@@ -57,7 +60,7 @@ public final class JdbcConnectionStore implements CredentialStore {
             for (Iterator<Map.Entry<String, JsonNode>> it = credentials.fields(); it.hasNext(); ) {
                 masked.put(it.next().getKey(), MASK);
             }
-            return new StoredConnection(id, integrationId, name, masked, createdAt, updatedAt);
+            return new StoredConnection(id, integrationId, name, masked, allowedHosts, createdBy, createdAt, updatedAt);
         }
     }
 
@@ -67,8 +70,19 @@ public final class JdbcConnectionStore implements CredentialStore {
         this.clock = clock;
     }
 
-    /** Creates or replaces a connection (its creation time is kept on replace). */
+    /** Creates or replaces a connection with no allowed hosts and no owner (tests). */
     public StoredConnection put(String id, String integrationId, String name, JsonNode credentials) {
+        return put(id, integrationId, name, credentials, null, null);
+    }
+
+    /**
+     * Creates or replaces a connection; on replace its creation time and creator are kept.
+     *
+     * @param allowedHosts the host patterns its credentials may be sent to, or {@code null} for none set
+     * @param createdBy the id of the API key creating it (ignored on replace)
+     */
+    public StoredConnection put(String id, String integrationId, String name, JsonNode credentials, List<String> allowedHosts,
+            String createdBy) {
         if (!credentials.isObject()) {
             throw new IllegalArgumentException("credentials must be an object of field names to values");
         }
@@ -76,15 +90,18 @@ public final class JdbcConnectionStore implements CredentialStore {
         String sealed = secrets.seal(credentials.toString(), "connection " + id);
         try (Connection connection = database.getConnection();
                 PreparedStatement st = connection.prepareStatement("INSERT INTO connections "
-                        + "(id, integration_id, name, credentials, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+                        + "(id, integration_id, name, credentials, created_at, updated_at, allowed_hosts, created_by) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (id) DO UPDATE SET integration_id = excluded.integration_id, name = excluded.name, "
-                        + "credentials = excluded.credentials, updated_at = excluded.updated_at")) {
+                        + "credentials = excluded.credentials, updated_at = excluded.updated_at, allowed_hosts = excluded.allowed_hosts")) {
             st.setString(1, id);
             st.setString(2, integrationId);
             st.setString(3, name);
             st.setString(4, sealed);
             st.setLong(5, now.toEpochMilli());
             st.setLong(6, now.toEpochMilli());
+            st.setString(7, allowedHosts == null ? null : JSON.valueToTree(allowedHosts).toString());
+            st.setString(8, createdBy);
             st.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("cannot store connection " + id + ": " + e.getMessage(), e);
@@ -97,7 +114,7 @@ public final class JdbcConnectionStore implements CredentialStore {
     public Optional<StoredConnection> get(String id) {
         try (Connection connection = database.getConnection();
                 PreparedStatement st = connection.prepareStatement(
-                        "SELECT id, integration_id, name, credentials, created_at, updated_at FROM connections WHERE id = ?")) {
+                        "SELECT id, integration_id, name, credentials, created_at, updated_at, allowed_hosts, created_by FROM connections WHERE id = ?")) {
             st.setString(1, id);
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();
@@ -112,7 +129,7 @@ public final class JdbcConnectionStore implements CredentialStore {
         List<StoredConnection> all = new ArrayList<>();
         try (Connection connection = database.getConnection();
                 PreparedStatement st = connection.prepareStatement(
-                        "SELECT id, integration_id, name, credentials, created_at, updated_at FROM connections ORDER BY id");
+                        "SELECT id, integration_id, name, credentials, created_at, updated_at, allowed_hosts, created_by FROM connections ORDER BY id");
                 ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 all.add(read(rs).masked());
@@ -139,8 +156,9 @@ public final class JdbcConnectionStore implements CredentialStore {
     }
 
     @Override
-    public Optional<JsonNode> credentials(String connectionId) {
-        return get(connectionId).map(StoredConnection::credentials);
+    public Optional<Credentials> credentials(String connectionId, String integrationId) {
+        return get(connectionId).filter(found -> found.integrationId().equals(integrationId))
+                .map(found -> new Credentials(found.credentials(), found.allowedHosts()));
     }
 
     @Override
@@ -173,7 +191,16 @@ public final class JdbcConnectionStore implements CredentialStore {
         } catch (JsonProcessingException e) {
             throw new StoreException("the credentials of connection " + id + " are damaged", e);
         }
-        return new StoredConnection(id, rs.getString(2), rs.getString(3), credentials,
+        String hosts = rs.getString(7);
+        List<String> allowedHosts = null;
+        if (hosts != null) {
+            try {
+                allowedHosts = List.of(JSON.readValue(hosts, String[].class));
+            } catch (JsonProcessingException e) {
+                throw new StoreException("the allowed hosts of connection " + id + " are damaged", e);
+            }
+        }
+        return new StoredConnection(id, rs.getString(2), rs.getString(3), credentials, allowedHosts, rs.getString(8),
                 Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)));
     }
 }
