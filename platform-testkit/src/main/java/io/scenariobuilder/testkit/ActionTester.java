@@ -124,6 +124,7 @@ public final class ActionTester {
         private JsonNode configuration = JSON.createObjectNode();
         private JsonNode input = JSON.createObjectNode();
         private JsonNode credentials;
+        private List<String> allowedHosts;
         private String connectionId;
         private int attempt = 1;
         private Duration timeout = Duration.ofSeconds(30);
@@ -152,6 +153,16 @@ public final class ActionTester {
         /** The node's input. */
         public Call input(JsonNode input) {
             this.input = input;
+            return this;
+        }
+
+        /**
+         * The connection's {@code allowedHosts} (by default none is set, as for a connection saved without them).
+         *
+         * @since 1.3.0
+         */
+        public Call allowedHosts(String... patterns) {
+            this.allowedHosts = List.of(patterns);
             return this;
         }
 
@@ -192,7 +203,7 @@ public final class ActionTester {
                     ((com.fasterxml.jackson.databind.node.ObjectNode) withDefaults).set(field.fieldName(), field.defaultValue());
                 }
             }
-            TestContext context = new TestContext(input, withDefaults, credentials, connectionId, attempt);
+            TestContext context = new TestContext(input, withDefaults, credentials, connectionId, attempt, allowedHosts);
             lastContext = context;
             CompletableFuture<ActionResult> future;
             if (action.executor().getCapabilities().style() == ExecutionStyle.ASYNC) {

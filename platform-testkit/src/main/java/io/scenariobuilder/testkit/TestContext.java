@@ -29,13 +29,16 @@ public final class TestContext implements ExecutionContext, CancellationSignal {
     private final JsonNode input;
     private final JsonNode configuration;
     private final JsonNode credentials;
+    private final java.util.List<String> allowedHosts;
     private final String connectionId;
     private final int attempt;
     private final List<String> logs = new CopyOnWriteArrayList<>();
     private final List<Runnable> onCancel = new ArrayList<>();
     private volatile boolean cancelled;
 
-    TestContext(JsonNode input, JsonNode configuration, JsonNode credentials, String connectionId, int attempt) {
+    TestContext(JsonNode input, JsonNode configuration, JsonNode credentials, String connectionId, int attempt,
+            java.util.List<String> allowedHosts) {
+        this.allowedHosts = allowedHosts;
         this.input = input;
         this.configuration = configuration;
         this.credentials = credentials;
@@ -56,6 +59,11 @@ public final class TestContext implements ExecutionContext, CancellationSignal {
     @Override
     public JsonNode configuration() {
         return configuration;
+    }
+
+    @Override
+    public Optional<java.util.List<String>> allowedHosts() {
+        return Optional.ofNullable(allowedHosts);
     }
 
     @Override

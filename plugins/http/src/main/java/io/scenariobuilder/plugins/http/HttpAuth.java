@@ -2,10 +2,11 @@ package io.scenariobuilder.plugins.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scenariobuilder.api.error.IntegrationException;
-import java.net.http.HttpRequest;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,19 +24,40 @@ record HttpAuth(String type, JsonNode credentials) {
         return new HttpAuth(type, credentials);
     }
 
-    void apply(HttpRequest.Builder request) {
-        switch (type) {
-            case "bearer" -> request.header("Authorization", "Bearer " + required("token"));
+    /** The headers that carry the credentials (none for {@code none} and {@code apiKeyQuery}). */
+    Map<String, String> headers() {
+        return switch (type) {
+            case "bearer" -> Map.of("Authorization", "Bearer " + required("token"));
             case "basic" -> {
                 String pair = required("username") + ":" + credentials.path("password").asText("");
-                request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+                yield Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
             }
-            case "apiKeyHeader" -> request.header(credentials.path("apiKeyName").asText("X-API-Key"), required("apiKey"));
-            case "apiKeyQuery", "none" -> {
-                // apiKeyQuery goes in the URL; see queryParameter()
-            }
+            case "apiKeyHeader" -> Map.of(credentials.path("apiKeyName").asText("X-API-Key"), required("apiKey"));
+            case "apiKeyQuery", "none" -> Map.of(); // apiKeyQuery goes in the URL; see queryParameter()
             default -> throw IntegrationException.invalidInput("unknown authType '" + type
                     + "' in the connection: use none, bearer, basic, apiKeyHeader or apiKeyQuery");
+        };
+    }
+
+    /** Whether these credentials put anything secret on a request. */
+    boolean sendsCredentials() {
+        return !type.equals("none");
+    }
+
+    /**
+     * Where these credentials may go: the connection's {@code allowedHosts} when it sets them, else the host of its
+     * {@code testUrl}, else nowhere.
+     */
+    List<String> allowedHosts(Optional<List<String>> fromConnection) {
+        if (fromConnection.isPresent()) {
+            return fromConnection.get();
+        }
+        String testUrl = credentials.path("testUrl").asText("");
+        try {
+            String host = testUrl.isEmpty() ? null : URI.create(testUrl).getHost();
+            return host == null ? List.of() : List.of(host);
+        } catch (IllegalArgumentException e) {
+            return List.of();
         }
     }
 

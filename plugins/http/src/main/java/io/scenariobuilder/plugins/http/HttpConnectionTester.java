@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.scenariobuilder.api.error.IntegrationException;
 import io.scenariobuilder.api.integration.ConnectionTester;
-import java.net.http.HttpRequest;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
@@ -18,11 +18,11 @@ final class HttpConnectionTester implements ConnectionTester {
             throw IntegrationException.invalidInput("set testUrl in the connection to test it (a GET there must answer 2xx)");
         }
         HttpAuth auth = HttpAuth.from(credentials);
-        HttpRequest.Builder request = HttpRequest.newBuilder(HttpRequestAction.uri(url, JsonNodeFactory.instance.objectNode(), auth))
-                .timeout(Duration.ofSeconds(15)).GET();
-        auth.apply(request);
-        HttpResponse<String> response = HttpClients.get(true).send(request.build(), HttpResponse.BodyHandlers.ofString());
-        IntegrationException error = HttpErrors.forStatus(response.statusCode(), response.headers(), "GET " + url.replaceAll("\\?.*", ""), "");
+        URI uri = HttpRequestAction.uri(url, JsonNodeFactory.instance.objectNode(), auth);
+        HttpResponse<java.io.InputStream> response = new HttpExchange("GET", uri, java.util.Map.of(), auth.headers(), null,
+                Duration.ofSeconds(15)).send(true);
+        response.body().close();
+        IntegrationException error = HttpErrors.forStatus(response.statusCode(), response.headers(), "GET " + HttpRequestAction.redacted(uri), "");
         if (error != null) {
             throw error;
         }

@@ -12,6 +12,7 @@ import io.scenariobuilder.api.execution.ConfigurationProblem;
 import io.scenariobuilder.api.execution.ExecutionContext;
 import io.scenariobuilder.api.execution.ExecutionStyle;
 import io.scenariobuilder.api.execution.NodeExecutor;
+import io.scenariobuilder.api.integration.AllowedHosts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,7 +47,14 @@ final class HttpRequestAction implements NodeExecutor {
         HttpAuth auth = HttpAuth.from(context.credentials());
         URI uri = uri(config.get("url").asText(), config.get("query"), auth);
         Duration timeout = Duration.ofMillis(config.path("timeoutMs").asLong(30_000));
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout);
+        if (auth.sendsCredentials()) {
+            // The connection's owner decides where its credentials may go; the scenario cannot widen it.
+            List<String> allowed = auth.allowedHosts(context.allowedHosts());
+            if (!AllowedHosts.anyMatches(allowed, uri)) {
+                throw IntegrationException.forbiddenHost(uri.getHost(), allowed);
+            }
+        }
+        Map<String, String> requestHeaders = new LinkedHashMap<>();
         boolean hasContentType = false;
         JsonNode headers = config.get("headers");
         if (headers != null && headers.isObject()) {
@@ -55,35 +64,37 @@ final class HttpRequestAction implements NodeExecutor {
                 if (value.isNull()) {
                     continue;
                 }
+                String text = value.isTextual() ? value.textValue() : value.toString();
                 try {
-                    request.header(header.getKey(), value.isTextual() ? value.textValue() : value.toString());
+                    HttpRequest.newBuilder(uri).header(header.getKey(), text); // the JDK's own check of names and values
                 } catch (IllegalArgumentException e) {
-                    throw IntegrationException.invalidInput("header '" + header.getKey() + "' is not allowed or not valid: " + e.getMessage());
+                    // The JDK's message may quote the value, which may be a secret: not repeated.
+                    throw IntegrationException.invalidInput("header '" + header.getKey() + "' is not allowed here (a header the "
+                            + "client sets itself, such as Host or Content-Length) or its name or value has a character a header cannot hold");
                 }
+                requestHeaders.put(header.getKey(), text);
                 hasContentType |= header.getKey().equalsIgnoreCase("Content-Type");
             }
         }
-        auth.apply(request);
         if (!hasHeader(headers, "traceparent")) {
             // The called service joins the execution's trace under this attempt's span (W3C Trace Context).
-            context.traceparent().ifPresent(value -> request.header("traceparent", value));
+            context.traceparent().ifPresent(value -> requestHeaders.put("traceparent", value));
         }
         JsonNode body = config.get("body");
         String bodyType = config.path("bodyType").asText("json");
-        if (body == null || body.isNull() || method.equals("GET") || method.equals("HEAD")) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
+        byte[] bytesOut = null;
+        if (!(body == null || body.isNull() || method.equals("GET") || method.equals("HEAD"))) {
             Body encoded = encode(body, bodyType);
             if (!hasContentType) {
-                request.header("Content-Type", encoded.contentType());
+                requestHeaders.put("Content-Type", encoded.contentType());
             }
-            request.method(method, HttpRequest.BodyPublishers.ofByteArray(encoded.bytes()));
+            bytesOut = encoded.bytes();
         }
         long maxBytes = config.path("maxResponseBytes").asLong(DEFAULT_MAX_RESPONSE_BYTES);
         HttpResponse<InputStream> response;
         try {
-            response = HttpClients.get(config.path("followRedirects").asBoolean(true))
-                    .send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            response = new HttpExchange(method, uri, requestHeaders, auth.headers(), bytesOut, timeout)
+                    .send(config.path("followRedirects").asBoolean(true));
         } catch (HttpConnectTimeoutException e) {
             throw IntegrationException.networkError("could not connect to " + uri.getHost() + ":" + port(uri) + " in time", e);
         } catch (HttpTimeoutException e) {
@@ -133,9 +144,15 @@ final class HttpRequestAction implements NodeExecutor {
         return uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     }
 
-    /** The URL without its query string, which may carry an API key. */
-    private static String redacted(URI uri) {
-        return uri.getScheme() + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    /** The URL without its user-info and query string, which may carry a password or an API key. */
+    static String redacted(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+
+    /** A URL as given, with its user-info ({@code user:password@}) masked, for messages. */
+    static String withoutUserInfo(String url) {
+        return url.replaceAll("(?i)^\\s*([a-z][a-z0-9+.-]*://)[^/?#@]*@", "$1****@");
     }
 
     static URI uri(String url, JsonNode query, HttpAuth auth) {
@@ -160,11 +177,11 @@ final class HttpRequestAction implements NodeExecutor {
             URI uri = new URI(full);
             if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))
                     || uri.getHost() == null) {
-                throw IntegrationException.invalidInput("url must be an absolute http(s) URL: " + url);
+                throw IntegrationException.invalidInput("url must be an absolute http(s) URL: " + withoutUserInfo(url));
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw IntegrationException.invalidInput("url is not a valid URL (" + e.getReason() + "): " + url);
+            throw IntegrationException.invalidInput("url is not a valid URL (" + e.getReason() + "): " + withoutUserInfo(url));
         }
     }
 

@@ -145,23 +145,41 @@ class HttpIntegrationTest {
     @Test
     void authenticatesWithTheConnectionsCredentials() throws Exception {
         JsonNode bearer = http.action("request").configuration("{\"url\": \"" + base + "/echo\"}")
-                .credentials("{\"token\": \"t0k\"}").run().output().get("body");
+                .allowedHosts("127.0.0.1").credentials("{\"token\": \"t0k\"}").run().output().get("body");
         assertThat(bearer.get("headers").get("authorization").asText()).isEqualTo("Bearer t0k");
         JsonNode basic = http.action("request").configuration("{\"url\": \"" + base + "/echo\"}")
-                .credentials("{\"authType\": \"basic\", \"username\": \"ada\", \"password\": \"pw\"}").run().output().get("body");
+                .allowedHosts("127.0.0.1").credentials("{\"authType\": \"basic\", \"username\": \"ada\", \"password\": \"pw\"}").run().output().get("body");
         assertThat(basic.get("headers").get("authorization").asText()).isEqualTo("Basic YWRhOnB3");
         JsonNode header = http.action("request").configuration("{\"url\": \"" + base + "/echo\"}")
-                .credentials("{\"apiKey\": \"k1\", \"apiKeyName\": \"X-Key\"}").run().output().get("body");
+                .allowedHosts("127.0.0.1").credentials("{\"apiKey\": \"k1\", \"apiKeyName\": \"X-Key\"}").run().output().get("body");
         assertThat(header.get("headers").get("x-key").asText()).isEqualTo("k1");
         JsonNode query = http.action("request").configuration("{\"url\": \"" + base + "/echo\", \"query\": {\"a\": 1}}")
-                .credentials("{\"authType\": \"apiKeyQuery\", \"apiKey\": \"k 2\"}").run().output().get("body");
+                .allowedHosts("127.0.0.1").credentials("{\"authType\": \"apiKeyQuery\", \"apiKey\": \"k 2\"}").run().output().get("body");
         assertThat(query.get("query").asText()).isEqualTo("a=1&api_key=k+2");
 
         IntegrationException missing = http.action("request").configuration("{\"url\": \"" + base + "/echo\"}")
-                .credentials("{\"authType\": \"bearer\"}").runExpectingError();
+                .allowedHosts("127.0.0.1").credentials("{\"authType\": \"bearer\"}").runExpectingError();
         assertThat(missing.getMessage()).contains("needs 'token'");
         assertThat(http.action("request").configuration("{\"url\": \"" + base + "/echo\"}")
-                .credentials("{\"authType\": \"kerberos\"}").runExpectingError().getMessage()).contains("unknown authType 'kerberos'");
+                .allowedHosts("127.0.0.1").credentials("{\"authType\": \"kerberos\"}").runExpectingError().getMessage()).contains("unknown authType 'kerberos'");
+    }
+
+    @Test
+    void credentialsGoOnlyToAllowedHostsAndWithoutThemOnlyToTheTestUrlsHost() throws Exception {
+        String echo = "{\"url\": \"" + base + "/echo\"}";
+        IntegrationException none = http.action("request").configuration(echo).credentials("{\"token\": \"t0k\"}").runExpectingError();
+        assertThat(none.type()).isEqualTo(io.scenariobuilder.api.error.ErrorType.FORBIDDEN_HOST);
+        assertThat(none.getMessage()).contains("'127.0.0.1'", "allowedHosts: none").doesNotContain("t0k");
+        IntegrationException other = http.action("request").configuration(echo).allowedHosts("*.example.com", "localhost:1")
+                .credentials("{\"token\": \"t0k\"}").runExpectingError();
+        assertThat(other.type()).isEqualTo(io.scenariobuilder.api.error.ErrorType.FORBIDDEN_HOST);
+        // Without allowedHosts, the host of the connection's own testUrl is allowed.
+        JsonNode viaTestUrl = http.action("request").configuration(echo)
+                .credentials("{\"token\": \"t0k\", \"testUrl\": \"" + base + "/ping\"}").run().output().get("body");
+        assertThat(viaTestUrl.get("headers").get("authorization").asText()).isEqualTo("Bearer t0k");
+        // A connection without secrets (authType none) goes anywhere.
+        assertThat(http.action("request").configuration(echo).credentials("{\"authType\": \"none\"}").run().output()
+                .get("status").asInt()).isEqualTo(200);
     }
 
     @Test
