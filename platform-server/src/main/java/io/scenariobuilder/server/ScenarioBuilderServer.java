@@ -94,6 +94,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
     private final LiveHub<ExecutionEvent> liveEvents;
     private final LiveLogAppender liveLogAppender;
     private StreamRoutes streams;
+    private Auth auth;
     /** Exports spans when SB_OTLP_ENDPOINT is set, else null (and the engine builds no span). */
     private final OtlpTraces traces;
 
@@ -132,6 +133,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
 
             // Plugins first: executions resumed below need their integrations.
             for (Path dir : builtinPluginDirs) {
+                plugins.trustDirectory(dir); // shipped with the server: no signature asked of them
                 loadPlugins(plugins, dir);
             }
             loadPlugins(plugins, config.pluginsDir());
@@ -200,6 +202,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                             // A browser sends its key as the subprotocol bearer.<key> and needs it echoed back.
                             .setWebSocketSubProtocols(List.of("*"));
                     HttpServer server = vertx.createHttpServer(options).requestHandler(router)
+                            .invalidRequestHandler(ScenarioBuilderServer::invalidRequest) // 414, 431, 400 with the JSON body
                             .webSocketHandshakeHandler(streams::handshake) // the live streams' upgrades, before the router
                             .listen().await(30, TimeUnit.SECONDS);
                     servers.add(server);
@@ -235,11 +238,22 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         RequestMetrics requestMetrics = new RequestMetrics(injector.getInstance(PlatformMetrics.class));
         router.route().handler(requestMetrics);
         SecurityLog security = new SecurityLog();
-        Auth auth = new Auth(keys, http, vertx, security);
+        Auth auth = new Auth(keys, http, vertx, security, config.security().authFailuresPerMinute());
+        this.auth = auth;
         this.streams = new StreamRoutes(vertx, auth, security, liveLogs, liveEvents);
-        router.route().handler(BodyHandler.create(config.dataDir().resolve("uploads").toString())
-                .setBodyLimit(config.maxBodyBytes())
-                .setDeleteUploadedFilesOnEnd(true));
+        // The key is checked (and the role the route needs) before anything reads the body: an unauthenticated upload
+        // is refused without being buffered.
+        router.route("/api/*").handler(auth);
+        // Bodies up to SB_MAX_BODY_BYTES; a plugin upload (which only an admin gets this far with) up to SB_PLUGIN_MAX_BYTES.
+        String uploads = config.dataDir().resolve("uploads").toString();
+        BodyHandler bodies = BodyHandler.create(uploads).setBodyLimit(config.maxBodyBytes()).setDeleteUploadedFilesOnEnd(true);
+        BodyHandler pluginBodies = BodyHandler.create(uploads).setBodyLimit(Math.max(config.maxBodyBytes(), config.security().pluginMaxBytes()))
+                .setDeleteUploadedFilesOnEnd(true);
+        router.route().handler(ctx -> {
+            boolean pluginUpload = ctx.request().method() == io.vertx.core.http.HttpMethod.POST
+                    && ctx.request().path().equals("/api/v1/plugins");
+            (pluginUpload ? pluginBodies : bodies).handle(ctx);
+        });
         router.get("/health/live").handler(ctx -> Http.json(ctx, 200, Map.of("status", "up")));
         router.get("/health/ready").handler(ctx -> http.blocking(vertx, () -> store.list(null, null, null, 1))
                 .onSuccess(Http.guard(ctx, ok -> Http.json(ctx, 200, Map.of("status", "ready", "plugins", plugins.list().size()))))
@@ -248,11 +262,10 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json; charset=utf-8").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
         new WebRoutes().mount(router);
-        router.route("/api/*").handler(auth);
         streams.mount(router);
         new MetricsRoutes(vertx, http, injector.getInstance(PlatformMetrics.class), auth, config.metricsAuth()).mount(router);
         new ScenarioRoutes(vertx, http, scenarios, injector.getInstance(ScenarioValidator.class), injector.getInstance(FieldOptions.class),
-                catalog).mount(router);
+                catalog, injector.getInstance(JdbcConnectionStore.class)).mount(router);
         new ExecutionRoutes(vertx, http, engine, store, catalog, config.waitTimeout()).mount(router);
         new ConnectionRoutes(vertx, http, injector.getInstance(JdbcConnectionStore.class),
                 injector.getInstance(IntegrationRegistry.class), injector.getInstance(ErrorClassifier.class), security).mount(router);
@@ -260,11 +273,36 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                 .mount(router);
         new PluginRoutes(vertx, http, plugins, config.pluginsDir(), security).mount(router);
         new KeyRoutes(vertx, http, keys, auth, security).mount(router);
-        new WebhookRoutes(vertx, http, engine, catalog, config.waitTimeout(), security).mount(router);
+        new WebhookRoutes(vertx, http, engine, catalog, config.waitTimeout(), security, config.security().webhookTolerance(),
+                injector.getInstance(Clock.class)).mount(router);
         router.route().last().handler(ctx -> ctx.fail(404));
         router.route().failureHandler(new FailureHandler());
         requestMetrics.learn(router);
         return router;
+    }
+
+    /**
+     * A request Netty could not decode (a URL or headers past their limits, a malformed request line): answered with
+     * the same JSON error body as every other error, then the connection is closed.
+     */
+    private static void invalidRequest(io.vertx.core.http.HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status;
+        String message;
+        if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+            status = 414;
+            message = "the request line (the URL) is longer than the server accepts (4096 bytes)";
+        } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+            status = 431;
+            message = "the request's headers are larger than the server accepts (SB_MAX_HEADER_BYTES)";
+        } else {
+            status = 400;
+            message = "the request is not valid HTTP";
+        }
+        String body = Http.JSON.createObjectNode().set("error", Http.JSON.createObjectNode().put("code", "bad_request")
+                .put("message", message).set("details", Http.JSON.createArrayNode())).toString();
+        request.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+                .putHeader("Connection", "close").end(body).onComplete(ignored -> request.connection().close());
     }
 
     private static final MetricFamily STREAM_CLIENTS = MetricFamily.of("sb.stream.clients", MetricFamily.Kind.GAUGE,
@@ -276,6 +314,11 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         PlatformMetrics metrics = injector.getInstance(PlatformMetrics.class);
         metrics.gauge(STREAM_CLIENTS, hub::clients, stream);
         metrics.counter(STREAM_DROPPED, hub::dropped, stream);
+    }
+
+    /** The API's authentication (tests count its store lookups). */
+    public Auth auth() {
+        return auth;
     }
 
     /** The live streams' hubs (tests measure them). */

@@ -53,8 +53,25 @@ public final class ServerModule extends AbstractModule {
     public static com.google.inject.Module of(ServerConfig config, CompletableFuture<JdbcExecutionStore> store,
             PlatformMetrics metrics) {
         EngineModule engine = new EngineModule(EngineSettings.defaults(),
-                new PluginSettings(config.dataDir().toAbsolutePath().resolve("plugin-work")), Clock.systemUTC());
+                pluginSettings(config), Clock.systemUTC());
         return Modules.override(engine).with(new ServerModule(config, store, metrics));
+    }
+
+    /** The plugin work folder, the JAR limits and, with {@code SB_PLUGIN_TRUST=signed}, the trusted certificates. */
+    static PluginSettings pluginSettings(ServerConfig config) {
+        var security = config.security();
+        java.security.KeyStore trusted = null;
+        if (security.pluginTrust().equals("signed")) {
+            char[] password = security.pluginTrustStorePassword() == null ? null : security.pluginTrustStorePassword().toCharArray();
+            try {
+                trusted = java.security.KeyStore.getInstance(security.pluginTrustStore().toFile(), password);
+            } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+                throw new ServerConfig.ConfigException("SB_PLUGIN_TRUSTSTORE " + security.pluginTrustStore() + " cannot be read as a "
+                        + "PKCS#12 or JKS key store: " + e.getMessage());
+            }
+        }
+        return new PluginSettings(config.dataDir().toAbsolutePath().resolve("plugin-work"), new PluginSettings.JarLimits(
+                security.pluginMaxBytes(), security.pluginMaxUnpackedBytes(), security.pluginMaxEntries()), trusted);
     }
 
     /** Opens (and migrates) the execution store the configuration names. */
@@ -72,6 +89,8 @@ public final class ServerModule extends AbstractModule {
         bind(PlatformMetrics.class).toInstance(metrics);
         bind(MetricRegistry.class).toInstance(metrics.registry());
         bind(ScenarioCatalog.class).in(Singleton.class);
+        bind(io.scenariobuilder.core.expression.ExpressionLimits.class).toInstance(io.scenariobuilder.core.expression.ExpressionLimits.of(
+                config.security().expressionTimeout(), config.security().expressionMaxDepth(), config.security().expressionMaxBytes()));
         FieldOptions.Settings options = FieldOptions.Settings.defaults();
         bind(FieldOptions.Settings.class).toInstance(new FieldOptions.Settings(config.optionsTimeout(), options.checkWait(),
                 config.optionsCacheSize(), options.maxOptions()));

@@ -14,6 +14,7 @@ public final class ApiException extends RuntimeException {
     private final int status;
     private final String code;
     private final transient List<Map<String, Object>> details;
+    private final transient Map<String, String> headers = new java.util.LinkedHashMap<>();
 
     public ApiException(int status, String code, String message, List<Map<String, Object>> details) {
         super(message, null, false, false);
@@ -36,6 +37,17 @@ public final class ApiException extends RuntimeException {
 
     public List<Map<String, Object>> details() {
         return details;
+    }
+
+    /** Adds a header to the answer (such as {@code Retry-After}). */
+    public ApiException withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    /** The headers the answer carries beside the body. */
+    public Map<String, String> headers() {
+        return headers;
     }
 
     public static ApiException badRequest(String message) {

@@ -1,126 +1,179 @@
 package io.scenariobuilder.server.http;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.ApiKey;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.Role;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * API-key authentication for {@code /api/**}: {@code Authorization: Bearer <key>} (the live streams' WebSocket
- * handshakes may also send {@code ?token=} or the {@code Sec-WebSocket-Protocol} value {@code bearer.<key>}, see
- * {@link #presentedKey(String, String, String)}). 401 without a key or with a wrong one; handlers
- * call {@link #require} for their role (403).
+ * API-key authentication and authorisation for {@code /api/**}, before anything else reads the request: the key
+ * comes only from {@code Authorization: Bearer <key>} (the live streams' WebSocket handshakes may also send
+ * {@code ?token=} or the subprotocol {@code bearer.<key>}, see {@link #presentedKey(String, String, String)}); the
+ * role the route needs comes from {@link Access}. 401 without a key or with a wrong one, 403 for a role that may not,
+ * 429 for an address past {@code SB_AUTH_FAILURES_PER_MINUTE} wrong keys in the last minute (a key already known to
+ * be good still works from there). A refused request's body is never read: the answer closes the connection.
  *
  * <p>Keys are stored as SHA-256 digests and looked up by digest, so a wrong key is never compared character by
- * character with a right one. Verified keys are remembered for 30 seconds (by digest) so that requests do not wait
- * on the store; deleting a key forgets it at once on this server.
+ * character with a right one. What a digest names (a key, or nothing) is kept in a bounded cache for 30 seconds, so
+ * a repeated key, right or wrong, costs no store round trip; any key change empties it.
  */
 public final class Auth implements Handler<RoutingContext> {
 
     private static final String KEY = "sb.apiKey";
-    private static final long REMEMBER_MS = 30_000;
-
-    private record Remembered(ApiKey key, long until) {
-    }
+    private static final Duration REMEMBER = Duration.ofSeconds(30);
 
     private final JdbcApiKeyStore keys;
     private final Http http;
     private final Vertx vertx;
     private final SecurityLog security;
-    private final Map<String, Remembered> verified = new ConcurrentHashMap<>();
+    private final int failuresPerMinute;
+    private final java.util.concurrent.atomic.AtomicLong lookups = new java.util.concurrent.atomic.AtomicLong();
+    /** Digest of a presented key -> the key it names, or empty for none. */
+    private final Cache<String, Optional<ApiKey>> known = Caffeine.newBuilder()
+            .maximumSize(100_000).expireAfterWrite(REMEMBER).build();
+    /** Client address -> failed authentications in the minute since its first. */
+    private final Cache<String, AtomicInteger> failures = Caffeine.newBuilder()
+            .maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(1)).build();
 
-    public Auth(JdbcApiKeyStore keys, Http http, Vertx vertx, SecurityLog security) {
+    public Auth(JdbcApiKeyStore keys, Http http, Vertx vertx, SecurityLog security, int failuresPerMinute) {
         this.keys = keys;
         this.http = http;
         this.vertx = vertx;
         this.security = security;
+        this.failuresPerMinute = failuresPerMinute;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
-        String presented = presentedKey(ctx);
-        if (presented == null) {
-            ctx.fail(new ApiException(401, "unauthorized", "missing API key: send 'Authorization: Bearer <key>'"));
+        HttpServerRequest request = ctx.request();
+        if (Access.PUBLIC.contains(request.path())) {
+            ctx.next();
             return;
         }
+        String address = address(request.remoteAddress());
+        String authorization = request.getHeader("Authorization");
+        String presented = presentedKey(authorization, null, null);
+        if (presented == null) {
+            refuse(ctx, new ApiException(401, "unauthorized", authorization == null
+                    ? "missing API key: send 'Authorization: Bearer <key>'"
+                    : "the Authorization header has no 'Bearer ' scheme: send 'Authorization: Bearer <key>'"));
+            return;
+        }
+        Optional<ApiKey> cached = known.getIfPresent(sha256(presented));
+        if (cached != null && cached.isPresent()) {
+            decide(ctx, address, cached); // a key known to be good works even from an address that guesses
+            return;
+        }
+        if (limited(address)) {
+            refuse(ctx, new ApiException(429, "rate_limited", "too many failed authentications from " + address
+                    + " in the last minute; try again later").withHeader("Retry-After", "60"));
+            return;
+        }
+        if (cached != null) {
+            decide(ctx, address, cached);
+            return;
+        }
+        request.pause(); // nothing of the body is read until the key is known
         authenticate(presented).onComplete(result -> {
             if (result.failed()) {
+                request.resume();
                 ctx.fail(result.cause());
                 return;
             }
-            if (result.result().isEmpty()) {
-                security.refusedKey(ctx);
-                ctx.fail(new ApiException(401, "unauthorized", "the API key is not valid"));
-                return;
-            }
-            ctx.put(KEY, result.result().get());
-            ctx.next();
+            decide(ctx, address, result.result());
         });
     }
 
+    private void decide(RoutingContext ctx, String address, Optional<ApiKey> key) {
+        if (key.isEmpty()) {
+            failed(address);
+            security.refusedKey(ctx);
+            refuse(ctx, new ApiException(401, "unauthorized", "the API key is not valid"));
+            return;
+        }
+        var rule = Access.ruleFor(ctx.request().method(), ctx.request().path());
+        if (rule.isPresent() && !Access.allows(key.get(), rule.get().role())) {
+            refuse(ctx, new ApiException(403, "forbidden", "this needs the " + rule.get().role().id() + " role; key '"
+                    + key.get().name() + "' is " + key.get().role().id()));
+            return;
+        }
+        ctx.put(KEY, key.get());
+        ctx.request().resume();
+        ctx.next();
+    }
+
+    /** Answers a refusal without reading the body: the connection closes after the answer when a body is on its way. */
+    private static void refuse(RoutingContext ctx, ApiException error) {
+        if (!ctx.request().isEnded()) {
+            ctx.response().putHeader("Connection", "close");
+            ctx.addEndHandler(ignored -> ctx.request().connection().close());
+        }
+        ctx.fail(error);
+    }
+
     /**
-     * The key a secret names, if any: from the 30-second memory, else from the store (on a virtual thread). Completes on
-     * the caller's Vert.x context.
+     * The key a secret names, if any: from the cache, else from the store (on a virtual thread). Completes on the
+     * caller's Vert.x context.
      */
     public Future<Optional<ApiKey>> authenticate(String presented) {
         String digest = sha256(presented);
-        Remembered remembered = verified.get(digest);
-        if (remembered != null && remembered.until() > System.currentTimeMillis()) {
-            return Future.succeededFuture(Optional.of(remembered.key()));
+        Optional<ApiKey> cached = known.getIfPresent(digest);
+        if (cached != null) {
+            return Future.succeededFuture(cached);
         }
+        lookups.incrementAndGet();
         return http.blocking(vertx, () -> keys.authenticate(presented)).map(key -> {
-            if (key.isEmpty()) {
-                verified.remove(digest);
-            } else {
-                verified.put(digest, new Remembered(key.get(), System.currentTimeMillis() + REMEMBER_MS));
-            }
+            known.put(digest, key);
             return key;
         });
     }
 
-    /** Whether a key's role includes {@code needed} (admin includes editor, editor viewer). */
-    public static boolean allows(ApiKey key, Role needed) {
-        return rank(key.role()) >= rank(needed);
+    /** How many keys were looked up in the store (each unknown key once, then from the cache). */
+    public long storeLookups() {
+        return lookups.get();
     }
 
-    /** Fails with 403 unless the caller's role includes {@code needed} (admin includes editor, editor viewer). */
-    public static ApiKey require(RoutingContext ctx, Role needed) {
+    /** Whether {@code address} is past its failed authentications for this minute. */
+    public boolean limited(String address) {
+        AtomicInteger count = failures.getIfPresent(address);
+        return count != null && count.get() >= failuresPerMinute;
+    }
+
+    /** Counts a failed authentication from {@code address}. */
+    public void failed(String address) {
+        failures.get(address, ignored -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** The caller's key, as {@link Auth} found it. */
+    public static ApiKey caller(RoutingContext ctx) {
         ApiKey key = ctx.get(KEY);
         if (key == null) {
             throw new ApiException(401, "unauthorized", "missing API key");
         }
-        if (!allows(key, needed)) {
-            throw new ApiException(403, "forbidden", "this needs the " + needed.id() + " role; key '" + key.name() + "' is "
-                    + key.role().id());
-        }
         return key;
     }
 
-    /** Forgets every remembered verification (a key was deleted). */
+    /** Forgets every remembered key and refusal (a key was created or deleted). */
     public void forgetAll() {
-        verified.clear();
+        known.invalidateAll();
     }
 
-    private static int rank(Role role) {
-        return switch (role) {
-            case VIEWER -> 1;
-            case EDITOR -> 2;
-            case ADMIN -> 3;
-        };
-    }
-
-    private static String presentedKey(RoutingContext ctx) {
-        return presentedKey(ctx.request().getHeader("Authorization"), null, null);
+    static String address(SocketAddress remote) {
+        return remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
     }
 
     /**
@@ -152,5 +205,10 @@ public final class Auth implements Handler<RoutingContext> {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Roles for code outside the router (the stream handshakes): the same ranks as {@link Access}. */
+    public static boolean allows(ApiKey key, Role needed) {
+        return Access.allows(key, needed);
     }
 }

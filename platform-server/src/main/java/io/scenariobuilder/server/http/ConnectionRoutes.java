@@ -6,19 +6,23 @@ import io.scenariobuilder.core.error.ErrorClassifier;
 import io.scenariobuilder.core.error.ErrorInfo;
 import io.scenariobuilder.core.integration.IntegrationRegistry;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.ApiKey;
-import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.Role;
 import io.scenariobuilder.core.store.jdbc.JdbcConnectionStore;
 import io.scenariobuilder.core.store.jdbc.JdbcConnectionStore.StoredConnection;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.scenariobuilder.api.integration.AllowedHosts;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@code /api/v1/connections}: credentials for integrations. Write-only: every answer masks every credential value,
- * and no credential is ever logged. {@code POST .../{id}/test} asks the integration to check them.
+ * and no credential is ever logged. {@code POST .../{id}/test} asks the integration to check them. A connection keeps
+ * the key that created it: an editor changes or deletes only its own ({@link Access#checkConnectionOwner}), so it
+ * cannot add its own host to the {@code allowedHosts} of someone else's credentials.
  */
 public final class ConnectionRoutes {
 
@@ -49,7 +53,7 @@ public final class ConnectionRoutes {
     }
 
     private void save(RoutingContext ctx, String pathId) {
-        ApiKey caller = Auth.require(ctx, Role.EDITOR);
+        ApiKey caller = Auth.caller(ctx);
         JsonNode body = http.objectBody(ctx);
         String id = pathId != null ? pathId : body.path("id").asText("conn-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         if (pathId != null && body.hasNonNull("id") && !pathId.equals(body.get("id").asText())) {
@@ -70,38 +74,75 @@ public final class ConnectionRoutes {
             throw ApiException.badRequest("credentials must be a JSON object");
         }
         String name = body.path("name").asText(id);
+        List<String> allowedHosts = allowedHosts(body.get("allowedHosts"));
         boolean create = pathId == null;
         http.blocking(vertx, () -> {
-            if (create && store.get(id).isPresent()) {
+            var existing = store.get(id);
+            if (create && existing.isPresent()) {
                 throw ApiException.conflict("connection '" + id + "' exists already; PUT /api/v1/connections/" + id + " replaces it");
             }
-            if (!create && store.get(id).isEmpty()) {
+            if (!create && existing.isEmpty()) {
                 throw ApiException.notFound("no connection '" + id + "'");
             }
-            var saved = store.put(id, integrationId, name, credentials);
+            if (existing.isPresent()) {
+                Access.checkConnectionOwner(caller, existing.get().createdBy(), id);
+            }
+            var saved = store.put(id, integrationId, name, credentials, allowedHosts, caller.id());
             security.connectionChanged(caller, create ? "created" : "replaced", id, integrationId);
             return saved;
         }).onSuccess(Http.guard(ctx, saved -> Http.json(ctx, create ? 201 : 200, saved.masked()))).onFailure(ctx::fail);
     }
 
+    /**
+     * {@code allowedHosts}: absent or null for none set (the credentials then go only to the host of the connection's
+     * {@code testUrl}, if the integration has one), else an array of at most 100 host patterns, each checked.
+     */
+    private static List<String> allowedHosts(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw ApiException.badRequest("allowedHosts must be an array of host patterns such as [\"api.example.com\", \"*.example.com\"]");
+        }
+        if (value.size() > 100) {
+            throw ApiException.badRequest("allowedHosts may list at most 100 patterns, got " + value.size());
+        }
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode entry = value.get(i);
+            if (!entry.isTextual()) {
+                throw ApiException.badRequest("allowedHosts[" + i + "] must be a string");
+            }
+            int index = i;
+            AllowedHosts.problem(entry.textValue()).ifPresent(problem -> {
+                throw ApiException.badRequest("allowedHosts[" + index + "]: " + problem);
+            });
+            hosts.add(entry.textValue().trim());
+        }
+        return hosts;
+    }
+
     private void list(RoutingContext ctx) {
-        Auth.require(ctx, Role.VIEWER);
         http.blocking(vertx, store::list).onSuccess(Http.guard(ctx, all -> Http.json(ctx, 200,
                 Http.page(all.stream().map(StoredConnection::masked).toList(), null)))).onFailure(ctx::fail);
     }
 
     private void get(RoutingContext ctx) {
-        Auth.require(ctx, Role.VIEWER);
         String id = Http.param(ctx, "id");
         http.blocking(vertx, () -> store.get(id).orElseThrow(() -> ApiException.notFound("no connection '" + id + "'")))
                 .onSuccess(Http.guard(ctx, found -> Http.json(ctx, 200, found.masked()))).onFailure(ctx::fail);
     }
 
     private void delete(RoutingContext ctx) {
-        ApiKey caller = Auth.require(ctx, Role.EDITOR);
+        ApiKey caller = Auth.caller(ctx);
         String id = Http.param(ctx, "id");
         http.blocking(vertx, () -> {
-            String integrationId = store.get(id).map(c -> c.integrationId()).orElse("?");
+            var existing = store.get(id);
+            if (existing.isEmpty()) {
+                return false;
+            }
+            Access.checkConnectionOwner(caller, existing.get().createdBy(), id);
+            String integrationId = existing.get().integrationId();
             boolean deleted = store.delete(id);
             if (deleted) {
                 security.connectionChanged(caller, "deleted", id, integrationId);
@@ -117,7 +158,6 @@ public final class ConnectionRoutes {
     }
 
     private void test(RoutingContext ctx) {
-        Auth.require(ctx, Role.EDITOR);
         String id = Http.param(ctx, "id");
         http.blocking(vertx, () -> {
             StoredConnection connection = store.get(id).orElseThrow(() -> ApiException.notFound("no connection '" + id + "'"));

@@ -1,6 +1,8 @@
 package io.scenariobuilder.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scenariobuilder.core.engine.ExecutionEngine;
@@ -22,17 +24,26 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * {@code /hooks/{path}}: runs the scenario whose webhook trigger has that path, with {@code {body, headers, query,
- * method, path}} as trigger data. No API key; a scenario with a {@code secret} needs {@code X-Signature:
- * sha256=<hex HMAC-SHA256 of the raw body>} (compared in constant time). 202 with the execution id once it is
- * stored; with {@code ?wait=true}, 200 with the last completed node's output.
+ * method, path, signed}} as trigger data. No API key; a scenario with a {@code secret} needs {@code X-Signature:
+ * t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">} (as Stripe signs): compared in constant time, refused
+ * when {@code t} is more than {@code SB_WEBHOOK_TOLERANCE_S} from now, and refused as a replay when the same signature
+ * was accepted within that window. Only the body and {@code t} are signed: headers and query parameters reach the
+ * scenario as they came ({@code signed} says whether the body was verified). 202 with the execution id once it is
+ * stored; with {@code ?wait=true}, 200 with the last completed node's output, or 502 {@code execution_failed} with the
+ * execution's id, status and error type (its message only when the trigger sets {@code exposeErrors}: it may carry
+ * upstream data, and the caller is not authenticated).
  */
 public final class WebhookRoutes {
 
@@ -42,15 +53,23 @@ public final class WebhookRoutes {
     private final ScenarioCatalog catalog;
     private final Duration maxWait;
     private final SecurityLog security;
+    private final Duration tolerance;
+    private final Clock clock;
+    /** Signatures accepted within the tolerance window, by hook path and signature: a second use is a replay. */
+    private final Cache<String, Boolean> seen;
 
     public WebhookRoutes(Vertx vertx, Http http, ExecutionEngine engine, ScenarioCatalog catalog, Duration maxWait,
-            SecurityLog security) {
+            SecurityLog security, Duration tolerance, Clock clock) {
         this.security = security;
         this.vertx = vertx;
         this.http = http;
         this.engine = engine;
         this.catalog = catalog;
         this.maxWait = maxWait;
+        this.tolerance = tolerance;
+        this.clock = clock;
+        // Twice the window: a signature stays remembered for as long as its timestamp could still be accepted.
+        this.seen = Caffeine.newBuilder().maximumSize(1_000_000).expireAfterWrite(tolerance.multipliedBy(2)).build();
     }
 
     public void mount(Router router) {
@@ -73,12 +92,17 @@ public final class WebhookRoutes {
             throw new ApiException(405, "bad_request", "webhook '" + hookPath + "' takes " + trigger.method() + ", not " + method);
         }
         Buffer raw = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
-        if (trigger.secret() != null && !signatureMatches(trigger.secret(), raw.getBytes(), ctx.request().getHeader("X-Signature"))) {
-            security.refusedSignature(ctx, hookPath);
-            throw new ApiException(401, "unauthorized", "webhook '" + hookPath + "' needs a valid X-Signature: sha256=<hex HMAC-SHA256 of the body>");
+        if (trigger.secret() != null) {
+            String refusal = verify(trigger.secret(), raw.getBytes(), ctx.request().getHeader("X-Signature"), hookPath);
+            if (refusal != null) {
+                security.refusedSignature(ctx, hookPath);
+                throw new ApiException(401, "unauthorized", "webhook '" + hookPath + "': " + refusal + "; send X-Signature: "
+                        + "t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\" with the scenario's secret>");
+            }
         }
         ObjectNode data = JsonNodeFactory.instance.objectNode();
         data.set("body", body(ctx, raw));
+        data.put("signed", trigger.secret() != null); // the body was verified; headers and query never are
         ObjectNode headers = data.putObject("headers");
         ctx.request().headers().forEach(h -> {
             String name = h.getKey().toLowerCase(Locale.ROOT);
@@ -94,8 +118,17 @@ public final class WebhookRoutes {
         Duration wait = "true".equals(ctx.queryParams().get("wait")) ? maxWait : null;
         ExecutionRoutes.answer(vertx, ctx, handle, 202, wait, result -> {
             if (result.status() != ExecutionStatus.COMPLETED) {
-                throw new ApiException(500, "internal", "execution " + result.id() + " " + result.status().id()
-                        + (result.error() == null ? "" : ": " + result.error().message()));
+                // The caller is not authenticated: the node's message may carry upstream data, so it is told only
+                // what happened unless the scenario opts in.
+                Map<String, Object> detail = new LinkedHashMap<>();
+                detail.put("executionId", result.id());
+                detail.put("status", result.status().id());
+                detail.put("errorType", result.error() == null ? null : result.error().type().id());
+                if (trigger.exposeErrors() && result.error() != null) {
+                    detail.put("message", result.error().message());
+                }
+                throw new ApiException(502, "execution_failed", "execution " + result.id() + " " + result.status().id()
+                        + (trigger.exposeErrors() && result.error() != null ? ": " + result.error().message() : ""), List.of(detail));
             }
             Http.json(ctx, 200, lastOutput(result));
         });
@@ -123,16 +156,50 @@ public final class WebhookRoutes {
         return output;
     }
 
-    static boolean signatureMatches(String secret, byte[] body, String header) {
-        if (header == null || !header.startsWith("sha256=")) {
-            return false;
+    /**
+     * Why a signature is refused, or {@code null} when it is good (and now remembered, so that its replay is refused).
+     */
+    String verify(String secret, byte[] body, String header, String hookPath) {
+        if (header == null) {
+            return "the X-Signature header is missing";
         }
+        Long timestamp = null;
+        String v1 = null;
+        for (String part : header.split(",")) {
+            String p = part.trim();
+            if (p.startsWith("t=")) {
+                try {
+                    timestamp = Long.parseLong(p.substring(2).trim());
+                } catch (NumberFormatException e) {
+                    return "the signature's t is not a number of seconds";
+                }
+            } else if (p.startsWith("v1=")) {
+                v1 = p.substring(3).trim().toLowerCase(Locale.ROOT);
+            }
+        }
+        if (timestamp == null || v1 == null) {
+            return "the signature must carry t= and v1=";
+        }
+        long now = clock.instant().getEpochSecond();
+        if (Math.abs(now - timestamp) > tolerance.toSeconds()) {
+            return "the signature's timestamp is more than " + tolerance.toSeconds() + " s from the server's clock";
+        }
+        if (!MessageDigest.isEqual(sign(secret, timestamp, body).getBytes(StandardCharsets.US_ASCII), v1.getBytes(StandardCharsets.US_ASCII))) {
+            return "the signature does not match the body";
+        }
+        if (seen.asMap().putIfAbsent(hookPath + " " + v1, Boolean.TRUE) != null) {
+            return "the signature was already used (a replay)";
+        }
+        return null;
+    }
+
+    /** The hex HMAC-SHA256 of {@code "<timestamp>.<body>"} with {@code secret}: what a sender puts in {@code v1=}. */
+    public static String sign(String secret, long timestamp, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] expected = HexFormat.of().formatHex(mac.doFinal(body)).getBytes(StandardCharsets.US_ASCII);
-            byte[] presented = header.substring(7).trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
-            return MessageDigest.isEqual(expected, presented);
+            mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(mac.doFinal(body));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available", e);
         }

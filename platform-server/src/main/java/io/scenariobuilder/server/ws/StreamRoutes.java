@@ -9,12 +9,14 @@ import io.scenariobuilder.api.execution.LogLevel;
 import io.scenariobuilder.core.engine.ExecutionEvent;
 import io.scenariobuilder.core.engine.LogEntry;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.Role;
+import io.scenariobuilder.server.http.Access;
 import io.scenariobuilder.server.http.ApiException;
 import io.scenariobuilder.server.http.Auth;
 import io.scenariobuilder.server.http.SecurityLog;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.internal.http.WebSocketInternal;
@@ -70,7 +72,6 @@ public final class StreamRoutes {
     }
 
     private static void notAnUpgrade(RoutingContext ctx, Runnable checkFilters) {
-        Auth.require(ctx, Role.VIEWER);
         checkFilters.run();
         replay(ctx.queryParams());
         throw ApiException.badRequest(ctx.request().path() + " is a WebSocket: connect with an Upgrade request (for example "
@@ -84,11 +85,17 @@ public final class StreamRoutes {
             handshake.reject(404);
             return;
         }
+        String address = handshake.remoteAddress() == null ? "unknown" : handshake.remoteAddress().hostAddress();
+        if (auth.limited(address)) {
+            handshake.reject(429);
+            return;
+        }
         MultiMap query = MultiMap.caseInsensitiveMultiMap();
         new QueryStringDecoder(handshake.uri()).parameters().forEach(query::add);
         String key = Auth.presentedKey(handshake.headers().get("Authorization"), handshake.headers().get("Sec-WebSocket-Protocol"),
                 query.get("token"));
         if (key == null) {
+            auth.failed(address);
             handshake.reject(401);
             return;
         }
@@ -110,11 +117,13 @@ public final class StreamRoutes {
                 return;
             }
             if (result.result().isEmpty()) {
+                auth.failed(address);
                 security.refusedKey(handshake.remoteAddress(), "the WebSocket " + path);
                 handshake.reject(401);
                 return;
             }
-            if (!Auth.allows(result.result().get(), Role.VIEWER)) {
+            Role needed = Access.ruleFor(HttpMethod.GET, path).map(Access.Rule::role).orElse(Role.ADMIN);
+            if (!Access.allows(result.result().get(), needed)) {
                 handshake.reject(403);
                 return;
             }
