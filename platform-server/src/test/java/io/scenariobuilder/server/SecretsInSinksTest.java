@@ -77,7 +77,8 @@ class SecretsInSinksTest {
         List<Response> answers = new ArrayList<>();
         answers.add(h.post("/api/v1/plugins", Files.readAllBytes(Path.of("target/upload-plugins/sb-plugin-http.jar"))));
         answers.add(h.post("/api/v1/connections", json("""
-                {"id": "shop", "integrationId": "http", "name": "Shop", "credentials": {"token": "%s"}}""".formatted(token))));
+                {"id": "shop", "integrationId": "http", "name": "Shop", "credentials": {"token": "%s"},
+                 "allowedHosts": ["127.0.0.1"]}""".formatted(token))));
         answers.add(h.post("/api/v1/scenarios", json("""
                 {"id": "leaky", "nodes": [{"id": "call", "integrationId": "http", "actionId": "request", "connectionId": "shop",
                   "configuration": {"url": "http://127.0.0.1:%d/orders"},

@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Test;
 /** Webhooks (signatures, methods, load) and schedules (ticks, catch-up after downtime). */
 class TriggerTest extends ServerTestBase {
 
-    private static String sign(String secret, String body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    /** An X-Signature value as a sender makes it: {@code t=<now>,v1=<HMAC of "t.body">}. */
+    static String sign(String secret, String body) {
+        long now = java.time.Instant.now().getEpochSecond();
+        return "t=" + now + ",v1=" + io.scenariobuilder.server.http.WebhookRoutes.sign(secret, now, body.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
