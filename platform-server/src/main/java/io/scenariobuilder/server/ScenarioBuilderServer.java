@@ -23,6 +23,7 @@ import io.scenariobuilder.core.plugin.PluginService;
 import io.scenariobuilder.core.scenario.ScenarioValidator;
 import io.scenariobuilder.core.store.ExecutionStore;
 import io.scenariobuilder.core.store.RetentionJob;
+import io.scenariobuilder.core.store.RunMarker;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore;
 import io.scenariobuilder.core.store.jdbc.JdbcConnectionStore;
 import io.scenariobuilder.core.store.jdbc.JdbcExecutionStore;
@@ -137,7 +138,12 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                 loadPlugins(plugins, dir);
             }
             loadPlugins(plugins, config.pluginsDir());
-            List<ExecutionHandle> resumedExecutions = engine.resumeUnfinished();
+            // After a crash, executions that were running count it; one running at each of the last two is not resumed.
+            boolean unclean = RunMarker.begin(config.dataDir());
+            if (unclean) {
+                LOG.warn("the last run of the server did not stop cleanly (crash, kill or power loss)");
+            }
+            List<ExecutionHandle> resumedExecutions = engine.resumeUnfinished(unclean);
             this.resumed = resumedExecutions.size();
 
             JdbcApiKeyStore keys = injector.getInstance(JdbcApiKeyStore.class);
@@ -503,6 +509,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("closing Vert.x: {}", e.toString());
         }
+        RunMarker.end(config.dataDir());
         LOG.info("stopped");
     }
 }

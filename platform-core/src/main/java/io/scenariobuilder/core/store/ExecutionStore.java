@@ -66,6 +66,19 @@ public interface ExecutionStore {
     List<ResumableExecution> unfinished();
 
     /**
+     * Notes that the server stopped uncleanly (it crashed, was killed, or lost power) while the executions now stored as
+     * {@code running} were in flight: each counts one more unclean stop ({@link ResumableExecution#uncleanStops()}).
+     * Called once at start, before {@link #unfinished()}, and only after an unclean stop. A store that does not outlive
+     * its process has nothing to note.
+     */
+    default void recordUncleanStop() {
+    }
+
+    /** Forgets the unclean stops an execution has seen (it is retried by hand, or finished). */
+    default void clearUncleanStops(String executionId) {
+    }
+
+    /**
      * Deletes finished executions ({@code completed}, {@code failed}, {@code cancelled}; {@code incomplete} ones wait
      * for a retry and stay) that ended before {@code finishedBefore}, or beyond the {@code keepPerScenario} newest of
      * their scenario, with their node records and logs.

@@ -19,9 +19,17 @@ import java.util.Objects;
  * @param startTime when it started
  * @param nodes its node records
  * @param trace its trace (a new one for an execution stored before traces existed)
+ * @param uncleanStops how many unclean stops of the server found it running (see
+ *     {@link ExecutionStore#recordUncleanStop()})
  */
 public record ResumableExecution(String id, JsonNode scenario, JsonNode trigger, ExecutionStatus status, Instant startTime,
-        List<NodeRecord> nodes, TraceContext trace) {
+        List<NodeRecord> nodes, TraceContext trace, int uncleanStops) {
+
+    /** One no unclean stop has found running. */
+    public ResumableExecution(String id, JsonNode scenario, JsonNode trigger, ExecutionStatus status, Instant startTime,
+            List<NodeRecord> nodes, TraceContext trace) {
+        this(id, scenario, trigger, status, startTime, nodes, trace, 0);
+    }
 
     public ResumableExecution {
         Objects.requireNonNull(id, "id");

@@ -122,18 +122,16 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
         }
         try (JdbcExecutionStore reopened = new JdbcExecutionStore(StoreSettings.embedded(folder))) {
             assertThat(reopened.migrated()).as("current: Flyway is not started").isFalse();
-            // An older schema: the last migration (V10, connection hosts and owner) undone.
+            // An older schema: the last migration (V11, unclean stops) undone.
             try (var connection = reopened.dataSource().getConnection(); var st = connection.createStatement()) {
-                for (String column : new String[] {"allowed_hosts", "created_by"}) {
-                    st.execute("ALTER TABLE connections DROP COLUMN " + column);
-                }
+                st.execute("ALTER TABLE executions DROP COLUMN unclean_stops");
                 st.execute("DELETE FROM flyway_schema_history WHERE version = '" + JdbcExecutionStore.SCHEMA_VERSION + "'");
             }
         }
         try (JdbcExecutionStore upgraded = new JdbcExecutionStore(StoreSettings.embedded(folder))) {
             assertThat(upgraded.migrated()).isTrue();
             try (var connection = upgraded.dataSource().getConnection(); var st = connection.createStatement();
-                    var rs = st.executeQuery("SELECT COUNT(allowed_hosts) FROM connections")) {
+                    var rs = st.executeQuery("SELECT COUNT(unclean_stops) FROM executions")) {
                 assertThat(rs.next()).as("the column is back").isTrue();
             }
         }

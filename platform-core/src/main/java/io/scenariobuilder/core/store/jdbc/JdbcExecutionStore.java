@@ -641,7 +641,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     }
 
     private static final String RESUMABLE = "SELECT e.id, s.document, e.trigger_data, e.status, e.start_time, e.trace_id, "
-            + "e.span_id, e.parent_span_id FROM executions e JOIN scenario_snapshots s ON s.hash = e.scenario_hash ";
+            + "e.span_id, e.parent_span_id, e.unclean_stops FROM executions e JOIN scenario_snapshots s ON s.hash = e.scenario_hash ";
 
     @Override
     public Optional<ResumableExecution> load(String executionId) {
@@ -666,13 +666,39 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                     String id = rs.getString(1);
                     resumables.add(new ResumableExecution(id, JSON.readTree(rs.getString(2)), JSON.readTree(rs.getString(3)),
                             ExecutionStatus.fromId(rs.getString(4)).orElseThrow(), Instant.ofEpochMilli(rs.getLong(5)),
-                            find(id).map(ExecutionResult::nodes).orElse(List.of()), trace(rs.getString(6), rs.getString(7), rs.getString(8))));
+                            find(id).map(ExecutionResult::nodes).orElse(List.of()), trace(rs.getString(6), rs.getString(7), rs.getString(8)),
+                            rs.getInt(9)));
                 }
             }
             return resumables;
         } catch (SQLException | JsonProcessingException e) {
             throw new StoreException("cannot read " + (executionId == null ? "the unfinished executions" : "execution " + executionId)
                     + ": " + rootMessage(e), e);
+        }
+    }
+
+    @Override
+    public void recordUncleanStop() {
+        directUpdate("UPDATE executions SET unclean_stops = unclean_stops + 1 WHERE status = 'running'", null);
+    }
+
+    @Override
+    public void clearUncleanStops(String executionId) {
+        directUpdate("UPDATE executions SET unclean_stops = 0 WHERE id = ? AND unclean_stops > 0", executionId);
+    }
+
+    /**
+     * One statement outside the writer's batches: for the start (before the engine writes anything) and for rare
+     * commands. It waits for the writer's transaction like any other.
+     */
+    private void directUpdate(String sql, String executionId) {
+        try (Connection connection = readers.getConnection(); PreparedStatement st = connection.prepareStatement(sql)) {
+            if (executionId != null) {
+                st.setString(1, executionId);
+            }
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot record the server's unclean stop: " + rootMessage(e), e);
         }
     }
 
@@ -904,7 +930,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
      * The schema version this code needs: the highest migration in {@code io/scenariobuilder/core/store/migration}
      * ({@code SqliteExecutionStoreTest} keeps the two in step).
      */
-    public static final int SCHEMA_VERSION = 10;
+    public static final int SCHEMA_VERSION = 11;
 
     /**
      * Whether Flyway's history shows exactly migrations 1 to {@link #SCHEMA_VERSION}, all successful. Then Flyway is
