@@ -80,6 +80,8 @@ class TraceApiTest extends ServerTestBase {
         assertThat(traceId).matches("[0-9a-f]{32}");
         Response plain = h.post("/api/v1/scenarios/call/executions?wait=true", json("{}"));
         assertThat(plain.body().get("traceId").asText()).matches("[0-9a-f]{32}").isNotEqualTo(traceId);
+        // The first execution was only accepted (202): its call may land after the second's.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> seenTraceparents.size() >= 2);
         assertThat(seenTraceparents).hasSize(2).allSatisfy(header -> assertThat(header).startsWith("00-").doesNotContain("null"));
     }
 

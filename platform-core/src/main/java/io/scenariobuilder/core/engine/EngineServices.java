@@ -40,6 +40,12 @@ interface EngineServices {
 
     ThreadFactory nodeThreads();
 
+    /**
+     * Platform threads for expressions too slow for an engine thread (their allocation is measured, which a virtual
+     * thread does not allow).
+     */
+    Executor expressionThreads();
+
     OutputMemory outputMemory();
 
     CircuitBreakers circuitBreakers();

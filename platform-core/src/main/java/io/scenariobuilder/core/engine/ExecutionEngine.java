@@ -61,6 +61,7 @@ public final class ExecutionEngine implements AutoCloseable {
     private final ExecutionStore store;
     private final Map<String, ExecutionRun> active = new ConcurrentHashMap<>();
     private final ForkJoinPool engineExecutor;
+    private final java.util.concurrent.ExecutorService expressionThreads;
     private final ScheduledThreadPoolExecutor timer;
     private final Services services;
     private final Clock clock;
@@ -89,9 +90,15 @@ public final class ExecutionEngine implements AutoCloseable {
             return thread;
         });
         timer.setRemoveOnCancelPolicy(true);
+        java.util.concurrent.atomic.AtomicInteger expressionThread = new java.util.concurrent.atomic.AtomicInteger();
+        this.expressionThreads = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, settings.engineThreads() / 2), runnable -> {
+            Thread thread = new Thread(runnable, "sb-expr-" + expressionThread.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        });
         RandomGenerator seeded = settings.jitterSeed() == null ? null : new Random(settings.jitterSeed());
         this.services = new Services(store, credentials, log, classifier, expressions, new ConfigurationValidator(expressions),
-                clock, seeded, engineExecutor, timer, Thread.ofVirtual().name("sb-node-", 0).factory(),
+                clock, seeded, engineExecutor, timer, Thread.ofVirtual().name("sb-node-", 0).factory(), expressionThreads,
                 new OutputMemory(settings.maxInFlightOutputBytes()), circuitBreakers, metrics, events, fieldOptions);
         metrics.activeExecutions("queued", () -> countActive(ExecutionStatus.QUEUED));
         metrics.activeExecutions("running", () -> countActive(ExecutionStatus.RUNNING));
@@ -167,9 +174,38 @@ public final class ExecutionEngine implements AutoCloseable {
      * @return the handles of the resumed executions
      */
     public List<ExecutionHandle> resumeUnfinished() {
+        return resumeUnfinished(false);
+    }
+
+    /** How many unclean stops an execution may be running at before it is suspected of causing them. */
+    public static final int CRASH_SUSPECT_STOPS = 2;
+
+    /**
+     * Resumes the unfinished executions; after an unclean stop of the server ({@code afterUncleanStop}), each one that
+     * was running counts it, and one that was running at each of the last {@value #CRASH_SUSPECT_STOPS} unclean stops is
+     * not resumed but failed with {@code crash_suspected}: whatever it does (a runaway node, a plugin that kills the
+     * JVM) would otherwise take the server down on every start. It can be retried by hand.
+     */
+    public List<ExecutionHandle> resumeUnfinished(boolean afterUncleanStop) {
+        if (afterUncleanStop) {
+            store.recordUncleanStop();
+        }
         List<ExecutionHandle> resumed = new ArrayList<>();
         for (ResumableExecution stored : store.unfinished()) {
             if (active.containsKey(stored.id())) {
+                continue;
+            }
+            if (stored.status() == ExecutionStatus.RUNNING && stored.uncleanStops() >= CRASH_SUSPECT_STOPS) {
+                String running = stored.nodes().stream().filter(node -> node.status() == NodeStatus.RUNNING)
+                        .map(NodeRecord::nodeId).findFirst().orElse(null);
+                String message = "not resumed: it was running at each of the last " + stored.uncleanStops() + " unclean stops of "
+                        + "the server" + (running == null ? "" : " (node '" + running + "' was running)") + ", so it may be what "
+                        + "stopped it; retry it by hand once you know why (POST /api/v1/executions/" + stored.id() + "/retry)";
+                LOG.error("execution {}: {}", stored.id(), message);
+                // Failed first, then the count forgotten: a crash between the two leaves it failed, never running at 0.
+                store.executionUpdated(stored.id(), ExecutionStatus.FAILED, clock.instant(),
+                        new ExecutionError(ErrorType.CRASH_SUSPECTED, message, running)).toCompletableFuture().join();
+                store.clearUncleanStops(stored.id());
                 continue;
             }
             try {
@@ -399,6 +435,7 @@ public final class ExecutionEngine implements AutoCloseable {
     public void close() {
         closed = true;
         timer.shutdownNow();
+        expressionThreads.shutdownNow();
         engineExecutor.shutdown();
         try {
             if (!engineExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -422,6 +459,7 @@ public final class ExecutionEngine implements AutoCloseable {
         private final Executor engineExecutor;
         private final ScheduledExecutorService timer;
         private final ThreadFactory nodeThreads;
+        private final Executor expressionThreads;
         private final OutputMemory outputMemory;
         private final CircuitBreakers circuitBreakers;
         private final EngineMetrics metrics;
@@ -431,7 +469,7 @@ public final class ExecutionEngine implements AutoCloseable {
         Services(ExecutionStore store, CredentialStore credentials, ExecutionLog log, ErrorClassifier classifier,
                 ExpressionCompiler expressions, ConfigurationValidator configurationValidator, Clock clock,
                 RandomGenerator seeded, Executor engineExecutor, ScheduledExecutorService timer, ThreadFactory nodeThreads,
-                OutputMemory outputMemory, CircuitBreakers circuitBreakers, EngineMetrics metrics, ExecutionEvents events,
+                Executor expressionThreads, OutputMemory outputMemory, CircuitBreakers circuitBreakers, EngineMetrics metrics, ExecutionEvents events,
                 FieldOptions fieldOptions) {
             this.fieldOptions = fieldOptions;
             this.circuitBreakers = circuitBreakers;
@@ -448,6 +486,7 @@ public final class ExecutionEngine implements AutoCloseable {
             this.engineExecutor = engineExecutor;
             this.timer = timer;
             this.nodeThreads = nodeThreads;
+            this.expressionThreads = expressionThreads;
             this.outputMemory = outputMemory;
         }
 
@@ -567,6 +606,11 @@ public final class ExecutionEngine implements AutoCloseable {
         @Override
         public ThreadFactory nodeThreads() {
             return nodeThreads;
+        }
+
+        @Override
+        public Executor expressionThreads() {
+            return expressionThreads;
         }
 
         @Override

@@ -16,6 +16,7 @@ import io.scenariobuilder.core.error.ErrorInfo;
 import io.scenariobuilder.core.fields.FieldOptions;
 import io.scenariobuilder.core.expression.ExpressionEvaluationException;
 import io.scenariobuilder.core.expression.JsonSizes;
+import io.scenariobuilder.core.expression.InlineEvaluation;
 import io.scenariobuilder.core.expression.JsonValues;
 import io.scenariobuilder.core.logging.Redactor;
 import io.scenariobuilder.core.retry.Backoff;
@@ -51,7 +52,7 @@ import org.slf4j.MDC;
 final class ExecutionRun {
 
     /** How a connection was decided. */
-    private enum Decision { UNDECIDED, TAKEN, DEAD, FAILED }
+    private enum Decision { UNDECIDED, EVALUATING, TAKEN, DEAD, FAILED }
 
     private static final class NodeState {
         NodeStatus status = NodeStatus.PENDING;
@@ -92,6 +93,8 @@ final class ExecutionRun {
     /** Volatile for the gauges that read it from other threads; written only on the mailbox. */
     private volatile ExecutionStatus status = ExecutionStatus.QUEUED;
     private int running;
+    /** Conditions being evaluated on the expression threads (too slow for the engine's): the run waits for them. */
+    private int evaluating;
     /** Volatile for the gauges, as {@link #status}. */
     private volatile int waitingRetry;
     private int finalNodes;
@@ -464,11 +467,81 @@ final class ExecutionRun {
         }
         attempt.invoked = true;
         NodeState state = nodes[node.index()];
-        JsonNode configuration;
+        java.util.function.Supplier<Object> source = () -> document.with(JsonValues.toJava(state.input));
+        // Templates are resolved here when they are quick; one that takes longer is resolved again on the expression
+        // threads, so that it holds no engine thread (every execution's state machine runs on those).
+        InlineEvaluation.Outcome<JsonNode> inline = InlineEvaluation.attempt(() -> node.configuration().resolve(source));
+        if (!inline.tooSlow()) {
+            resolved(node, attempt, inline.value(), inline.failure());
+            return;
+        }
+        offload(publishedOutputBytes, () -> {
+            JsonNode value = null;
+            Throwable failure = null;
+            try {
+                value = node.configuration().resolve(source);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            JsonNode v = value;
+            Throwable f = failure;
+            return () -> {
+                if (!attempt.finished) {
+                    resolved(node, attempt, v, f);
+                }
+            };
+        });
+    }
+
+    /**
+     * Runs {@code work} on the expression threads, then what it returns on the mailbox. As an action run on an engine
+     * thread would, it waits for the output memory first (with this execution's {@code footprint}, read on the
+     * mailbox), and the expression thread takes its next work only once this result is handled: outputs are counted
+     * before anything else is let through the memory bound.
+     */
+    private void offload(long footprint, java.util.function.Supplier<Runnable> work) {
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        services.expressionThreads().execute(() -> offloaded(footprint, work, started));
+    }
+
+    private void offloaded(long footprint, java.util.function.Supplier<Runnable> work,
+            java.util.concurrent.atomic.AtomicBoolean started) {
+        OutputMemory memory = services.outputMemory();
+        if (!memory.mayStart(footprint)) {
+            memory.waitForMemory(() -> services.expressionThreads().execute(() -> offloaded(footprint, work, started)));
+            if (!memory.mayStart(footprint)) {
+                return; // the retry above runs it once memory is given back
+            }
+        }
+        if (!started.compareAndSet(false, true)) {
+            return; // memory came back meanwhile and the retry already ran it
+        }
+        Runnable then = work.get();
+        CompletableFuture<Void> handled = new CompletableFuture<>();
+        mailbox.execute(() -> {
+            try {
+                then.run();
+            } finally {
+                handled.complete(null);
+            }
+        });
         try {
-            configuration = node.configuration().resolve(() -> document.with(JsonValues.toJava(state.input)));
-        } catch (ExpressionEvaluationException e) {
+            handled.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the engine is shutting down
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The rest of {@link #invoke} once the node's configuration is resolved (or failed to). */
+    private void resolved(CompiledNode node, NodeAttempt attempt, JsonNode configuration, Throwable resolveFailure) {
+        if (resolveFailure instanceof ExpressionEvaluationException e) {
             attemptFinished(attempt, null, ErrorInfo.of(ErrorType.EXPRESSION_ERROR, e.getMessage()));
+            return;
+        }
+        if (resolveFailure != null) {
+            attemptFinished(attempt, null, classify(attempt, resolveFailure));
             return;
         }
         if (!node.configuration().isConstant()) {
@@ -546,7 +619,39 @@ final class ExecutionRun {
         switch (style) {
             // Inline on this engine thread; the result goes through the mailbox, not recursively, so a long chain of
             // inline nodes does not grow the stack.
-            case NON_BLOCKING -> executeAndReport(executor, context, loader, node.id(), attempt);
+            case NON_BLOCKING -> {
+                // Quick by contract, so run here; one that evaluates expressions for longer than the inline budget (a
+                // heavy transform) is stopped and run again on the expression threads. Such actions have no effect
+                // outside the process, so running one again is safe.
+                InlineEvaluation.Outcome<ActionResult> inline = InlineEvaluation.attempt(() -> {
+                    ClassLoader previous = enter(loader, node.id(), attempt.spanId);
+                    try {
+                        return executor.execute(context);
+                    } finally {
+                        leave(previous);
+                    }
+                });
+                if (inline.tooSlow()) {
+                    offload(publishedOutputBytes, () -> {
+                        ActionResult result = null;
+                        Throwable failure = null;
+                        ClassLoader previous = enter(loader, node.id(), attempt.spanId);
+                        try {
+                            result = executor.execute(context);
+                        } catch (Throwable t) {
+                            failure = t;
+                        } finally {
+                            leave(previous);
+                        }
+                        ActionResult r = result;
+                        Throwable f = failure;
+                        return () -> attemptFinished(attempt, r, f == null ? null : classify(attempt, f));
+                    });
+                } else {
+                    mailbox.execute(() -> attemptFinished(attempt, inline.value(),
+                            inline.failure() == null ? null : classify(attempt, inline.failure())));
+                }
+            }
             case ASYNC -> {
                 CompletionStage<ActionResult> stage;
                 ClassLoader previous = enter(loader, node.id(), attempt.spanId);
@@ -832,24 +937,67 @@ final class ExecutionRun {
                 if (eligible) {
                     decision = Decision.TAKEN;
                     if (connection.condition() != null) {
-                        try {
-                            if (!connection.condition().test(document.with(JsonValues.toJava(carried(connection))))) {
-                                decision = Decision.DEAD;
-                            }
-                        } catch (ExpressionEvaluationException e) {
-                            decision = Decision.FAILED;
-                            decisionErrors[c] = ErrorInfo.of(ErrorType.EXPRESSION_ERROR, "condition of connection "
-                                    + connection.connection().fromNodeId() + " -> " + connection.connection().toNodeId()
-                                    + " failed: " + e.getMessage());
+                        Object conditionDocument = document.with(JsonValues.toJava(carried(connection)));
+                        InlineEvaluation.Outcome<Boolean> inline =
+                                InlineEvaluation.attempt(() -> connection.condition().test(conditionDocument));
+                        if (inline.tooSlow()) {
+                            decideLater(c, connection, conditionDocument);
+                            continue;
                         }
+                        decision = conditionDecision(c, connection, inline.value(), inline.failure());
                     }
                 }
-                decisions[c] = decision;
-                if (--undecided[connection.to()] == 0) {
-                    nodeDecided(connection.to());
-                }
+                decide(c, decision);
             }
         }
+    }
+
+    private void decide(int c, Decision decision) {
+        decisions[c] = decision;
+        if (--undecided[scenario.connections().get(c).to()] == 0) {
+            nodeDecided(scenario.connections().get(c).to());
+        }
+    }
+
+    private Decision conditionDecision(int c, CompiledConnection connection, Boolean holds, Throwable failure) {
+        if (failure == null) {
+            return Boolean.TRUE.equals(holds) ? Decision.TAKEN : Decision.DEAD;
+        }
+        decisionErrors[c] = ErrorInfo.of(ErrorType.EXPRESSION_ERROR, "condition of connection " + connection.connection().fromNodeId()
+                + " -> " + connection.connection().toNodeId() + " failed: " + (failure instanceof ExpressionEvaluationException
+                ? failure.getMessage() : failure.toString()));
+        return Decision.FAILED;
+    }
+
+    /**
+     * A condition too slow for the engine thread: evaluated on the expression threads, then decided on the mailbox.
+     * Until then the run does not finish ({@code evaluating}).
+     */
+    private void decideLater(int c, CompiledConnection connection, Object conditionDocument) {
+        decisions[c] = Decision.EVALUATING;
+        evaluating++;
+        offload(1, () -> { // a condition makes no output: the memory bound does not hold it
+            Boolean holds = null;
+            Throwable failure = null;
+            try {
+                holds = connection.condition().test(conditionDocument);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            Boolean h = holds;
+            Throwable f = failure;
+            return () -> {
+                evaluating--;
+                if (finished) {
+                    return;
+                }
+                decide(c, conditionDecision(c, connection, h, f));
+                while (!toDecide.isEmpty()) {
+                    decideOutgoing(toDecide.poll());
+                }
+                pump();
+            };
+        });
     }
 
     /** What a connection carries to its target: the source's output, or its error over an error connection. */
@@ -967,7 +1115,7 @@ final class ExecutionRun {
         if (draining && running == 0) {
             drained.complete(null);
         }
-        if (finished || running > 0) {
+        if (finished || running > 0 || evaluating > 0) {
             return;
         }
         if (stopWith != null) {

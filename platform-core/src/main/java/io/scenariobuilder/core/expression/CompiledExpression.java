@@ -37,6 +37,8 @@ public final class CompiledExpression {
     public Object evaluate(Object document) {
         try {
             return jsonata.evaluate(document, EvaluationBudget.frame(jsonata, limits));
+        } catch (InlineEvaluation.TooSlow e) {
+            throw e; // done again off the engine's thread
         } catch (EvaluationBudget.LimitException e) {
             throw new ExpressionEvaluationException("expression '" + shortSource() + "' was stopped: " + e.getMessage(), e);
         } catch (OutOfMemoryError e) {
