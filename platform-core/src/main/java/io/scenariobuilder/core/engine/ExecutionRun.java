@@ -764,11 +764,15 @@ final class ExecutionRun {
         attemptFinished(attempt, null, info);
     }
 
-    private void attemptFinished(NodeAttempt attempt, ActionResult result, ErrorInfo failure) {
+    private void attemptFinished(NodeAttempt attempt, ActionResult result, ErrorInfo reported) {
         if (attempt.finished) {
             return;
         }
         attempt.finished = true;
+        // Every error message leaves masked, whoever wrote it (the engine's own may quote a value: a URL with a password).
+        ErrorInfo failure = reported == null || reported.message() == null ? reported
+                : new ErrorInfo(reported.type(), Redactor.redact(reported.message(), attempt.secrets), reported.retryable(),
+                        reported.retryAfterMs());
         if (attempt.timeout != null) {
             attempt.timeout.cancel(false);
         }

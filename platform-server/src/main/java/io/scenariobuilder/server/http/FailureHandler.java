@@ -3,6 +3,7 @@ package io.scenariobuilder.server.http;
 import io.scenariobuilder.core.engine.ExecutionStateException;
 import io.scenariobuilder.core.engine.UnknownExecutionException;
 import io.scenariobuilder.core.fields.FieldOptionsException;
+import io.scenariobuilder.core.logging.Redactor;
 import io.scenariobuilder.core.plugin.PluginConflictException;
 import io.scenariobuilder.core.plugin.PluginInUseException;
 import io.scenariobuilder.core.plugin.PluginInvalidException;
@@ -36,13 +37,20 @@ public final class FailureHandler implements Handler<RoutingContext> {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", error.code());
-        body.put("message", error.getMessage());
-        body.put("details", error.details());
+        // Messages may echo what was sent (a URL with its user-info, a header): secrets are masked on the way out.
+        body.put("message", Redactor.redact(error.getMessage()));
+        body.put("details", error.details().stream().map(FailureHandler::redacted).toList());
         error.headers().forEach((name, value) -> ctx.response().putHeader(name, value));
         if (error.status() == 401) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
         }
         Http.json(ctx, error.status(), Map.of("error", body));
+    }
+
+    private static Map<String, Object> redacted(Map<String, Object> detail) {
+        Map<String, Object> out = new LinkedHashMap<>(detail);
+        out.replaceAll((key, value) -> value instanceof String text ? Redactor.redact(text) : value);
+        return out;
     }
 
     static ApiException toApi(Throwable failure, int status, RoutingContext ctx) {

@@ -171,7 +171,7 @@ public final class ScenarioRoutes {
         return problems.stream().map(p -> {
             Map<String, String> entry = new LinkedHashMap<>();
             entry.put("path", p.path());
-            entry.put("message", p.message());
+            entry.put("message", io.scenariobuilder.core.logging.Redactor.redact(p.message())); // it may quote a URL with a password
             return entry;
         }).toList();
     }
