@@ -468,6 +468,10 @@ final class ExecutionRun {
         attempt.invoked = true;
         NodeState state = nodes[node.index()];
         java.util.function.Supplier<Object> source = () -> document.with(JsonValues.toJava(state.input));
+        if (node.configuration().isConstant()) {
+            resolved(node, attempt, node.configuration().resolve(source), null); // no template: nothing evaluates
+            return;
+        }
         // Templates are resolved here when they are quick; one that takes longer is resolved again on the expression
         // threads, so that it holds no engine thread (every execution's state machine runs on those).
         InlineEvaluation.Outcome<JsonNode> inline = InlineEvaluation.attempt(() -> node.configuration().resolve(source));

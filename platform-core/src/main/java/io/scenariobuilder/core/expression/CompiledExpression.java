@@ -36,7 +36,7 @@ public final class CompiledExpression {
      */
     public Object evaluate(Object document) {
         try {
-            return jsonata.evaluate(document, EvaluationBudget.frame(jsonata, limits));
+            return EvaluationBudget.evaluate(jsonata, document, limits);
         } catch (InlineEvaluation.TooSlow e) {
             throw e; // done again off the engine's thread
         } catch (EvaluationBudget.LimitException e) {

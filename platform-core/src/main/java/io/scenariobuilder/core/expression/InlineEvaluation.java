@@ -24,6 +24,9 @@ public final class InlineEvaluation {
      */
     private static final ThreadLocal<long[]> ATTEMPT = new ThreadLocal<>();
 
+    /** The allocation slot of an attempt not yet read. */
+    private static final long UNREAD = Long.MIN_VALUE;
+
     /** What an inline attempt gave: too slow (do it elsewhere), or its value or failure. */
     public record Outcome<T>(boolean tooSlow, T value, Throwable failure) {
     }
@@ -37,7 +40,8 @@ public final class InlineEvaluation {
      */
     public static <T> Outcome<T> attempt(Callable<T> work) {
         long[] previous = ATTEMPT.get();
-        long[] attempt = {System.nanoTime() + BUDGET_NANOS, 0, EvaluationBudget.allocated(), 0};
+        // The thread's allocation is read at the first check (most attempts evaluate nothing, or too little to check).
+        long[] attempt = {System.nanoTime() + BUDGET_NANOS, 0, UNREAD, 0};
         ATTEMPT.set(attempt);
         try {
             T value = work.call();
@@ -59,8 +63,11 @@ public final class InlineEvaluation {
         if (attempt == null) {
             return;
         }
+        if (attempt[2] == UNREAD) {
+            attempt[2] = EvaluationBudget.allocated();
+        }
         if (System.nanoTime() - attempt[0] > 0
-                || (++attempt[3] % 8 == 0 && attempt[2] >= 0 && EvaluationBudget.allocated() - attempt[2] > BUDGET_BYTES)) {
+                || (++attempt[3] % 2 == 0 && attempt[2] >= 0 && EvaluationBudget.allocated() - attempt[2] > BUDGET_BYTES)) {
             attempt[1] = 1;
             throw new TooSlow();
         }
