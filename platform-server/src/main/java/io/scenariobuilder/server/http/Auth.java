@@ -69,8 +69,8 @@ public final class Auth implements Handler<RoutingContext> {
         String presented = presentedKey(authorization, null, null);
         if (presented == null) {
             refuse(ctx, new ApiException(401, "unauthorized", authorization == null
-                    ? "missing API key: send 'Authorization: Bearer <key>'"
-                    : "the Authorization header has no 'Bearer ' scheme: send 'Authorization: Bearer <key>'"));
+                    ? "missing API key: send it in the Authorization header, as Bearer <key>"
+                    : "the Authorization header has no 'Bearer ' scheme: send it as Bearer <key>"));
             return;
         }
         Optional<ApiKey> cached = known.getIfPresent(sha256(presented));
@@ -140,6 +140,12 @@ public final class Auth implements Handler<RoutingContext> {
             known.put(digest, key);
             return key;
         });
+    }
+
+    /** Whether {@code presented} is a key already known to be good (it works even from an address that guesses). */
+    public boolean knownGood(String presented) {
+        Optional<ApiKey> cached = known.getIfPresent(sha256(presented));
+        return cached != null && cached.isPresent();
     }
 
     /** How many keys were looked up in the store (each unknown key once, then from the cache). */

@@ -86,17 +86,16 @@ public final class StreamRoutes {
             return;
         }
         String address = handshake.remoteAddress() == null ? "unknown" : handshake.remoteAddress().hostAddress();
-        if (auth.limited(address)) {
-            handshake.reject(429);
-            return;
-        }
         MultiMap query = MultiMap.caseInsensitiveMultiMap();
         new QueryStringDecoder(handshake.uri()).parameters().forEach(query::add);
         String key = Auth.presentedKey(handshake.headers().get("Authorization"), handshake.headers().get("Sec-WebSocket-Protocol"),
                 query.get("token"));
         if (key == null) {
-            auth.failed(address);
             handshake.reject(401);
+            return;
+        }
+        if (auth.limited(address) && !auth.knownGood(key)) {
+            handshake.reject(429);
             return;
         }
         Predicate<LogEntry> logFilter;
