@@ -52,7 +52,7 @@ public final class ServerModule extends AbstractModule {
      */
     public static com.google.inject.Module of(ServerConfig config, CompletableFuture<JdbcExecutionStore> store,
             PlatformMetrics metrics) {
-        EngineModule engine = new EngineModule(EngineSettings.defaults(),
+        EngineModule engine = new EngineModule(EngineSettings.defaults().withMaxRetryDelayMs(config.reliability().maxRetryDelay().toMillis()),
                 pluginSettings(config), Clock.systemUTC());
         return Modules.override(engine).with(new ServerModule(config, store, metrics));
     }

@@ -46,6 +46,9 @@ interface EngineServices {
      */
     Executor expressionThreads();
 
+    /** The longest any retry waits ({@link EngineSettings#maxRetryDelayMs()}). */
+    long maxRetryDelayMs();
+
     OutputMemory outputMemory();
 
     CircuitBreakers circuitBreakers();

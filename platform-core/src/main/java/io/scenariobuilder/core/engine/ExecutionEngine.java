@@ -98,7 +98,7 @@ public final class ExecutionEngine implements AutoCloseable {
         });
         RandomGenerator seeded = settings.jitterSeed() == null ? null : new Random(settings.jitterSeed());
         this.services = new Services(store, credentials, log, classifier, expressions, new ConfigurationValidator(expressions),
-                clock, seeded, engineExecutor, timer, Thread.ofVirtual().name("sb-node-", 0).factory(), expressionThreads,
+                clock, seeded, engineExecutor, timer, Thread.ofVirtual().name("sb-node-", 0).factory(), expressionThreads, settings.maxRetryDelayMs(),
                 new OutputMemory(settings.maxInFlightOutputBytes()), circuitBreakers, metrics, events, fieldOptions);
         metrics.activeExecutions("queued", () -> countActive(ExecutionStatus.QUEUED));
         metrics.activeExecutions("running", () -> countActive(ExecutionStatus.RUNNING));
@@ -460,6 +460,7 @@ public final class ExecutionEngine implements AutoCloseable {
         private final ScheduledExecutorService timer;
         private final ThreadFactory nodeThreads;
         private final Executor expressionThreads;
+        private final long maxRetryDelayMs;
         private final OutputMemory outputMemory;
         private final CircuitBreakers circuitBreakers;
         private final EngineMetrics metrics;
@@ -469,7 +470,7 @@ public final class ExecutionEngine implements AutoCloseable {
         Services(ExecutionStore store, CredentialStore credentials, ExecutionLog log, ErrorClassifier classifier,
                 ExpressionCompiler expressions, ConfigurationValidator configurationValidator, Clock clock,
                 RandomGenerator seeded, Executor engineExecutor, ScheduledExecutorService timer, ThreadFactory nodeThreads,
-                Executor expressionThreads, OutputMemory outputMemory, CircuitBreakers circuitBreakers, EngineMetrics metrics, ExecutionEvents events,
+                Executor expressionThreads, long maxRetryDelayMs, OutputMemory outputMemory, CircuitBreakers circuitBreakers, EngineMetrics metrics, ExecutionEvents events,
                 FieldOptions fieldOptions) {
             this.fieldOptions = fieldOptions;
             this.circuitBreakers = circuitBreakers;
@@ -487,6 +488,7 @@ public final class ExecutionEngine implements AutoCloseable {
             this.timer = timer;
             this.nodeThreads = nodeThreads;
             this.expressionThreads = expressionThreads;
+            this.maxRetryDelayMs = maxRetryDelayMs;
             this.outputMemory = outputMemory;
         }
 
@@ -611,6 +613,11 @@ public final class ExecutionEngine implements AutoCloseable {
         @Override
         public Executor expressionThreads() {
             return expressionThreads;
+        }
+
+        @Override
+        public long maxRetryDelayMs() {
+            return maxRetryDelayMs;
         }
 
         @Override

@@ -844,7 +844,8 @@ final class ExecutionRun {
         if (failure.retryable() && attempt.number < maxAttempts && stopWith == null) {
             boolean platformDefault = node.node().retryPolicy() == null && node.action().definition().defaultRetryPolicy() == null;
             long delay = Backoff.delayMs(node.retryPolicy(), attempt.number - base,
-                    Backoff.retryAfterMs(failure.type(), failure.retryAfterMs(), platformDefault), services.random());
+                    Backoff.retryAfterMs(failure.type(), failure.retryAfterMs(), platformDefault), services.random(),
+                    services.maxRetryDelayMs());
             state.history.add(new AttemptRecord(attempt.number, state.attemptStart, now, state.error, delay, attempt.spanId));
             state.status = NodeStatus.WAITING_RETRY;
             state.nextAttemptAt = now.plusMillis(delay);

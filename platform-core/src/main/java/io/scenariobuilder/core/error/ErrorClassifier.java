@@ -57,7 +57,7 @@ public final class ErrorClassifier {
     public ErrorInfo classify(Throwable thrown) {
         Throwable t = unwrap(thrown);
         if (t instanceof IntegrationException e) {
-            return new ErrorInfo(e.type(), message(e), e.retryable(), e.retryAfter().map(d -> d.toMillis()).orElse(null));
+            return new ErrorInfo(e.type(), message(e), e.retryable(), e.retryAfter().map(ErrorClassifier::millis).orElse(null));
         }
         if (t instanceof ExpressionEvaluationException e) {
             return ErrorInfo.of(ErrorType.EXPRESSION_ERROR, e.getMessage());
@@ -114,8 +114,20 @@ public final class ErrorClassifier {
         return new ErrorInfo(type, message, type.retryableByDefault(), retryAfterMs);
     }
 
+    /** A duration in milliseconds, 0 when negative, {@code Long.MAX_VALUE} when it does not fit (never an overflow). */
+    static long millis(java.time.Duration duration) {
+        if (duration.isNegative()) {
+            return 0;
+        }
+        try {
+            return duration.toMillis();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** A "retry after N [s|ms]" in a message, in milliseconds (seconds when no unit is given, as the header means). */
-    static Long retryAfterIn(String message) {
+    public static Long retryAfterIn(String message) {
         if (message == null) {
             return null;
         }
@@ -123,9 +135,14 @@ public final class ErrorClassifier {
         if (!m.find()) {
             return null;
         }
-        long amount = Long.parseLong(m.group(1));
+        long amount;
+        try {
+            amount = Long.parseLong(m.group(1));
+        } catch (NumberFormatException tooLong) {
+            amount = Long.MAX_VALUE; // more digits than a long holds: as long as can be (the engine caps every wait)
+        }
         String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
-        return unit.startsWith("m") ? amount : amount * 1_000;
+        return unit.startsWith("m") ? amount : amount > Long.MAX_VALUE / 1_000 ? Long.MAX_VALUE : amount * 1_000;
     }
 
     private static ErrorType byType(Throwable t) {

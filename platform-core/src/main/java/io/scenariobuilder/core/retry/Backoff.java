@@ -6,8 +6,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * Retry delays: {@code min(maxDelay, base * multiplier^(attempt-1))}, with jitter, and never less than a
- * {@code Retry-After} the remote side gave. Computed in doubles so that attempt 1,000 with multiplier 10 gives the
- * cap rather than an overflow.
+ * {@code Retry-After} the remote side gave, but never more than the platform's maximum (default 1 h). Computed in
+ * doubles so that attempt 1,000 with multiplier 10 gives the cap rather than an overflow; any input, however large or
+ * negative, gives a delay between 0 and the maximum.
  */
 public final class Backoff {
 
@@ -22,6 +23,18 @@ public final class Backoff {
      * @param random the jitter source (seeded in tests)
      */
     public static long delayMs(RetryPolicy policy, int failedAttempt, Long retryAfterMs, RandomGenerator random) {
+        return delayMs(policy, failedAttempt, retryAfterMs, random, io.scenariobuilder.core.engine.EngineSettings.DEFAULT_MAX_RETRY_DELAY_MS);
+    }
+
+    /**
+     * The delay before the attempt after {@code failedAttempt}, at most {@code platformMaxMs}: a {@code Retry-After} of
+     * a year (or an overflowing one) parks nobody's node for longer.
+     */
+    public static long delayMs(RetryPolicy policy, int failedAttempt, Long retryAfterMs, RandomGenerator random, long platformMaxMs) {
+        return Math.max(0, Math.min(platformMaxMs, uncapped(policy, failedAttempt, retryAfterMs, random)));
+    }
+
+    private static long uncapped(RetryPolicy policy, int failedAttempt, Long retryAfterMs, RandomGenerator random) {
         double exponential = policy.baseDelayMs() * Math.pow(policy.backoffMultiplier(), Math.max(0, failedAttempt - 1));
         long delay = exponential >= policy.maxDelayMs() || Double.isNaN(exponential)
                 ? policy.maxDelayMs()

@@ -43,13 +43,14 @@ import java.util.Properties;
  * @param optionsTimeout how long a plugin may take to give a dynamic field's options
  * @param optionsCacheSize the most option lists kept in the cache
  * @param security the limits that keep one caller from hurting the others
+ * @param reliability what keeps executions moving through faults and bursts
  * @param logging the log sinks, level and format
  */
 public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir, String dbUrl, String dbUser, String dbPassword,
         String masterKey, String adminKey, long maxBodyBytes, int maxJsonDepth, int maxHeaderBytes, Duration shutdownGrace,
         Duration waitTimeout, boolean fsync, boolean importExamples, Path examplesDir, boolean metricsAuth, int streamBuffer,
         Duration streamStall, int streamHistory, String otlpEndpoint, int retentionDays, int retentionPerScenario, Duration optionsTimeout, int optionsCacheSize,
-        SecuritySettings security, LogSettings logging) {
+        SecuritySettings security, ReliabilitySettings reliability, LogSettings logging) {
 
     /** The settings, their environment variable names and defaults, in the order the docs list them. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -83,6 +84,7 @@ public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir,
         d.put("SB_OPTIONS_TIMEOUT", "10000");
         d.put("SB_OPTIONS_CACHE_SIZE", "10000");
         d.putAll(SecuritySettings.DEFAULTS);
+        d.putAll(ReliabilitySettings.DEFAULTS);
         d.putAll(LogSettings.DEFAULTS);
         return java.util.Collections.unmodifiableMap(d);
     }
@@ -153,6 +155,7 @@ public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir,
                 Duration.ofMillis(integer(values, "SB_OPTIONS_TIMEOUT", 100, 600_000)),
                 integer(values, "SB_OPTIONS_CACHE_SIZE", 0, 10_000_000),
                 SecuritySettings.from(values),
+                ReliabilitySettings.from(values),
                 LogSettings.from(values));
     }
 
@@ -160,14 +163,14 @@ public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir,
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, masterKey, adminKey, maxBodyBytes,
                 maxJsonDepth, maxHeaderBytes, shutdownGrace, waitTimeout, fsync, importExamples, examplesDir, metricsAuth,
-                streamBuffer, streamStall, streamHistory, otlpEndpoint, retentionDays, retentionPerScenario, optionsTimeout, optionsCacheSize, security, logging);
+                streamBuffer, streamStall, streamHistory, otlpEndpoint, retentionDays, retentionPerScenario, optionsTimeout, optionsCacheSize, security, reliability, logging);
     }
 
     /** This configuration with another plugins folder. */
     public ServerConfig withPluginsDir(Path dir) {
         return new ServerConfig(host, port, dataDir, dir, dbUrl, dbUser, dbPassword, masterKey, adminKey, maxBodyBytes,
                 maxJsonDepth, maxHeaderBytes, shutdownGrace, waitTimeout, fsync, importExamples, examplesDir, metricsAuth,
-                streamBuffer, streamStall, streamHistory, otlpEndpoint, retentionDays, retentionPerScenario, optionsTimeout, optionsCacheSize, security, logging);
+                streamBuffer, streamStall, streamHistory, otlpEndpoint, retentionDays, retentionPerScenario, optionsTimeout, optionsCacheSize, security, reliability, logging);
     }
 
     private static String otlpEndpoint(String value) {
