@@ -24,6 +24,7 @@ import io.scenariobuilder.core.scenario.ScenarioValidator;
 import io.scenariobuilder.core.store.ExecutionStore;
 import io.scenariobuilder.core.store.RetentionJob;
 import io.scenariobuilder.core.store.RunMarker;
+import io.scenariobuilder.core.store.jdbc.InstanceLock;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore;
 import io.scenariobuilder.core.store.jdbc.JdbcConnectionStore;
 import io.scenariobuilder.core.store.jdbc.JdbcExecutionStore;
@@ -98,12 +99,16 @@ public final class ScenarioBuilderServer implements AutoCloseable {
     private Auth auth;
     /** Exports spans when SB_OTLP_ENDPOINT is set, else null (and the engine builds no span). */
     private final OtlpTraces traces;
+    /** This server's hold on its database (released last on close). */
+    private final InstanceLock instanceLock;
 
     private ScenarioBuilderServer(ServerConfig config, List<Path> builtinPluginDirs, VertxOptions vertxOptions) throws IOException {
         this.config = config;
         Files.createDirectories(config.dataDir());
         Files.createDirectories(config.pluginsDir());
         Files.createDirectories(config.dataDir().resolve("uploads"));
+        // One server per database: a second one would resume and run again what this one runs.
+        this.instanceLock = InstanceLock.acquire(ServerModule.storeSettings(config));
         // Vert.x starts, and the store opens, each on its own thread while Guice wires the rest.
         System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
         CompletableFuture<Vertx> vertxStarting = CompletableFuture.supplyAsync(() -> {
@@ -222,7 +227,12 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             closeLiveStreams();
             closeTraces();
             vertxStarting.thenAccept(Vertx::close);
-            opening.thenAccept(JdbcExecutionStore::close);
+            opening.whenComplete((store, failure) -> {
+                if (store != null) {
+                    store.close();
+                }
+                instanceLock.close(); // after the store: the next server may take it over
+            });
             throw e;
         }
     }
@@ -510,6 +520,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             LOG.warn("closing Vert.x: {}", e.toString());
         }
         RunMarker.end(config.dataDir());
+        instanceLock.close();
         LOG.info("stopped");
     }
 }

@@ -76,11 +76,16 @@ public final class ServerModule extends AbstractModule {
 
     /** Opens (and migrates) the execution store the configuration names. */
     public static JdbcExecutionStore openStore(ServerConfig config, PlatformMetrics metrics) {
+        return new JdbcExecutionStore(storeSettings(config), metrics);
+    }
+
+    /** The store the configuration names: SQLite in the data folder, or the PostgreSQL of {@code SB_DB_URL}. */
+    public static StoreSettings storeSettings(ServerConfig config) {
         StoreSettings settings = config.dbUrl() == null
                 ? StoreSettings.embedded(config.dataDir())
                 : new StoreSettings(config.dbUrl(), config.dbUser(), config.dbPassword(), config.fsync(), 1_000,
                         StoreSettings.DEFAULT_MAX_OUTPUT_BYTES);
-        return new JdbcExecutionStore(settings.withFsync(config.fsync()), metrics);
+        return settings.withFsync(config.fsync());
     }
 
     @Override

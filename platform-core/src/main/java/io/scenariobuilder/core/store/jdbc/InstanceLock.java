@@ -1,0 +1,202 @@
+package io.scenariobuilder.core.store.jdbc;
+
+import io.scenariobuilder.core.store.StoreException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Properties;
+
+/**
+ * One server per database: a second server on the same store would resume and run again everything the first is
+ * running. On SQLite the lock is an exclusive lock on a file of its own beside the database ({@value #FILE}: never on
+ * the database file, whose descriptors SQLite owns); on PostgreSQL, a session advisory lock held by a connection kept
+ * for the server's life. Either goes when the process ends, however it ends. A second server that finds it taken
+ * refuses to start with a {@link HeldException} naming the holder.
+ */
+public final class InstanceLock implements AutoCloseable {
+
+    /** The lock file's name beside the SQLite database. */
+    public static final String FILE = "scenario-builder.lock";
+    /** The advisory lock's key on PostgreSQL (the first 8 bytes of "scenario"). */
+    static final long ADVISORY_KEY = 0x7363656e6172696fL;
+
+    /** The store is already in use by another server. */
+    public static final class HeldException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HeldException(String message) {
+            super(message);
+        }
+    }
+
+    private final FileChannel channel;
+    private final FileLock fileLock;
+    private final Connection session;
+    private final Path file;
+
+    private InstanceLock(FileChannel channel, FileLock fileLock, Connection session, Path file) {
+        this.channel = channel;
+        this.fileLock = fileLock;
+        this.session = session;
+        this.file = file;
+    }
+
+    /**
+     * Takes the lock of the store {@code settings} names.
+     *
+     * @throws HeldException when another server holds it, naming that server
+     */
+    public static InstanceLock acquire(StoreSettings settings) {
+        if (settings.sqlite()) {
+            Path database = settings.sqliteFile().orElse(null);
+            return database == null ? new InstanceLock(null, null, null, null) : onFile(database.toAbsolutePath().resolveSibling(FILE));
+        }
+        return onPostgres(settings);
+    }
+
+    /** Who this process is, for the message another server shows. */
+    static String whoAmI() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "unknown host";
+        }
+        return "pid " + ProcessHandle.current().pid() + " on " + host + ", started " + Instant.now();
+    }
+
+    /**
+     * The lock files this JVM holds, and by whom. A second attempt in the same JVM must not even open the file: on
+     * POSIX, closing any descriptor of a file drops every lock the process holds on it, the first one's included.
+     */
+    private static final java.util.Map<Path, String> HELD_HERE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static InstanceLock onFile(Path file) {
+        Path key = file.normalize();
+        String me = whoAmI();
+        String here = HELD_HERE.putIfAbsent(key, me);
+        if (here != null) {
+            throw held(file, here);
+        }
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(file.getParent());
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException sameProcess) {
+                lock = null; // taken in this JVM outside this class: cannot be, but never a second lock
+            }
+            if (lock == null) {
+                String holder = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).strip();
+                channel.close(); // this process holds no lock on the file: closing drops nothing
+                HELD_HERE.remove(key);
+                throw held(file, holder);
+            }
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+            channel.force(false);
+            return new InstanceLock(channel, lock, null, key);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            HELD_HERE.remove(key);
+            throw new StoreException("cannot lock " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static HeldException held(Path file, String holder) {
+        return new HeldException("another Scenario Builder server is using the data folder " + file.getParent() + " ("
+                + (holder.isEmpty() ? "holder unknown" : holder) + "); one server per database: stop it first, or give "
+                + "this one another SB_DATA_DIR");
+    }
+
+    private static InstanceLock onPostgres(StoreSettings settings) {
+        Properties properties = new Properties();
+        if (settings.user() != null) {
+            properties.setProperty("user", settings.user());
+        }
+        if (settings.password() != null) {
+            properties.setProperty("password", settings.password());
+        }
+        String me = whoAmI();
+        properties.setProperty("ApplicationName", ("scenario-builder " + me).substring(0, Math.min(63, ("scenario-builder " + me).length())));
+        Connection session = null;
+        try {
+            session = DriverManager.getConnection(settings.jdbcUrl(), properties);
+            try (PreparedStatement st = session.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                st.setLong(1, ADVISORY_KEY);
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return new InstanceLock(null, null, session, null);
+                    }
+                }
+            }
+            String holder = postgresHolder(session);
+            session.close();
+            throw new HeldException("another Scenario Builder server is using the database " + settings.jdbcUrl() + " (" + holder
+                    + "); one server per database until several can share one: stop it first");
+        } catch (SQLException e) {
+            closeQuietly(session);
+            throw new StoreException("cannot take the server lock on " + settings.jdbcUrl() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The session holding the advisory lock: its application name, address and start. */
+    private static String postgresHolder(Connection session) throws SQLException {
+        try (PreparedStatement st = session.prepareStatement("SELECT a.application_name, a.client_addr, a.backend_start "
+                + "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
+                + "AND ((l.classid::bigint << 32) | l.objid::bigint) = ? AND l.database = (SELECT oid FROM pg_database "
+                + "WHERE datname = current_database())")) {
+            st.setLong(1, ADVISORY_KEY);
+            try (ResultSet rs = st.executeQuery()) {
+                if (rs.next()) {
+                    return rs.getString(1) + (rs.getString(2) == null ? "" : ", from " + rs.getString(2))
+                            + ", connected " + rs.getTimestamp(3).toInstant();
+                }
+            }
+        }
+        return "holder unknown";
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (fileLock != null) {
+                fileLock.release();
+            }
+        } catch (IOException ignored) {
+            // the channel's close below releases it too
+        }
+        closeQuietly(channel);
+        closeQuietly(session);
+        if (file != null) {
+            HELD_HERE.remove(file);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // nothing more to give back
+        }
+    }
+}
