@@ -115,6 +115,30 @@ public abstract class ExecutionStoreContract {
         assertThat(store.logs("e3").get(0).nodeId()).isNull();
     }
 
+    /**
+     * An upstream error page with a NUL byte in it (PostgreSQL's text cannot hold one) is stored, not a failure of the
+     * write (and of every execution in its batch): in outputs, errors, triggers and log lines alike.
+     */
+    @Test
+    void textWithANulByteIsStoredEverywhere() {
+        ExecutionStore store = store();
+        String page = "<html>\u0000bad gateway\u0000</html>";
+        done(store.executionCreated("nul", "s1", 1, SNAPSHOT, JSON.createObjectNode().put("body", page), ExecutionStatus.QUEUED, T0,
+                TraceContext.fresh()));
+        NodeError error = new NodeError(ErrorType.GENERIC_ERROR, "upstream said " + page, true, null, 1, 1);
+        done(store.nodeUpdated("nul", new NodeRecord("n", NodeStatus.FAILED, 1, T0, T0.plusMillis(5), 5L,
+                JSON.createObjectNode().put("page", page), error)));
+        done(store.logAppended(new LogEntry(T0, LogLevel.WARN, "integration", "got " + page, "nul", "s1", "n")));
+        done(store.executionUpdated("nul", ExecutionStatus.FAILED, T0.plusMillis(6), new ExecutionError(ErrorType.GENERIC_ERROR,
+                "upstream said " + page, "n")));
+
+        ExecutionResult result = store.find("nul").orElseThrow();
+        assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(result.requireNode("n").error().message()).contains("bad gateway");
+        assertThat(result.error().message()).contains("bad gateway");
+        assertThat(store.logs("nul")).singleElement().satisfies(line -> assertThat(line.message()).contains("bad gateway"));
+    }
+
     @Test
     void theTraceOfAnExecutionItsAttemptsAndItsLinesIsKept() {
         ExecutionStore store = store();

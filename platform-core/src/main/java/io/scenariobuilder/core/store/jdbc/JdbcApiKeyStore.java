@@ -81,7 +81,7 @@ public final class JdbcApiKeyStore {
                 PreparedStatement st = connection.prepareStatement(
                         "INSERT INTO api_keys (id, name, role, key_hash, created_at) VALUES (?, ?, ?, ?, ?)")) {
             st.setString(1, key.id());
-            st.setString(2, name);
+            st.setString(2, JdbcExecutionStore.storable(name));
             st.setString(3, role.id());
             st.setString(4, hash(secret));
             st.setLong(5, key.createdAt().toEpochMilli());

@@ -96,7 +96,7 @@ public final class JdbcConnectionStore implements CredentialStore {
                         + "credentials = excluded.credentials, updated_at = excluded.updated_at, allowed_hosts = excluded.allowed_hosts")) {
             st.setString(1, id);
             st.setString(2, integrationId);
-            st.setString(3, name);
+            st.setString(3, JdbcExecutionStore.storable(name));
             st.setString(4, sealed);
             st.setLong(5, now.toEpochMilli());
             st.setLong(6, now.toEpochMilli());

@@ -502,7 +502,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             st.setString(5, entry.category());
             st.setString(6, entry.scenarioId());
             st.setString(7, entry.nodeId());
-            st.setString(8, entry.message());
+            st.setString(8, storable(entry.message()));
             st.setString(9, entry.spanId());
             st.addBatch();
             s.logs++;
@@ -700,6 +700,15 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("cannot record the server's unclean stop: " + rootMessage(e), e);
         }
+    }
+
+    /**
+     * Text as every database can hold it: PostgreSQL's text takes no NUL, which an upstream error page or a binary
+     * body can carry, and one such line would fail the whole batch it is written in. Each NUL becomes the six
+     * characters of its JSON escape (a backslash, {@code u} and four zeros). JSON columns need nothing: Jackson escapes it.
+     */
+    static String storable(String text) {
+        return text == null || text.indexOf('\0') < 0 ? text : text.replace("\0", "\\u0000");
     }
 
     /** A stored trace; a new one for an execution stored before traces existed. */
