@@ -56,7 +56,12 @@ public final class ServerHarness implements AutoCloseable {
         settings.putAll(extra);
         blocked.start();
         ((Logger) LoggerFactory.getLogger("io.vertx.core.internal.threadchecker.BlockedThreadChecker")).addAppender(blocked);
-        start();
+        try {
+            start();
+        } catch (Exception | Error e) {
+            clientVertx.close().await(10, TimeUnit.SECONDS); // a server that did not start leaves no Vert.x behind
+            throw e;
+        }
         client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
                 new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
     }

@@ -14,6 +14,11 @@ import java.time.Instant;
  */
 public record AttemptRecord(int attempt, Instant startTime, Instant endTime, NodeError error, Long retryDelayMs, String spanId) {
 
+    public AttemptRecord {
+        startTime = Millis.of(startTime);
+        endTime = Millis.of(endTime);
+    }
+
     /** An attempt without a span. */
     public AttemptRecord(int attempt, Instant startTime, Instant endTime, NodeError error, Long retryDelayMs) {
         this(attempt, startTime, endTime, error, retryDelayMs, null);

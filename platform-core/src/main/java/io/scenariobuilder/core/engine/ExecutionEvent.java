@@ -24,6 +24,7 @@ public record ExecutionEvent(String type, String executionId, String scenarioId,
         Integer attempt, String errorType) {
 
     public ExecutionEvent {
+        timestamp = Millis.of(timestamp);
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(executionId, "executionId");
         Objects.requireNonNull(status, "status");

@@ -45,6 +45,8 @@ public record ExecutionResult(
         com.fasterxml.jackson.databind.JsonNode trigger) {
 
     public ExecutionResult {
+        startTime = Millis.of(startTime);
+        endTime = Millis.of(endTime);
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(status, "status");
         nodes = List.copyOf(nodes);

@@ -34,6 +34,7 @@ public record LogEntry(Instant timestamp, LogLevel level, String category, Strin
             "performance");
 
     public LogEntry {
+        timestamp = Millis.of(timestamp);
         Objects.requireNonNull(timestamp, "timestamp");
         Objects.requireNonNull(level, "level");
         Objects.requireNonNull(category, "category");

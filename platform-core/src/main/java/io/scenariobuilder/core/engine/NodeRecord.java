@@ -31,6 +31,9 @@ public record NodeRecord(
         java.util.List<AttemptRecord> attemptHistory) {
 
     public NodeRecord {
+        startTime = Millis.of(startTime);
+        endTime = Millis.of(endTime);
+        nextAttemptAt = Millis.of(nextAttemptAt);
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(status, "status");
         attemptHistory = attemptHistory == null ? java.util.List.of() : java.util.List.copyOf(attemptHistory);
