@@ -134,7 +134,8 @@ public final class FieldOptions {
     private final ErrorClassifier classifier;
     private final EngineMetrics engineMetrics;
     private final Settings settings;
-    private final AsyncCache<Key, List<FieldOption>> cache;
+    private final AsyncCache<Key, Stamped> cache;
+    private final Ticker ticker;
     /** How many times each connection changed: in every key, so that a fetch with old credentials is never found. */
     private final Map<String, AtomicLong> connectionGenerations = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor timer;
@@ -156,6 +157,7 @@ public final class FieldOptions {
         this.classifier = classifier;
         this.engineMetrics = engineMetrics;
         this.settings = settings;
+        this.ticker = ticker;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(settings.maxEntries())
                 .expireAfter(new PerFieldExpiry())
@@ -224,7 +226,7 @@ public final class FieldOptions {
         Key key = new Key(integration.id(), integration.usage().version(), actionId, field.fieldName(),
                 connectionId == null ? "" : connectionId, generation(connectionId), canonical(dependencies), ttl);
         boolean[] loaded = {false};
-        CompletableFuture<List<FieldOption>> future = cache.asMap().get(key); // (the map view counts no hit or miss)
+        CompletableFuture<Stamped> future = cache.asMap().get(key); // (the map view counts no hit or miss)
         if (future != null && future.isCompletedExceptionally()) {
             // A failure Caffeine has not removed yet (it does so just after completing it): it is not an answer to keep.
             cache.asMap().remove(key, future);
@@ -238,12 +240,14 @@ public final class FieldOptions {
                     cache.synchronous().invalidate(k);
                 }
             });
-            return fetching;
+            // Stamped when the provider answered, so that its time to live counts from then, however late the cache
+            // handles the completion.
+            return fetching.thenApply(options -> new Stamped(options, ticker.read()));
         });
         if (!loaded[0]) {
             engineMetrics.optionsFetched(integration.id(), actionId, field.fieldName(), "cached", System.nanoTime() - started);
         }
-        return future.thenApply(options -> new Fetched(options, !loaded[0]));
+        return future.thenApply(stamped -> new Fetched(stamped.options(), !loaded[0]));
     }
 
     /** Calls the provider on a virtual thread with the plugin's class loader, cut at the timeout. */
@@ -561,19 +565,24 @@ public final class FieldOptions {
     }
 
     /** Each entry lives for its field's {@code cacheTimeout}. */
-    private static final class PerFieldExpiry implements Expiry<Key, List<FieldOption>> {
+    /** Options with the ticker's time when the provider gave them. */
+    private record Stamped(List<FieldOption> options, long at) {
+    }
+
+    /** A field's {@code cacheTimeout}, counted from when its provider answered. */
+    private static final class PerFieldExpiry implements Expiry<Key, Stamped> {
         @Override
-        public long expireAfterCreate(Key key, List<FieldOption> value, long currentTime) {
-            return TimeUnit.MILLISECONDS.toNanos(key.ttlMillis());
+        public long expireAfterCreate(Key key, Stamped value, long currentTime) {
+            return Math.max(0, TimeUnit.MILLISECONDS.toNanos(key.ttlMillis()) - (currentTime - value.at()));
         }
 
         @Override
-        public long expireAfterUpdate(Key key, List<FieldOption> value, long currentTime, long currentDuration) {
-            return TimeUnit.MILLISECONDS.toNanos(key.ttlMillis());
+        public long expireAfterUpdate(Key key, Stamped value, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, value, currentTime);
         }
 
         @Override
-        public long expireAfterRead(Key key, List<FieldOption> value, long currentTime, long currentDuration) {
+        public long expireAfterRead(Key key, Stamped value, long currentTime, long currentDuration) {
             return currentDuration;
         }
     }

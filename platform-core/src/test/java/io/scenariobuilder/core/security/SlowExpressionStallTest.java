@@ -53,16 +53,18 @@ class SlowExpressionStallTest {
         try (TestEngine t = engine()) {
             Scenario others = t.scenario(OTHERS);
             run(t, others, 300); // warm-up
-            long without = p99(run(t, others, 1_000));
+            // The baseline is the larger of two runs: one run's p99 on a small machine moves by half.
+            long without = Math.max(p99(run(t, others, 1_000)), p99(run(t, others, 1_000)));
             ExecutionHandle slow = t.start("""
                     {"id": "slow-transform", "nodes": [{"id": "bad", "integrationId": "core", "actionId": "transform",
                       "configuration": {"expression": "%s"}}]}""".formatted(SLOW), "{}");
             long with = p99(run(t, others, 1_000));
             assertTimedOut(TestEngine.await(slow));
             System.out.println("p99 of 1,000 executions without a slow expression " + without + " ms, beside one " + with + " ms");
-            // A floor of 10 ms: below it, p99 is scheduling noise on a small machine.
+            // A floor of 50 ms: below it, p99 is scheduling noise on a small machine. Held on the engine thread, the
+            // others wait for the whole second: about 1,050 ms.
             assertThat(with).as("p99 in ms beside the slow expression (without: " + without + " ms)")
-                    .isLessThanOrEqualTo(2 * Math.max(without, 10));
+                    .isLessThanOrEqualTo(2 * Math.max(without, 50));
         }
     }
 
