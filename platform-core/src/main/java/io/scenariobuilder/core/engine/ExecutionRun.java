@@ -1009,11 +1009,19 @@ final class ExecutionRun {
         });
     }
 
-    /** What a connection carries to its target: the source's output, or its error over an error connection. */
+    /**
+     * What a connection carries to its target: the source's output, or over an error connection {@code {"error": {...}}},
+     * the same shape as a {@code continue} node's output, so that one handler serves both.
+     */
     private JsonNode carried(CompiledConnection connection) {
         NodeState source = nodes[connection.from()];
         if (connection.connection().on() == Connection.Outcome.ERROR) {
-            return source.error == null ? NullNode.getInstance() : errorJson(source.error);
+            if (source.error == null) {
+                return NullNode.getInstance();
+            }
+            ObjectNode carried = JsonNodeFactory.instance.objectNode();
+            carried.set("error", errorJson(source.error));
+            return carried;
         }
         return source.output;
     }

@@ -122,8 +122,8 @@ class ErrorHandlingTest {
                 ]}""");
         assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
         assertThat(result.requireNode("flaky").attempts()).isEqualTo(3);
-        assertThat(result.requireNode("alert").output().get("attempt").asInt()).isEqualTo(3);
-        assertThat(result.requireNode("alert").output().get("type").asText()).isEqualTo("network_error");
+        assertThat(result.requireNode("alert").output().at("/error/attempt").asInt()).isEqualTo(3);
+        assertThat(result.requireNode("alert").output().at("/error/type").asText()).isEqualTo("network_error");
         assertThat(result.requireNode("next").status()).isEqualTo(NodeStatus.SKIPPED);
         assertThat(t.test.order).containsExactly("alert");
     }
