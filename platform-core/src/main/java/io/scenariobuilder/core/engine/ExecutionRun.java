@@ -102,6 +102,12 @@ final class ExecutionRun {
     private ExecutionStatus stopWith;
     private ExecutionError error;
     private ScheduledFuture<?> scenarioTimeout;
+    /** What is left of the scenario's {@code settings.timeoutMs} (counted while running only), or {@code null}. */
+    private Long timeoutLeftMs;
+    /** {@link System#nanoTime()} when the timeout last started counting. */
+    private long runningSince;
+    /** Which arming of the timeout is current: a tick of an earlier one is ignored. */
+    private int timeoutGeneration;
     private boolean finished;
     /** Set by a shutdown: nothing new starts, and {@link #drained} completes once nothing runs. */
     private boolean draining;
@@ -250,9 +256,12 @@ final class ExecutionRun {
         }
         Long timeoutMs = scenario.scenario().settings().timeoutMs();
         if (timeoutMs != null) {
+            // Time paused before a restart is not known after it: the time since the start counts, as running time.
             Instant from = retry ? services.clock().instant() : startTime;
-            long left = Math.max(0, timeoutMs - Duration.between(from, services.clock().instant()).toMillis());
-            scenarioTimeout = services.timer().schedule(() -> mailbox.execute(this::scenarioTimedOut), left, TimeUnit.MILLISECONDS);
+            timeoutLeftMs = Math.max(0, timeoutMs - Duration.between(from, services.clock().instant()).toMillis());
+            if (status == ExecutionStatus.RUNNING) {
+                armTimeout();
+            }
         }
         for (CompiledNode node : scenario.nodes()) {
             if (node.incoming().isEmpty() && !nodes[node.index()].status.isFinal()) {
@@ -313,6 +322,7 @@ final class ExecutionRun {
                 throw new ExecutionStateException("execution " + id + " is " + status.id() + ": only a running execution can be paused");
             }
             setStatus(ExecutionStatus.PAUSED);
+            disarmTimeout(); // the scenario's timeout counts running time, not time spent paused
             log(LogLevel.INFO, "execution paused", null);
             return status;
         });
@@ -324,6 +334,7 @@ final class ExecutionRun {
                 throw new ExecutionStateException("execution " + id + " is " + status.id() + ": only a paused execution can be resumed");
             }
             setStatus(ExecutionStatus.RUNNING);
+            armTimeout();
             log(LogLevel.INFO, "execution resumed", null);
             pump();
             return status;
@@ -391,7 +402,8 @@ final class ExecutionRun {
         log(LogLevel.INFO, "execution started (scenario " + scenario.scenario().id() + " v" + scenario.scenario().version() + ")", null);
         Long timeoutMs = scenario.scenario().settings().timeoutMs();
         if (timeoutMs != null) {
-            scenarioTimeout = services.timer().schedule(() -> mailbox.execute(this::scenarioTimedOut), timeoutMs, TimeUnit.MILLISECONDS);
+            timeoutLeftMs = timeoutMs;
+            armTimeout();
         }
         for (CompiledNode node : scenario.nodes()) {
             if (node.incoming().isEmpty()) {
@@ -1086,6 +1098,31 @@ final class ExecutionRun {
         waitingRetry++;
         publish(index);
         state.retryTimer = services.timer().schedule(() -> mailbox.execute(() -> retryDue(index)), wait, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts counting the rest of the scenario's timeout, if it has one and it is not counting already. */
+    private void armTimeout() {
+        if (timeoutLeftMs == null || scenarioTimeout != null || finished) {
+            return;
+        }
+        runningSince = System.nanoTime();
+        int generation = ++timeoutGeneration;
+        scenarioTimeout = services.timer().schedule(() -> mailbox.execute(() -> {
+            if (generation == timeoutGeneration && scenarioTimeout != null) {
+                scenarioTimedOut(); // not a tick a pause cancelled after it had fired
+            }
+        }), timeoutLeftMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops counting the scenario's timeout (a pause), keeping what is left of it. */
+    private void disarmTimeout() {
+        if (scenarioTimeout == null) {
+            return;
+        }
+        scenarioTimeout.cancel(false);
+        scenarioTimeout = null;
+        timeoutGeneration++;
+        timeoutLeftMs = Math.max(0, timeoutLeftMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - runningSince));
     }
 
     private void scenarioTimedOut() {

@@ -271,6 +271,24 @@ class ExecutionEngineTest {
     }
 
     @Test
+    void theScenarioTimeoutCountsRunningTimeNotTimeSpentPaused() throws Exception {
+        var handle = t.start("""
+                {"settings": {"timeoutMs": 400}, "nodes": [
+                  {"id": "first", "integrationId": "test", "actionId": "gate", "configuration": {"gate": "held"}},
+                  {"id": "second", "integrationId": "test", "actionId": "record"}
+                ], "connections": [{"fromNodeId": "first", "toNodeId": "second"}]}""", "{}");
+        String id = handle.executionId();
+        assertThat(t.test.startedAt("held").await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(t.engine.pause(id).toCompletableFuture().get()).isEqualTo(ExecutionStatus.PAUSED);
+        t.test.open("held");
+        // Paused for twice the timeout: it does not fail.
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5)).until(() ->
+                t.engine.snapshot(id).toCompletableFuture().get().status() == ExecutionStatus.PAUSED);
+        assertThat(t.engine.resume(id).toCompletableFuture().get()).isEqualTo(ExecutionStatus.RUNNING);
+        assertThat(await(handle).status()).isEqualTo(ExecutionStatus.COMPLETED);
+    }
+
+    @Test
     void pauseResumeAndCancelAreRefusedWhenTheStateDoesNotAllowThem() throws Exception {
         var handle = t.start("""
                 {"nodes": [{"id": "g", "integrationId": "test", "actionId": "gate", "configuration": {"gate": "g"}},
