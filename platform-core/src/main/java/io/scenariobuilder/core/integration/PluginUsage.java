@@ -52,7 +52,12 @@ public final class PluginUsage {
                 onIdle.clear();
             }
         }
-        toRun.forEach(Runnable::run);
+        if (!toRun.isEmpty()) {
+            // The last execution ends on whatever thread finished it (often the store's writer, whose every commit
+            // would wait): the plugin's stop(), its unload and its file deletion run on a thread of their own.
+            List<Runnable> work = toRun;
+            Thread.ofVirtual().name("sb-plugin-idle-" + pluginId).start(() -> work.forEach(Runnable::run));
+        }
     }
 
     /** How many executions use it now. */
