@@ -206,6 +206,13 @@ public final class InMemoryExecutionStore implements ExecutionStore {
                 .filter(stored -> stored.status.isFinal() && stored.status != ExecutionStatus.INCOMPLETE)
                 .forEach(stored -> byScenario.computeIfAbsent(stored.scenarioId, k -> new ArrayList<>()).add(stored));
         int deleted = 0;
+        // Incomplete ones wait for a retry, so no count pushes them out; but by age they go like the rest.
+        for (Stored stored : List.copyOf(executions.values())) {
+            if (stored.status == ExecutionStatus.INCOMPLETE && stored.endTime != null && stored.endTime.isBefore(finishedBefore)
+                    && executions.remove(stored.id) != null) {
+                deleted++;
+            }
+        }
         for (List<Stored> finished : byScenario.values()) {
             finished.sort(java.util.Comparator.comparing((Stored s) -> s.id).reversed());
             for (int i = 0; i < finished.size(); i++) {

@@ -200,14 +200,16 @@ public abstract class ExecutionStoreContract {
             finished(store, "p" + i, "s", i == 3 ? ExecutionStatus.FAILED : ExecutionStatus.COMPLETED, T0.plusSeconds(i));
         }
         finished(store, "p6", "s", ExecutionStatus.INCOMPLETE, T0);
+        finished(store, "stale", "s", ExecutionStatus.INCOMPLETE, T0.minusSeconds(7_200));
         done(store.executionCreated("p7", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.RUNNING, T0, TraceContext.fresh()));
         finished(store, "old", "t", ExecutionStatus.CANCELLED, T0.minusSeconds(3_600));
         finished(store, "recent", "t", ExecutionStatus.COMPLETED, T0.plusSeconds(10));
 
         int deleted = store.prune(T0, 2).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-        assertThat(deleted).isEqualTo(4); // p1, p2, p3 beyond the 2 newest of s; "old" by age
-        for (String gone : new String[] {"p1", "p2", "p3", "old"}) {
+        // p1, p2, p3 beyond the 2 newest of s; "old" and the incomplete "stale" by age (p6, incomplete and recent, stays)
+        assertThat(deleted).isEqualTo(5);
+        for (String gone : new String[] {"p1", "p2", "p3", "old", "stale"}) {
             assertThat(store.find(gone)).as(gone).isEmpty();
             assertThat(store.logs(gone)).as(gone).isEmpty();
         }

@@ -722,7 +722,9 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     /** Finished executions to delete: ended before ?, or beyond the ? newest of their scenario. */
     private static final String PRUNE_VICTIMS = "SELECT id FROM ("
             + "SELECT id, end_time, ROW_NUMBER() OVER (PARTITION BY scenario_id ORDER BY id DESC) AS rn FROM executions "
-            + "WHERE status IN ('completed', 'failed', 'cancelled')) AS finished WHERE end_time < ? OR rn > ?";
+            + "WHERE status IN ('completed', 'failed', 'cancelled')) AS finished WHERE end_time < ? OR rn > ? "
+            // Incomplete ones wait for a retry, so no count pushes them out; but by age they go like the rest.
+            + "UNION ALL SELECT id FROM executions WHERE status = 'incomplete' AND end_time < ?";
     /** Executions deleted in one writer transaction: the engine's commits wait for one batch at most (a few ms). */
     static final int PRUNE_BATCH = 500;
     /** Victims chosen in one pass, so that a store with millions to prune does not hold them all in memory at once. */
@@ -774,6 +776,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                 PreparedStatement st = connection.prepareStatement(PRUNE_VICTIMS + " LIMIT " + PRUNE_PASS)) {
             st.setLong(1, finishedBefore.toEpochMilli());
             st.setInt(2, keepPerScenario);
+            st.setLong(3, finishedBefore.toEpochMilli());
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     victims.add(rs.getString(1));
@@ -823,8 +826,8 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         return done.thenCompose(ignored -> deleted);
     }
 
-    /** The statuses pruning deletes ({@code incomplete} executions wait for a retry). */
-    private static final java.util.Set<String> PRUNABLE = java.util.Set.of("completed", "failed", "cancelled");
+    /** The statuses pruning deletes ({@code incomplete} ones by age only: they wait for a retry). */
+    private static final java.util.Set<String> PRUNABLE = java.util.Set.of("completed", "failed", "cancelled", "incomplete");
 
     private static String marks(int count) {
         return String.join(",", java.util.Collections.nCopies(count, "?"));
