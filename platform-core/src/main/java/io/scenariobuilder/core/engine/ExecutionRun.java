@@ -69,6 +69,8 @@ final class ExecutionRun {
         Instant nextAttemptAt;
         Instant attemptStart;
         List<AttemptRecord> history = new ArrayList<>(1);
+        /** The attempt a scheduled retry follows: its thread may still be running after a timeout. */
+        NodeAttempt previousAttempt;
     }
 
     private final EngineServices services;
@@ -859,6 +861,7 @@ final class ExecutionRun {
                     Backoff.retryAfterMs(failure.type(), failure.retryAfterMs(), platformDefault), services.random(),
                     services.maxRetryDelayMs());
             state.history.add(new AttemptRecord(attempt.number, state.attemptStart, now, state.error, delay, attempt.spanId));
+            state.previousAttempt = attempt;
             state.status = NodeStatus.WAITING_RETRY;
             state.nextAttemptAt = now.plusMillis(delay);
             waitingRetry++;
@@ -884,8 +887,48 @@ final class ExecutionRun {
         if (state.status != NodeStatus.WAITING_RETRY || ready.contains(index)) {
             return;
         }
+        // An attempt cut by its timeout may still be running (an action that ignores interrupts): the next one, with the
+        // same idempotency key, waits for it to end, for LINGER_MS at most, and the history says when it did not.
+        NodeAttempt previous = state.previousAttempt;
+        Thread running = previous == null ? null : previous.thread();
+        state.previousAttempt = null;
+        if (running != null && running.isAlive()) {
+            long waitFrom = System.nanoTime();
+            Thread.ofVirtual().name("sb-linger-" + id + "-" + index).start(() -> {
+                boolean ended;
+                try {
+                    ended = running.join(java.time.Duration.ofMillis(LINGER_MS));
+                } catch (InterruptedException e) {
+                    ended = false;
+                }
+                boolean endedInTime = ended;
+                long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - waitFrom);
+                mailbox.execute(() -> {
+                    if (!endedInTime) {
+                        notePreviousStillRunning(state, previous.number, waitedMs);
+                        log(LogLevel.WARN, "execution", "attempt " + previous.number + " was still running " + waitedMs
+                                + " ms after it was cut; attempt " + (previous.number + 1) + " starts beside it", scenario.nodes().get(index).id(),
+                                null);
+                    }
+                    retryDue(index);
+                });
+            });
+            return;
+        }
         ready.addFirst(index);
         pump();
+    }
+
+    /** The longest the next attempt waits for a previous one's thread that ignores its interrupt. */
+    static final long LINGER_MS = 30_000;
+
+    private static void notePreviousStillRunning(NodeState state, int attempt, long waitedMs) {
+        for (int i = state.history.size() - 1; i >= 0; i--) {
+            if (state.history.get(i).attempt() == attempt) {
+                state.history.set(i, state.history.get(i).stillRunning(waitedMs));
+                return;
+            }
+        }
     }
 
     /**

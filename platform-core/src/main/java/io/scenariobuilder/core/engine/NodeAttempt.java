@@ -48,6 +48,11 @@ final class NodeAttempt implements CancellationSignal {
         }
     }
 
+    /** The thread that ran the attempt, if it ran on one of its own (a blocking action). */
+    synchronized Thread thread() {
+        return thread;
+    }
+
     synchronized void runningAs(Future<?> future) {
         this.future = future;
         if (cancelled != null) {
