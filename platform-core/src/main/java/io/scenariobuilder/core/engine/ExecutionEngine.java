@@ -195,6 +195,13 @@ public final class ExecutionEngine implements AutoCloseable {
             if (active.containsKey(stored.id())) {
                 continue;
             }
+            if (stored.scenario() == null) {
+                String message = "cannot resume after a restart: the scenario it ran is missing from the store";
+                LOG.error("execution {}: {}", stored.id(), message);
+                store.executionUpdated(stored.id(), ExecutionStatus.FAILED, clock.instant(),
+                        new ExecutionError(ErrorType.INVALID_INPUT, message, null)).toCompletableFuture().join();
+                continue;
+            }
             if (stored.status() == ExecutionStatus.RUNNING && stored.uncleanStops() >= CRASH_SUSPECT_STOPS) {
                 String running = stored.nodes().stream().filter(node -> node.status() == NodeStatus.RUNNING)
                         .map(NodeRecord::nodeId).findFirst().orElse(null);
@@ -260,6 +267,9 @@ public final class ExecutionEngine implements AutoCloseable {
         if (stored.status() != ExecutionStatus.FAILED && stored.status() != ExecutionStatus.INCOMPLETE) {
             throw new ExecutionStateException("execution " + executionId + " is " + stored.status().id()
                     + ": only a failed or incomplete execution can be retried");
+        }
+        if (stored.scenario() == null) {
+            throw new ExecutionStateException("execution " + executionId + " cannot be retried: the scenario it ran is missing from the store");
         }
         ScenarioParser.Parsed parsed = parser.parse(stored.scenario(), "retried");
         if (!parsed.problems().isEmpty()) {

@@ -13,7 +13,7 @@ import java.util.Objects;
  * {@code running} or {@code paused}) after a restart, or to retry a {@code failed} or {@code incomplete} one.
  *
  * @param id the execution id
- * @param scenario the scenario document it runs
+ * @param scenario the scenario document it runs, or {@code null} when the store lost it (the execution cannot run on)
  * @param trigger its trigger data
  * @param status its stored status
  * @param startTime when it started
@@ -33,7 +33,6 @@ public record ResumableExecution(String id, JsonNode scenario, JsonNode trigger,
 
     public ResumableExecution {
         Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(trigger, "trigger");
         Objects.requireNonNull(trace, "trace");
         nodes = List.copyOf(nodes);

@@ -641,7 +641,9 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     }
 
     private static final String RESUMABLE = "SELECT e.id, s.document, e.trigger_data, e.status, e.start_time, e.trace_id, "
-            + "e.span_id, e.parent_span_id, e.unclean_stops FROM executions e JOIN scenario_snapshots s ON s.hash = e.scenario_hash ";
+            // A left join: an execution whose snapshot is missing is still listed (with no document), so that it is
+            // failed with the reason rather than silently never resumed.
+            + "e.span_id, e.parent_span_id, e.unclean_stops FROM executions e LEFT JOIN scenario_snapshots s ON s.hash = e.scenario_hash ";
 
     @Override
     public Optional<ResumableExecution> load(String executionId) {
@@ -664,7 +666,8 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     String id = rs.getString(1);
-                    resumables.add(new ResumableExecution(id, JSON.readTree(rs.getString(2)), JSON.readTree(rs.getString(3)),
+                    String document = rs.getString(2);
+                    resumables.add(new ResumableExecution(id, document == null ? null : JSON.readTree(document), JSON.readTree(rs.getString(3)),
                             ExecutionStatus.fromId(rs.getString(4)).orElseThrow(), Instant.ofEpochMilli(rs.getLong(5)),
                             find(id).map(ExecutionResult::nodes).orElse(List.of()), trace(rs.getString(6), rs.getString(7), rs.getString(8)),
                             rs.getInt(9)));
