@@ -122,16 +122,16 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
         }
         try (JdbcExecutionStore reopened = new JdbcExecutionStore(StoreSettings.embedded(folder))) {
             assertThat(reopened.migrated()).as("current: Flyway is not started").isFalse();
-            // An older schema: the last migration (V11, unclean stops) undone.
+            // An older schema: the last migration (V12, spilled outputs) undone.
             try (var connection = reopened.dataSource().getConnection(); var st = connection.createStatement()) {
-                st.execute("ALTER TABLE executions DROP COLUMN unclean_stops");
+                st.execute("DROP TABLE node_output_blobs");
                 st.execute("DELETE FROM flyway_schema_history WHERE version = '" + JdbcExecutionStore.SCHEMA_VERSION + "'");
             }
         }
         try (JdbcExecutionStore upgraded = new JdbcExecutionStore(StoreSettings.embedded(folder))) {
             assertThat(upgraded.migrated()).isTrue();
             try (var connection = upgraded.dataSource().getConnection(); var st = connection.createStatement();
-                    var rs = st.executeQuery("SELECT COUNT(unclean_stops) FROM executions")) {
+                    var rs = st.executeQuery("SELECT COUNT(*) FROM node_output_blobs")) {
                 assertThat(rs.next()).as("the column is back").isTrue();
             }
         }
@@ -164,6 +164,26 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
         assertThat(stored.get("_truncated").asBoolean()).isTrue();
         assertThat(stored.get("originalBytes").asInt()).isEqualTo(big.replace(" ", "").length());
         assertThat(stored.get("preview").asText()).startsWith("{\"text\":\"xxx").hasSize(1_000);
+
+        // What a resume or a retry feeds later nodes is the whole output, never the preview.
+        done(store.executionUpdated("e", ExecutionStatus.RUNNING, null, null));
+        assertThat(store.unfinished()).singleElement().satisfies(resumable ->
+                assertThat(resumable.nodes().get(0).output()).isEqualTo(json(big)));
+        assertThat(store.load("e").orElseThrow().nodes().get(0).output()).isEqualTo(json(big));
+        // A later, smaller output of the same node replaces the preview; the API shows it as it is.
+        done(store.nodeUpdated("e", new NodeRecord("n", NodeStatus.COMPLETED, 2, Instant.EPOCH, Instant.EPOCH, 0L, json("{\"small\": 1}"), null)));
+        assertThat(store.load("e").orElseThrow().nodes().get(0).output()).isEqualTo(json("{\"small\": 1}"));
+        // Pruned with its execution.
+        done(store.executionUpdated("e", ExecutionStatus.COMPLETED, Instant.EPOCH, null));
+        done(store.nodeUpdated("e", new NodeRecord("n", NodeStatus.COMPLETED, 3, Instant.EPOCH, Instant.EPOCH, 0L, json(big), null)));
+        assertThat(store.prune(Instant.EPOCH.plusSeconds(1), 100).toCompletableFuture().join()).isEqualTo(1);
+        try (var connection = store.dataSource().getConnection(); var st = connection.createStatement();
+                var rs = st.executeQuery("SELECT COUNT(*) FROM node_output_blobs")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isZero();
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

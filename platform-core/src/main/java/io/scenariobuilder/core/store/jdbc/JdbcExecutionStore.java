@@ -86,6 +86,8 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             + "ON CONFLICT (execution_id, node_id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, "
             + "start_time = excluded.start_time, end_time = excluded.end_time, output = excluded.output, error = excluded.error, "
             + "next_attempt_at = excluded.next_attempt_at, attempt_history = excluded.attempt_history";
+    private static final String UPSERT_BLOB = "INSERT INTO node_output_blobs (execution_id, node_id, output) VALUES (?, ?, ?) "
+            + "ON CONFLICT (execution_id, node_id) DO UPDATE SET output = excluded.output";
     private static final String INSERT_LOG = "INSERT INTO execution_logs "
             + "(execution_id, seq, ts, level, category, scenario_id, node_id, message, span_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -130,7 +132,9 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         final PreparedStatement upsertNode;
         final PreparedStatement updateExecution;
         final PreparedStatement insertLog;
+        final PreparedStatement upsertBlob;
         int snapshots;
+        int blobs;
         int inserts;
         int nodes;
         int updates;
@@ -143,6 +147,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             upsertNode = connection.prepareStatement(UPSERT_NODE);
             updateExecution = connection.prepareStatement(UPDATE_EXECUTION);
             insertLog = connection.prepareStatement(INSERT_LOG);
+            upsertBlob = connection.prepareStatement(UPSERT_BLOB);
         }
 
         void execute() throws SQLException {
@@ -156,13 +161,16 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             if (nodes > 0) {
                 upsertNode.executeBatch();
             }
+            if (blobs > 0) {
+                upsertBlob.executeBatch();
+            }
             if (updates > 0) {
                 updateExecution.executeBatch();
             }
             if (logs > 0) {
                 insertLog.executeBatch();
             }
-            snapshots = inserts = nodes = updates = logs = 0;
+            snapshots = inserts = nodes = updates = logs = blobs = 0;
         }
 
         void clear() throws SQLException {
@@ -171,13 +179,15 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             upsertNode.clearBatch();
             updateExecution.clearBatch();
             insertLog.clearBatch();
-            snapshots = inserts = nodes = updates = logs = 0;
+            upsertBlob.clearBatch();
+            snapshots = inserts = nodes = updates = logs = blobs = 0;
         }
 
         @Override
         public void close() throws SQLException {
             insertSnapshot.close();
             insertExecution.close();
+            upsertBlob.close();
             upsertNode.close();
             updateExecution.close();
             insertLog.close();
@@ -468,7 +478,10 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
 
     @Override
     public CompletionStage<Void> nodeUpdated(String executionId, NodeRecord record) {
-        String output = record.output() == null || record.output().isNull() ? null : capped(record.output());
+        String whole = record.output() == null || record.output().isNull() ? null : record.output().toString();
+        String output = whole == null ? null : capped(whole);
+        // Over the cap: the record keeps a marked preview, and the whole output goes beside it in the same transaction.
+        String spilled = output == null || output == whole ? null : whole;
         String error = record.error() == null ? null : json(record.error());
         String history = record.attemptHistory().isEmpty() ? null : attemptsJson(record.attemptHistory());
         long position = sequence.incrementAndGet();
@@ -487,6 +500,13 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             st.setString(11, history);
             st.addBatch();
             s.nodes++;
+            if (spilled != null) {
+                s.upsertBlob.setString(1, executionId);
+                s.upsertBlob.setString(2, record.nodeId());
+                s.upsertBlob.setString(3, spilled);
+                s.upsertBlob.addBatch();
+                s.blobs++;
+            }
         });
     }
 
@@ -669,7 +689,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                     String document = rs.getString(2);
                     resumables.add(new ResumableExecution(id, document == null ? null : JSON.readTree(document), JSON.readTree(rs.getString(3)),
                             ExecutionStatus.fromId(rs.getString(4)).orElseThrow(), Instant.ofEpochMilli(rs.getLong(5)),
-                            find(id).map(ExecutionResult::nodes).orElse(List.of()), trace(rs.getString(6), rs.getString(7), rs.getString(8)),
+                            whole(id, find(id).map(ExecutionResult::nodes).orElse(List.of())), trace(rs.getString(6), rs.getString(7), rs.getString(8)),
                             rs.getInt(9)));
                 }
             }
@@ -712,6 +732,36 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
      */
     static String storable(String text) {
         return text == null || text.indexOf('\0') < 0 ? text : text.replace("\0", "\\u0000");
+    }
+
+    /**
+     * Node records with their spilled outputs read back whole: what a resumed or retried execution feeds later nodes
+     * is exactly what the node produced, never the preview the API shows.
+     */
+    private List<NodeRecord> whole(String executionId, List<NodeRecord> nodes) throws SQLException, JsonProcessingException {
+        List<NodeRecord> out = null;
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeRecord node = nodes.get(i);
+            if (node.output() == null || !node.output().path("_spilled").asBoolean(false)) {
+                continue;
+            }
+            try (Connection connection = readers.getConnection(); PreparedStatement st = connection.prepareStatement(
+                    "SELECT output FROM node_output_blobs WHERE execution_id = ? AND node_id = ?")) {
+                st.setString(1, executionId);
+                st.setString(2, node.nodeId());
+                try (ResultSet rs = st.executeQuery()) {
+                    if (!rs.next()) {
+                        continue; // stored before outputs were spilled: the preview is all there is
+                    }
+                    if (out == null) {
+                        out = new ArrayList<>(nodes);
+                    }
+                    out.set(i, new NodeRecord(node.nodeId(), node.status(), node.attempts(), node.startTime(), node.endTime(),
+                            node.duration(), JSON.readTree(rs.getString(1)), node.error(), node.nextAttemptAt(), node.attemptHistory()));
+                }
+            }
+        }
+        return out == null ? nodes : out;
     }
 
     /** A stored trace; a new one for an execution stored before traces existed. */
@@ -815,7 +865,8 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                 return;
             }
             String in = " IN (" + marks(finished.size()) + ")";
-            for (String sql : List.of("DELETE FROM execution_logs WHERE execution_id" + in, "DELETE FROM node_records WHERE execution_id" + in)) {
+            for (String sql : List.of("DELETE FROM execution_logs WHERE execution_id" + in, "DELETE FROM node_records WHERE execution_id" + in,
+                    "DELETE FROM node_output_blobs WHERE execution_id" + in)) {
                 try (PreparedStatement st = s.connection.prepareStatement(sql)) {
                     bind(st, finished);
                     st.executeUpdate();
@@ -842,9 +893,11 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         }
     }
 
-    /** The JSON of a node output, cut to a marked preview when it is larger than the store takes. */
-    private String capped(JsonNode output) {
-        String text = output.toString();
+    /**
+     * The JSON of a node output, or a marked preview ({@code _truncated}, {@code _spilled}) when it is larger than a
+     * node record holds: the whole output is kept in {@code node_output_blobs}. Returns {@code text} itself when it fits.
+     */
+    private String capped(String text) {
         if (text.length() <= settings.maxOutputBytes() / 4) {
             return text; // at most 4 UTF-8 bytes a character: under the cap without encoding it
         }
@@ -854,6 +907,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         }
         ObjectNode cut = JsonNodeFactory.instance.objectNode();
         cut.put("_truncated", true);
+        cut.put("_spilled", true);
         cut.put("originalBytes", bytes);
         cut.put("maxOutputBytes", settings.maxOutputBytes());
         cut.put("preview", text.substring(0, Math.min(text.length(), 1_000)));
@@ -945,7 +999,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
      * The schema version this code needs: the highest migration in {@code io/scenariobuilder/core/store/migration}
      * ({@code SqliteExecutionStoreTest} keeps the two in step).
      */
-    public static final int SCHEMA_VERSION = 11;
+    public static final int SCHEMA_VERSION = 12;
 
     /**
      * Whether Flyway's history shows exactly migrations 1 to {@link #SCHEMA_VERSION}, all successful. Then Flyway is
