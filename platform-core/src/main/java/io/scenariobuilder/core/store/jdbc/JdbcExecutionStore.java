@@ -104,7 +104,10 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     private final AtomicLong restarts = new AtomicLong();
     private volatile boolean walTooLong;
     private final AtomicLong sequence = new AtomicLong();
-    /** Snapshots known to be stored (or queued): each distinct scenario document is written once. */
+    /**
+     * Snapshots known to be stored (or in the batch being written): each distinct scenario document is written once.
+     * Read and changed on the writer thread only.
+     */
     private final java.util.Set<String> knownSnapshots = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
@@ -438,11 +441,13 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     public CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, ScenarioSnapshot scenario,
             JsonNode trigger, ExecutionStatus status, Instant startTime, TraceContext trace) {
         String triggerJson = trigger.toString();
-        String snapshotJson = knownSnapshots.add(scenario.hash()) ? scenario.document().toString() : null;
         return submit(s -> {
-            if (snapshotJson != null) {
+            // Decided here, on the writer, in commit order: a batch that failed, or a prune that deleted snapshots,
+            // empties the set before any later write asks it, so no execution is ever stored without its snapshot.
+            // (Decided when the write was submitted, a failed batch could leave a later one relying on a rolled-back insert.)
+            if (knownSnapshots.add(scenario.hash())) {
                 s.insertSnapshot.setString(1, scenario.hash());
-                s.insertSnapshot.setString(2, snapshotJson);
+                s.insertSnapshot.setString(2, scenario.document().toString());
                 s.insertSnapshot.addBatch();
                 s.snapshots++;
             }
