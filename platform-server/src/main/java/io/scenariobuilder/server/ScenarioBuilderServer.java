@@ -32,6 +32,7 @@ import io.scenariobuilder.core.store.jdbc.JdbcPluginRecordStore;
 import io.scenariobuilder.core.store.jdbc.JdbcScenarioStore;
 import io.scenariobuilder.core.store.jdbc.JdbcScheduleStore;
 import io.scenariobuilder.server.config.ServerConfig;
+import io.scenariobuilder.server.http.Admission;
 import io.scenariobuilder.server.http.Auth;
 import io.scenariobuilder.server.http.ConnectionRoutes;
 import io.scenariobuilder.server.http.ExecutionRoutes;
@@ -282,7 +283,10 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         new MetricsRoutes(vertx, http, injector.getInstance(PlatformMetrics.class), auth, config.metricsAuth()).mount(router);
         new ScenarioRoutes(vertx, http, scenarios, injector.getInstance(ScenarioValidator.class), injector.getInstance(FieldOptions.class),
                 catalog, injector.getInstance(JdbcConnectionStore.class)).mount(router);
-        new ExecutionRoutes(vertx, http, engine, store, catalog, config.waitTimeout()).mount(router);
+        JdbcExecutionStore durable = injector.getInstance(JdbcExecutionStore.class);
+        Admission admission = new Admission(engine, durable::queueDepth, config.reliability().maxActiveExecutions(),
+                config.reliability().maxStoreQueue());
+        new ExecutionRoutes(vertx, http, engine, store, catalog, config.waitTimeout(), admission).mount(router);
         new ConnectionRoutes(vertx, http, injector.getInstance(JdbcConnectionStore.class),
                 injector.getInstance(IntegrationRegistry.class), injector.getInstance(ErrorClassifier.class), security).mount(router);
         new IntegrationRoutes(vertx, http, injector.getInstance(IntegrationRegistry.class), injector.getInstance(FieldOptions.class))
@@ -290,7 +294,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         new PluginRoutes(vertx, http, plugins, config.pluginsDir(), security).mount(router);
         new KeyRoutes(vertx, http, keys, auth, security).mount(router);
         new WebhookRoutes(vertx, http, engine, catalog, config.waitTimeout(), security, config.security().webhookTolerance(),
-                injector.getInstance(Clock.class)).mount(router);
+                injector.getInstance(Clock.class), admission).mount(router);
         router.route().last().handler(ctx -> ctx.fail(404));
         router.route().failureHandler(new FailureHandler());
         requestMetrics.learn(router);

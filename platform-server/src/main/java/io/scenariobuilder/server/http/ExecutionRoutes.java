@@ -25,6 +25,8 @@ import java.util.function.Function;
  */
 public final class ExecutionRoutes {
 
+    private final Admission admission;
+
     private final Vertx vertx;
     private final Http http;
     private final ExecutionEngine engine;
@@ -33,7 +35,8 @@ public final class ExecutionRoutes {
     private final Duration maxWait;
 
     public ExecutionRoutes(Vertx vertx, Http http, ExecutionEngine engine, ExecutionStore store, ScenarioCatalog catalog,
-            Duration maxWait) {
+            Duration maxWait, Admission admission) {
+        this.admission = admission;
         this.vertx = vertx;
         this.http = http;
         this.engine = engine;
@@ -57,6 +60,7 @@ public final class ExecutionRoutes {
         String id = Http.param(ctx, "id");
         Scenario scenario = catalog.find(id).orElseThrow(() -> ApiException.notFound("no scenario '" + id + "'"));
         JsonNode trigger = http.body(ctx);
+        admission.check();
         ExecutionHandle handle = catalog.start(scenario, trigger, TraceContext.fromTraceparent(ctx.request().getHeader("traceparent")));
         answer(ctx, handle, 202);
     }

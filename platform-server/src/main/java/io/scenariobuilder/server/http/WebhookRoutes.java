@@ -57,9 +57,11 @@ public final class WebhookRoutes {
     private final Clock clock;
     /** Signatures accepted within the tolerance window, by hook path and signature: a second use is a replay. */
     private final Cache<String, Boolean> seen;
+    private final Admission admission;
 
     public WebhookRoutes(Vertx vertx, Http http, ExecutionEngine engine, ScenarioCatalog catalog, Duration maxWait,
-            SecurityLog security, Duration tolerance, Clock clock) {
+            SecurityLog security, Duration tolerance, Clock clock, Admission admission) {
+        this.admission = admission;
         this.security = security;
         this.vertx = vertx;
         this.http = http;
@@ -114,6 +116,7 @@ public final class WebhookRoutes {
         ctx.queryParams().forEach(q -> query.put(q.getKey(), q.getValue()));
         data.put("method", method);
         data.put("path", hookPath);
+        admission.check();
         ExecutionHandle handle = catalog.start(scenario, data, TraceContext.fromTraceparent(ctx.request().getHeader("traceparent")));
         Duration wait = "true".equals(ctx.queryParams().get("wait")) ? maxWait : null;
         ExecutionRoutes.answer(vertx, ctx, handle, 202, wait, result -> {

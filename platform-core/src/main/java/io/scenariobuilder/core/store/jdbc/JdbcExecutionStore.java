@@ -996,6 +996,11 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     }
 
     /** Transactions committed so far (each holds one group of writes). */
+    /** Writes waiting for the writer now. */
+    public int queueDepth() {
+        return queue.size();
+    }
+
     public long commits() {
         return commits.get();
     }
