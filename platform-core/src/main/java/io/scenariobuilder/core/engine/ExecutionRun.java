@@ -35,6 +35,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -493,40 +496,28 @@ final class ExecutionRun {
             resolved(node, attempt, inline.value(), inline.failure());
             return;
         }
-        offload(publishedOutputBytes, () -> {
-            JsonNode value = null;
-            Throwable failure = null;
-            try {
-                value = node.configuration().resolve(source);
-            } catch (RuntimeException e) {
-                failure = e;
+        offload(publishedOutputBytes, () -> node.configuration().resolve(source), (value, failure) -> {
+            if (!attempt.finished) {
+                resolved(node, attempt, value, failure);
             }
-            JsonNode v = value;
-            Throwable f = failure;
-            return () -> {
-                if (!attempt.finished) {
-                    resolved(node, attempt, v, f);
-                }
-            };
         });
     }
 
     /**
-     * Runs {@code work} on the expression threads, then what it returns on the mailbox. As an action run on an engine
-     * thread would, it waits for the output memory first (with this execution's {@code footprint}, read on the
-     * mailbox), and the expression thread takes its next work only once this result is handled: outputs are counted
-     * before anything else is let through the memory bound.
+     * Runs {@code work} on the expression threads, then hands its value or failure to {@code then} on the mailbox. As an
+     * action run on an engine thread would, it waits for the output memory first (with this execution's
+     * {@code footprint}, read on the mailbox), and the expression thread takes its next work only once this result is
+     * handled: outputs are counted before anything else is let through the memory bound.
      */
-    private void offload(long footprint, java.util.function.Supplier<Runnable> work) {
-        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
-        services.expressionThreads().execute(() -> offloaded(footprint, work, started));
+    private <T> void offload(long footprint, Callable<T> work, BiConsumer<T, Throwable> then) {
+        AtomicBoolean started = new AtomicBoolean();
+        services.expressionThreads().execute(() -> offloaded(footprint, work, then, started));
     }
 
-    private void offloaded(long footprint, java.util.function.Supplier<Runnable> work,
-            java.util.concurrent.atomic.AtomicBoolean started) {
+    private <T> void offloaded(long footprint, Callable<T> work, BiConsumer<T, Throwable> then, AtomicBoolean started) {
         OutputMemory memory = services.outputMemory();
         if (!memory.mayStart(footprint)) {
-            memory.waitForMemory(() -> services.expressionThreads().execute(() -> offloaded(footprint, work, started)));
+            memory.waitForMemory(() -> services.expressionThreads().execute(() -> offloaded(footprint, work, then, started)));
             if (!memory.mayStart(footprint)) {
                 return; // the retry above runs it once memory is given back
             }
@@ -534,11 +525,19 @@ final class ExecutionRun {
         if (!started.compareAndSet(false, true)) {
             return; // memory came back meanwhile and the retry already ran it
         }
-        Runnable then = work.get();
+        T value = null;
+        Throwable failure = null;
+        try {
+            value = work.call();
+        } catch (Throwable t) {
+            failure = t;
+        }
+        T v = value;
+        Throwable f = failure;
         CompletableFuture<Void> handled = new CompletableFuture<>();
         mailbox.execute(() -> {
             try {
-                then.run();
+                then.accept(v, f);
             } finally {
                 handled.complete(null);
             }
@@ -641,30 +640,11 @@ final class ExecutionRun {
                 // Quick by contract, so run here; one that evaluates expressions for longer than the inline budget (a
                 // heavy transform) is stopped and run again on the expression threads. Such actions have no effect
                 // outside the process, so running one again is safe.
-                InlineEvaluation.Outcome<ActionResult> inline = InlineEvaluation.attempt(() -> {
-                    ClassLoader previous = enter(loader, node.id(), attempt.spanId);
-                    try {
-                        return executor.execute(context);
-                    } finally {
-                        leave(previous);
-                    }
-                });
+                Callable<ActionResult> action = () -> execute(executor, context, loader, node.id(), attempt);
+                InlineEvaluation.Outcome<ActionResult> inline = InlineEvaluation.attempt(action);
                 if (inline.tooSlow()) {
-                    offload(publishedOutputBytes, () -> {
-                        ActionResult result = null;
-                        Throwable failure = null;
-                        ClassLoader previous = enter(loader, node.id(), attempt.spanId);
-                        try {
-                            result = executor.execute(context);
-                        } catch (Throwable t) {
-                            failure = t;
-                        } finally {
-                            leave(previous);
-                        }
-                        ActionResult r = result;
-                        Throwable f = failure;
-                        return () -> attemptFinished(attempt, r, f == null ? null : classify(attempt, f));
-                    });
+                    offload(publishedOutputBytes, action,
+                            (result, failure) -> attemptFinished(attempt, result, failure == null ? null : classify(attempt, failure)));
                 } else {
                     mailbox.execute(() -> attemptFinished(attempt, inline.value(),
                             inline.failure() == null ? null : classify(attempt, inline.failure())));
@@ -695,17 +675,25 @@ final class ExecutionRun {
     }
 
     /** Calls {@code execute} on the current thread with the plugin's class loader and the node's MDC. */
+    private ActionResult execute(NodeExecutor executor, NodeContext context, ClassLoader loader, String nodeId,
+            NodeAttempt attempt) throws Exception {
+        ClassLoader previous = enter(loader, nodeId, attempt.spanId);
+        try {
+            return executor.execute(context);
+        } finally {
+            leave(previous);
+        }
+    }
+
+    /** {@link #execute}, then its result or failure handed to the mailbox. */
     private void executeAndReport(NodeExecutor executor, NodeContext context, ClassLoader loader, String nodeId,
             NodeAttempt attempt) {
         ActionResult result = null;
         Throwable failure = null;
-        ClassLoader previous = enter(loader, nodeId, attempt.spanId);
         try {
-            result = executor.execute(context);
+            result = execute(executor, context, loader, nodeId, attempt);
         } catch (Throwable t) {
             failure = t;
-        } finally {
-            leave(previous);
         }
         ActionResult r = result;
         Throwable f = failure;
@@ -1040,27 +1028,17 @@ final class ExecutionRun {
     private void decideLater(int c, CompiledConnection connection, Object conditionDocument) {
         decisions[c] = Decision.EVALUATING;
         evaluating++;
-        offload(1, () -> { // a condition makes no output: the memory bound does not hold it
-            Boolean holds = null;
-            Throwable failure = null;
-            try {
-                holds = connection.condition().test(conditionDocument);
-            } catch (RuntimeException e) {
-                failure = e;
+        // A condition makes no output: the memory bound does not hold it.
+        offload(1, () -> connection.condition().test(conditionDocument), (holds, failure) -> {
+            evaluating--;
+            if (finished) {
+                return;
             }
-            Boolean h = holds;
-            Throwable f = failure;
-            return () -> {
-                evaluating--;
-                if (finished) {
-                    return;
-                }
-                decide(c, conditionDecision(c, connection, h, f));
-                while (!toDecide.isEmpty()) {
-                    decideOutgoing(toDecide.poll());
-                }
-                pump();
-            };
+            decide(c, conditionDecision(c, connection, holds, failure));
+            while (!toDecide.isEmpty()) {
+                decideOutgoing(toDecide.poll());
+            }
+            pump();
         });
     }
 

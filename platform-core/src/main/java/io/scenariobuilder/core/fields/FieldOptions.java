@@ -262,13 +262,12 @@ public final class FieldOptions {
             try {
                 JsonNode given = JsonNodeFactory.instance.objectNode();
                 if (connectionId != null) {
-                    Optional<String> owner = credentials.integrationOf(connectionId);
-                    if (owner.isPresent() && !owner.get().equals(integration.id())) {
-                        throw new FieldOptionsException(Reason.BAD_CONNECTION, "connection '" + connectionId + "' belongs to integration '"
-                                + owner.get() + "', not '" + integration.id() + "'");
-                    }
+                    // One lookup (it takes the integration); the owner is asked only to say why it gave nothing.
                     given = credentials.credentials(connectionId, integration.id()).orElseThrow(() -> new FieldOptionsException(
-                            Reason.BAD_CONNECTION, "connection '" + connectionId + "' does not exist")).values();
+                            Reason.BAD_CONNECTION, credentials.integrationOf(connectionId)
+                                    .map(owner -> "connection '" + connectionId + "' belongs to integration '" + owner + "', not '"
+                                            + integration.id() + "'")
+                                    .orElse("connection '" + connectionId + "' does not exist"))).values();
                     secrets = secretValues(given);
                 }
                 List<FieldOption> options = call(provider, integration.classLoader(), new OptionsRequest(given, dependencies.deepCopy()));

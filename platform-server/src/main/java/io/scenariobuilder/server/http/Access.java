@@ -106,14 +106,6 @@ public final class Access {
         return rank(key.role()) >= rank(needed);
     }
 
-    /** Fails with 403 unless {@code key}'s role includes {@code needed}. */
-    public static void check(ApiKey key, Role needed) {
-        if (!allows(key, needed)) {
-            throw new ApiException(403, "forbidden", "this needs the " + needed.id() + " role; key '" + key.name() + "' is "
-                    + key.role().id());
-        }
-    }
-
     /**
      * Fails with 403 unless {@code key} may change or delete a connection created by the key {@code createdBy}
      * ({@code null}: created before owners were recorded, or by the platform): an admin any, an editor its own.

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.ApiKey;
-import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.Role;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -73,7 +72,8 @@ public final class Auth implements Handler<RoutingContext> {
                     : "the Authorization header has no 'Bearer ' scheme: send it as Bearer <key>"));
             return;
         }
-        Optional<ApiKey> cached = known.getIfPresent(sha256(presented));
+        String digest = sha256(presented);
+        Optional<ApiKey> cached = known.getIfPresent(digest);
         if (cached != null && cached.isPresent()) {
             decide(ctx, address, cached); // a key known to be good works even from an address that guesses
             return;
@@ -88,7 +88,7 @@ public final class Auth implements Handler<RoutingContext> {
             return;
         }
         request.pause(); // nothing of the body is read until the key is known
-        authenticate(presented).onComplete(result -> {
+        lookUp(presented, digest).onComplete(result -> {
             if (result.failed()) {
                 request.resume();
                 ctx.fail(result.cause());
@@ -132,9 +132,11 @@ public final class Auth implements Handler<RoutingContext> {
     public Future<Optional<ApiKey>> authenticate(String presented) {
         String digest = sha256(presented);
         Optional<ApiKey> cached = known.getIfPresent(digest);
-        if (cached != null) {
-            return Future.succeededFuture(cached);
-        }
+        return cached != null ? Future.succeededFuture(cached) : lookUp(presented, digest);
+    }
+
+    /** What the store says {@code presented} names, remembered by its {@code digest}. */
+    private Future<Optional<ApiKey>> lookUp(String presented, String digest) {
         lookups.incrementAndGet();
         return http.blocking(vertx, () -> keys.authenticate(presented)).map(key -> {
             known.put(digest, key);
@@ -211,10 +213,5 @@ public final class Auth implements Handler<RoutingContext> {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Roles for code outside the router (the stream handshakes): the same ranks as {@link Access}. */
-    public static boolean allows(ApiKey key, Role needed) {
-        return Access.allows(key, needed);
     }
 }

@@ -102,8 +102,6 @@ public final class FailureHandler implements Handler<RoutingContext> {
                 case 404 -> ApiException.notFound("no such resource: " + ctx.request().method() + " " + ctx.request().path());
                 case 405 -> new ApiException(405, "bad_request", ctx.request().method() + " is not allowed on " + ctx.request().path());
                 case 413 -> new ApiException(413, "payload_too_large", "the body is larger than the server accepts (SB_MAX_BODY_BYTES)");
-                case 414 -> new ApiException(414, "bad_request", "the request line (the URL) is longer than the server accepts");
-                case 431 -> new ApiException(431, "bad_request", "the request's headers are larger than the server accepts (SB_MAX_HEADER_BYTES)");
                 case 415 -> new ApiException(415, "bad_request", "unsupported content type");
                 default -> status >= 400 && status < 500
                         ? new ApiException(status, "bad_request", "bad request")

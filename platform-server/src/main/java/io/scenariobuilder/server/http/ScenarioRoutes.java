@@ -263,7 +263,7 @@ public final class ScenarioRoutes {
     }
 
     /** What a webhook secret shows as in answers: anyone who can read scenarios must not be able to sign calls. */
-    static final String SECRET_MASK = "********";
+    static final String SECRET_MASK = io.scenariobuilder.core.store.jdbc.JdbcConnectionStore.MASK;
 
     static ObjectNode document(StoredScenario stored) {
         ObjectNode document = ScenarioWriter.write(stored.scenario());

@@ -132,8 +132,8 @@ public final class InstanceLock implements AutoCloseable {
         if (settings.password() != null) {
             properties.setProperty("password", settings.password());
         }
-        String me = whoAmI();
-        properties.setProperty("ApplicationName", ("scenario-builder " + me).substring(0, Math.min(63, ("scenario-builder " + me).length())));
+        String name = "scenario-builder " + whoAmI();
+        properties.setProperty("ApplicationName", name.substring(0, Math.min(63, name.length()))); // PostgreSQL keeps 63 bytes
         Connection session = null;
         try {
             session = DriverManager.getConnection(settings.jdbcUrl(), properties);
