@@ -61,10 +61,11 @@ class SlowExpressionStallTest {
             long with = p99(run(t, others, 1_000));
             assertTimedOut(TestEngine.await(slow));
             System.out.println("p99 of 1,000 executions without a slow expression " + without + " ms, beside one " + with + " ms");
-            // A floor of 50 ms: below it, p99 is scheduling noise on a small machine. Held on the engine thread, the
-            // others wait for the whole second: about 1,050 ms.
+            // A floor of 250 ms: below it, p99 on a 2-core machine running the rest of the build moves by more than
+            // 2x from run to run (42 against 116 ms was seen). Held on the engine thread, the others wait for the whole
+            // second (about 1,050 ms), far past the bound.
             assertThat(with).as("p99 in ms beside the slow expression (without: " + without + " ms)")
-                    .isLessThanOrEqualTo(2 * Math.max(without, 50));
+                    .isLessThanOrEqualTo(2 * Math.max(without, 250));
         }
     }
 
