@@ -65,6 +65,15 @@ public enum ErrorType {
      */
     CRASH_SUSPECTED(false, ErrorSeverity.CRITICAL, ErrorCategory.EXECUTION, null,
             "look at what the execution's last running node does (a runaway expression, a huge payload) before retrying it"),
+    /**
+     * The platform itself failed this execution: its store refused one of the execution's writes for good (data the
+     * database cannot hold, a constraint), or the engine hit a bug. Not retried on its own; a retry by hand runs it on
+     * from what was stored. Raised by the engine.
+     *
+     * @since 1.3.0
+     */
+    INTERNAL_ERROR(false, ErrorSeverity.CRITICAL, ErrorCategory.EXECUTION, null,
+            "read the server log for the execution's id; retry it once the cause is fixed"),
     /** The node was cancelled (execution cancelled). Not retryable. Raised by the engine. */
     CANCELLED(false, ErrorSeverity.LOW, ErrorCategory.EXECUTION, null, "none");
 

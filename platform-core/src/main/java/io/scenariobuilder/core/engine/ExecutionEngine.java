@@ -297,7 +297,8 @@ public final class ExecutionEngine implements AutoCloseable {
             throw new ExecutionStateException("execution " + executionId + " is already being retried");
         }
         try {
-            List<CompletableFuture<Void>> writes = new ArrayList<>(reset.size() + 1);
+            List<CompletableFuture<Void>> writes = new ArrayList<>(reset.size() + 2);
+            writes.add(store.executionReopened(executionId).toCompletableFuture()); // first: the writes below are taken
             reset.forEach(record -> writes.add(store.nodeUpdated(executionId, record).toCompletableFuture()));
             writes.add(store.executionUpdated(executionId, ExecutionStatus.RUNNING, null, null).toCompletableFuture());
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();

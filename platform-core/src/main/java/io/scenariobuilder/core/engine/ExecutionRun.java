@@ -1223,7 +1223,15 @@ final class ExecutionRun {
         // resumes this one, which fails again and notifies again (at least once, never lost).
         notified.thenCompose(ignored -> services.store().executionUpdated(id, finalStatus, end, cause)).whenComplete((ignored, failure) -> {
             services.executionEnded(this);
-            if (failure != null) {
+            if (failure != null && refusedByStore(failure) != null) {
+                // The store refused one of this execution's writes and recorded it as failed: say what it says.
+                mailbox.execute(() -> {
+                    status = ExecutionStatus.FAILED;
+                    error = new ExecutionError(ErrorType.INTERNAL_ERROR, refusedByStore(failure).getMessage(), null);
+                    announce(status, ErrorType.INTERNAL_ERROR.id());
+                    completion.complete(result(end));
+                });
+            } else if (failure != null) {
                 completion.completeExceptionally(failure);
             } else {
                 // Told once stored: whoever reads the execution on this event finds it final.
@@ -1314,26 +1322,57 @@ final class ExecutionRun {
         }));
     }
 
-    /** The store or the engine itself failed: fail the execution loudly rather than leave it hanging. */
+    /** The store's refusal of one of this execution's writes, which it recorded as the execution's failure; or null. */
+    private static io.scenariobuilder.core.store.StoreException refusedByStore(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof io.scenariobuilder.core.store.StoreException stored && stored.executionFailureRecorded()) {
+                return stored;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The store refused one of this execution's writes for good, or the engine itself failed: the execution fails
+     * with {@code internal_error} rather than hang, and the store says the same as memory. When the store refused a
+     * write it has already recorded the failure (and refuses later writes); otherwise the failure is written here.
+     */
     private void internalFailure(Throwable failure) {
-        services.internalError(id, failure);
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        boolean storeRecorded = refusedByStore(cause) != null;
         if (finished) {
+            if (!storeRecorded) {
+                services.internalError(id, cause); // a refused write's later writes are refused too: said once
+            }
             return;
         }
-        accepted.completeExceptionally(failure);
+        services.internalError(id, cause);
+        accepted.completeExceptionally(cause);
         for (NodeState state : nodes) {
             if (state.current != null) {
                 state.current.cancel(NodeAttempt.Reason.EXECUTION_CANCELLED);
             }
         }
         finished = true;
+        if (scenarioTimeout != null) {
+            scenarioTimeout.cancel(false);
+        }
         status = ExecutionStatus.FAILED;
-        error = new ExecutionError(ErrorType.GENERIC_ERROR, "internal error: " + failure, null);
-        announce(status, ErrorType.GENERIC_ERROR.id());
+        error = new ExecutionError(ErrorType.INTERNAL_ERROR, storeRecorded ? cause.getMessage() : "internal error: " + cause, null);
+        Instant end = services.clock().instant();
+        if (!storeRecorded) {
+            services.store().executionUpdated(id, status, end, error).whenComplete((ignored, writeFailure) -> {
+                if (writeFailure != null) {
+                    services.internalError(id, writeFailure);
+                }
+            });
+        }
+        announce(status, ErrorType.INTERNAL_ERROR.id());
         services.metrics().executionFinished(scenario.scenario().id(), status.id(),
-                Duration.between(startTime, services.clock().instant()).toNanos());
+                Duration.between(startTime, end).toNanos());
         services.executionEnded(this);
-        completion.completeExceptionally(new IllegalStateException("execution " + id + " failed internally", failure));
+        completion.complete(result(end)); // failed, as stored: a caller waiting for the result sees what the API shows
     }
 
     /**

@@ -74,6 +74,14 @@ public interface ExecutionStore {
     default void recordUncleanStop() {
     }
 
+    /**
+     * Before a retry writes anything: a store that failed this execution itself (it refused one of its writes for
+     * good, and refuses its later writes so that nothing contradicts that) takes its writes again.
+     */
+    default CompletionStage<Void> executionReopened(String executionId) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** Forgets the unclean stops an execution has seen (it is retried by hand, or finished). */
     default void clearUncleanStops(String executionId) {
     }

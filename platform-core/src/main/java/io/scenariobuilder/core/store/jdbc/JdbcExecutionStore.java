@@ -24,11 +24,6 @@ import io.scenariobuilder.core.store.ExecutionSummary;
 import io.scenariobuilder.core.store.StoreException;
 import io.scenariobuilder.core.store.ResumableExecution;
 import io.scenariobuilder.core.scenario.ScenarioSnapshot;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,11 +34,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -75,127 +68,42 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     public static final MetricFamily COMMIT_FAILURES = MetricFamily.of("sb.store.commit_failures", MetricFamily.Kind.COUNTER,
             "sb_store_commit_failures", "Group commits that failed (each fails the executions whose writes it held)");
 
-    private static final String INSERT_EXECUTION = "INSERT INTO executions (id, scenario_id, scenario_version, scenario_hash, "
-            + "trigger_data, status, start_time, trace_id, span_id, parent_span_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_SNAPSHOT =
+    static final String INSERT_EXECUTION = "INSERT INTO executions (id, scenario_id, scenario_version, scenario_hash, "
+            + "trigger_data, status, start_time, trace_id, span_id, parent_span_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            // Every write can be applied twice: a commit whose answer was lost (the connection broke) is committed again.
+            + "ON CONFLICT (id) DO NOTHING";
+    static final String INSERT_SNAPSHOT =
             "INSERT INTO scenario_snapshots (hash, document) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING";
-    private static final String UPDATE_EXECUTION = "UPDATE executions SET status = ?, end_time = ?, error = ? WHERE id = ?";
-    private static final String UPSERT_NODE = "INSERT INTO node_records "
+    static final String UPDATE_EXECUTION = "UPDATE executions SET status = ?, end_time = ?, error = ? WHERE id = ?";
+    static final String UPSERT_NODE = "INSERT INTO node_records "
             + "(execution_id, node_id, position, status, attempts, start_time, end_time, output, error, next_attempt_at, "
             + "attempt_history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT (execution_id, node_id) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, "
             + "start_time = excluded.start_time, end_time = excluded.end_time, output = excluded.output, error = excluded.error, "
             + "next_attempt_at = excluded.next_attempt_at, attempt_history = excluded.attempt_history";
-    private static final String UPSERT_BLOB = "INSERT INTO node_output_blobs (execution_id, node_id, output) VALUES (?, ?, ?) "
+    static final String UPSERT_BLOB = "INSERT INTO node_output_blobs (execution_id, node_id, output) VALUES (?, ?, ?) "
             + "ON CONFLICT (execution_id, node_id) DO UPDATE SET output = excluded.output";
-    private static final String INSERT_LOG = "INSERT INTO execution_logs "
-            + "(execution_id, seq, ts, level, category, scenario_id, node_id, message, span_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    static final String INSERT_LOG = "INSERT INTO execution_logs "
+            + "(execution_id, seq, ts, level, category, scenario_id, node_id, message, span_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (execution_id, seq) DO NOTHING";
 
     private final StoreSettings settings;
     private final HikariDataSource readers;
-    private final Connection writerConnection;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
-    private final Thread checkpointer;
-    /** The SQLite database file the checkpointer flushes, or null. */
-    private final Path databaseFile;
-    /** Its write-ahead log, whose size the writer watches, or null. */
-    private final Path walFile;
-    private final AtomicLong restarts = new AtomicLong();
-    private volatile boolean walTooLong;
+    private final StoreWriter writer;
+    /** SQLite: copies the WAL into the database beside the writer; null on PostgreSQL. */
+    private final SqliteCheckpointer checkpointer;
     private final AtomicLong sequence = new AtomicLong();
     /**
      * Snapshots known to be stored (or in the batch being written): each distinct scenario document is written once.
      * Read and changed on the writer thread only.
      */
     private final java.util.Set<String> knownSnapshots = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final AtomicLong commits = new AtomicLong();
-    private final AtomicLong writes = new AtomicLong();
     private volatile boolean closed;
     private final boolean migrated;
     private final com.codahale.metrics.Timer commitTimer;
     private final com.codahale.metrics.Histogram batchSizes;
     private final com.codahale.metrics.Counter commitFailures;
 
-    /** One write waiting for its commit. */
-    private record Pending(Write write, CompletableFuture<Void> done) {
-    }
-
-    /** Adds one write to the batches of the writer's statements. */
-    @FunctionalInterface
-    private interface Write {
-        void addTo(Statements statements) throws SQLException;
-    }
-
-    /** The writer's prepared statements, executed in this order at each commit. */
-    private static final class Statements implements AutoCloseable {
-        final Connection connection;
-        final PreparedStatement insertSnapshot;
-        final PreparedStatement insertExecution;
-        final PreparedStatement upsertNode;
-        final PreparedStatement updateExecution;
-        final PreparedStatement insertLog;
-        final PreparedStatement upsertBlob;
-        int snapshots;
-        int blobs;
-        int inserts;
-        int nodes;
-        int updates;
-        int logs;
-
-        Statements(Connection connection) throws SQLException {
-            this.connection = connection;
-            insertSnapshot = connection.prepareStatement(INSERT_SNAPSHOT);
-            insertExecution = connection.prepareStatement(INSERT_EXECUTION);
-            upsertNode = connection.prepareStatement(UPSERT_NODE);
-            updateExecution = connection.prepareStatement(UPDATE_EXECUTION);
-            insertLog = connection.prepareStatement(INSERT_LOG);
-            upsertBlob = connection.prepareStatement(UPSERT_BLOB);
-        }
-
-        void execute() throws SQLException {
-            // Snapshots and executions first (the rest refers to them), updates after their nodes' records.
-            if (snapshots > 0) {
-                insertSnapshot.executeBatch();
-            }
-            if (inserts > 0) {
-                insertExecution.executeBatch();
-            }
-            if (nodes > 0) {
-                upsertNode.executeBatch();
-            }
-            if (blobs > 0) {
-                upsertBlob.executeBatch();
-            }
-            if (updates > 0) {
-                updateExecution.executeBatch();
-            }
-            if (logs > 0) {
-                insertLog.executeBatch();
-            }
-            snapshots = inserts = nodes = updates = logs = blobs = 0;
-        }
-
-        void clear() throws SQLException {
-            insertSnapshot.clearBatch();
-            insertExecution.clearBatch();
-            upsertNode.clearBatch();
-            updateExecution.clearBatch();
-            insertLog.clearBatch();
-            upsertBlob.clearBatch();
-            snapshots = inserts = nodes = updates = logs = blobs = 0;
-        }
-
-        @Override
-        public void close() throws SQLException {
-            insertSnapshot.close();
-            insertExecution.close();
-            upsertBlob.close();
-            upsertNode.close();
-            updateExecution.close();
-            insertLog.close();
-        }
-    }
 
     /**
      * Opens the store: connects, migrates the schema to the current version (Flyway), starts the writer.
@@ -212,23 +120,34 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
      * @throws StoreException when the database cannot be reached or migrated
      */
     public JdbcExecutionStore(StoreSettings settings, PlatformMetrics metrics) {
+        this(settings, metrics, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * For fault tests: {@code writerPool} wraps the pool the writer takes its connections from (a JDBC layer that
+     * fails writes the way a full disk does, where the test cannot mount a small file system).
+     */
+    JdbcExecutionStore(StoreSettings settings, PlatformMetrics metrics, java.util.function.UnaryOperator<javax.sql.DataSource> writerPool) {
         this.settings = settings;
         this.commitTimer = metrics.timer(COMMITS);
         this.batchSizes = metrics.histogram(BATCH_SIZE);
         this.commitFailures = metrics.counter(COMMIT_FAILURES);
-        metrics.gauge(QUEUE_DEPTH, queue::size);
-        this.databaseFile = settings.sqliteFile().orElse(null);
-        this.walFile = databaseFile == null ? null : Path.of(databaseFile + "-wal");
+        metrics.gauge(QUEUE_DEPTH, this::queueDepth);
+        this.checkpointer = settings.sqlite() ? new SqliteCheckpointer(settings.sqliteFile().orElse(null)) : null;
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(settings.jdbcUrl());
         config.setUsername(settings.user());
         config.setPassword(settings.password());
         config.setPoolName("sb-store");
         config.setMaximumPoolSize(settings.sqlite() ? 5 : 10);
+        // A database that is restarting is waited for by the writer's own backoff, not inside the pool.
+        config.setConnectionTimeout(5_000);
         if (settings.sqlite()) {
+            // busy_timeout: how long a statement waits for another connection's lock before it fails as busy (then the
+            // writer waits and tries again); system property sb.store.busyTimeoutMs, read when a store opens.
             config.addDataSourceProperty("journal_mode", "WAL");
             config.addDataSourceProperty("synchronous", settings.fsync() ? "FULL" : "NORMAL");
-            config.addDataSourceProperty("busy_timeout", "10000");
+            config.addDataSourceProperty("busy_timeout", String.valueOf(Integer.getInteger("sb.store.busyTimeoutMs", 10_000)));
         }
         try {
             this.readers = new HikariDataSource(config);
@@ -244,204 +163,79 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                         .load()
                         .migrate();
             }
-            writerConnection = readers.getConnection();
-            if (settings.sqlite()) {
-                try (var pragma = writerConnection.createStatement()) {
-                    // By default SQLite checkpoints the WAL inside the commit that crosses 1,000 pages: a 16 ms stall
-                    // at p99. The checkpointer thread below does it beside the writer instead.
-                    pragma.execute("PRAGMA wal_autocheckpoint=0");
-                    // The WAL file is reused from its start, not shrunk: cut it back only when it passed the hard limit
-                    // (rarely: cutting it on every restart cost 30 ms at p99; under steady load it stays around 50 MiB).
-                    // Cut back to that limit, its size says whether this cycle's frames passed it (walPastHardLimit).
-                    pragma.execute("PRAGMA journal_size_limit=" + walHardLimitBytes);
-                }
-            }
-            writerConnection.setAutoCommit(false);
-            try (PreparedStatement max = writerConnection.prepareStatement(
+            try (Connection connection = readers.getConnection(); PreparedStatement max = connection.prepareStatement(
                     "SELECT COALESCE(MAX(m), 0) FROM (SELECT MAX(seq) AS m FROM execution_logs "
                             + "UNION ALL SELECT MAX(position) AS m FROM node_records) AS t");
                     ResultSet rs = max.executeQuery()) {
                 rs.next();
                 sequence.set(rs.getLong(1));
             }
-            writerConnection.commit();
+            writer = new StoreWriter(writerPool.apply(readers), readers::evictConnection, settings.maxBatch(),
+                    checkpointer == null ? connection -> { } : checkpointer::prepareWriter,
+                    checkpointer == null ? connection -> { } : checkpointer::afterCommit, knownSnapshots::clear,
+                    JdbcExecutionStore::markFailed, new StoreWriter.StoreMetrics() {
+                        @Override
+                        public void committed(long nanos, int writes) {
+                            commitTimer.update(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                            batchSizes.update(writes);
+                        }
+
+                        @Override
+                        public void commitFailed() {
+                            commitFailures.inc();
+                        }
+                    });
         } catch (SQLException | RuntimeException e) {
             readers.close();
             throw new StoreException("cannot prepare the execution store at " + settings.jdbcUrl() + ": " + rootMessage(e), e);
         }
-        writer = Thread.ofPlatform().name("sb-store-writer").daemon().start(this::writeLoop);
-        checkpointer = settings.sqlite() ? Thread.ofPlatform().name("sb-store-checkpoint").daemon().start(this::checkpointLoop) : null;
+        if (checkpointer != null) {
+            checkpointer.start(readers);
+        }
     }
+
 
     /**
-     * On the writer thread, after a commit: finishes the checkpoint when the WAL is too long. The checkpointer says so
-     * every 100 ms; past {@link #walHardLimitBytes} the writer decides itself, since a fast disk let the writer
-     * outrun the checkpointer (a 113 MB WAL at 200 MB/s of commits): then commits wait for the copy, which bounds the
-     * WAL whatever the disk.
+     * Marks an execution failed with an {@code internal_error} when the store refused one of its writes for good
+     * (see {@link StoreWriter}); a finished execution keeps its status.
      */
-    private void restartWalIfLong() throws SQLException {
-        if (!walTooLong && !walPastHardLimit()) {
-            return;
-        }
-        writerConnection.setAutoCommit(true); // a checkpoint cannot run inside the open transaction
-        try (var st = writerConnection.createStatement(); ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-            // (busy, frames in the WAL, frames copied): when all are copied, the next commit starts the WAL over.
-            // Busy (the background copy is running) or not all copied: try again after the next commit.
-            if (rs.next() && rs.getInt(1) == 0 && rs.getInt(2) == rs.getInt(3)) {
-                walTooLong = false;
-                restarts.incrementAndGet();
-            }
-        } finally {
-            writerConnection.setAutoCommit(false);
+    private static void markFailed(StoreWriter.Statements s, String executionId, String reason) throws SQLException {
+        try (PreparedStatement st = s.connection.prepareStatement("UPDATE executions SET status = 'failed', end_time = ?, error = ? "
+                + "WHERE id = ? AND status IN ('queued', 'running', 'paused')")) {
+            st.setLong(1, System.currentTimeMillis());
+            st.setString(2, json(new ExecutionError(io.scenariobuilder.api.error.ErrorType.INTERNAL_ERROR, reason, null)));
+            st.setString(3, executionId);
+            st.executeUpdate();
         }
     }
 
-    /**
-     * SQLite only: copies the WAL into the database every 100 ms without blocking the writer (a passive checkpoint),
-     * and flushes the database file, so commits never pay for either. Under continuous writes such a checkpoint never
-     * quite catches up, and the WAL only starts over once every frame is copied; so once it holds more than
-     * {@link #walRestartPages} pages, this thread copies pass after pass until few frames are left, and the writer
-     * copies those between two commits (see {@link #restartWalIfLong}): nobody writes meanwhile, and the next commit
-     * starts the WAL over. No lock is waited for, so no busy-handler sleep either (that is what made a RESTART
-     * checkpoint from this thread stall commits).
-     */
-    private void checkpointLoop() {
-        while (!closed) {
-            try {
-                Thread.sleep(CHECKPOINT_EVERY_MS);
-                try (Connection connection = readers.getConnection(); var st = connection.createStatement()) {
-                    int walFrames = checkpoint(st);
-                    syncDatabaseFile();
-                    if (walFrames > walRestartPages) {
-                        // Copy (and flush) what came in meanwhile too, pass after pass while that shrinks, so that
-                        // the writer is left only a few frames to copy between two commits before the WAL starts over.
-                        int previous = walFrames;
-                        int added = Integer.MAX_VALUE;
-                        for (int pass = 0; pass < 3; pass++) {
-                            int frames = checkpoint(st);
-                            int now = frames - previous;
-                            previous = frames;
-                            if (now >= added || now <= FEW_FRAMES) {
-                                break;
-                            }
-                            added = now;
-                        }
-                        syncDatabaseFile();
-                        walTooLong = true;
-                    }
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (SQLException | IOException | RuntimeException e) {
-                if (!closed) {
-                    LOG.warn("WAL checkpoint failed (retried): {}", e.toString());
-                }
-            }
-        }
-    }
-
-    private boolean walPastHardLimit() {
-        try {
-            return walFile != null && Files.size(walFile) > walHardLimitBytes;
-        } catch (IOException e) {
-            return false; // no WAL file (yet): nothing to restart
-        }
-    }
-
-    /** One passive checkpoint: copies the WAL's frames into the database file; answers how many frames the WAL has. */
-    private static int checkpoint(java.sql.Statement st) throws SQLException {
-        try (ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-            return rs.next() ? rs.getInt(2) : 0;
-        }
-    }
-
-    /**
-     * Flushes the database file to disk. SQLite syncs it only after a checkpoint that copied the whole WAL, which under
-     * steady writes is only the writer's final step: it then had to flush everything copied since the last time, 5
-     * to 36 ms while commits waited. Flushed here after each background copy, that step has only a few pages left.
-     */
-    private void syncDatabaseFile() throws IOException {
-        if (databaseFile == null) {
-            return;
-        }
-        try (FileChannel channel = FileChannel.open(databaseFile, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-    }
-
-    private void writeLoop() {
-        List<Pending> batch = new ArrayList<>(settings.maxBatch());
-        try (Statements statements = new Statements(writerConnection)) {
-            while (true) {
-                Pending first = queue.take();
-                batch.add(first);
-                queue.drainTo(batch, settings.maxBatch() - 1);
-                long began = System.nanoTime();
-                boolean stop = false;
-                try {
-                    for (Pending pending : batch) {
-                        if (pending.write() == null) {
-                            stop = true;
-                        } else {
-                            pending.write().addTo(statements);
-                        }
-                    }
-                    statements.execute();
-                    writerConnection.commit();
-                    commitTimer.update(System.nanoTime() - began, java.util.concurrent.TimeUnit.NANOSECONDS);
-                    batchSizes.update(batch.size());
-                    commits.incrementAndGet();
-                    writes.addAndGet(batch.size());
-                    batch.forEach(p -> p.done().complete(null));
-                } catch (SQLException | RuntimeException e) {
-                    commitFailures.inc();
-                    LOG.error("a group commit of {} write(s) failed: {}", batch.size(), e.toString());
-                    try {
-                        statements.clear();
-                        writerConnection.rollback();
-                    } catch (SQLException rollback) {
-                        e.addSuppressed(rollback);
-                    }
-                    knownSnapshots.clear(); // their inserts may have been rolled back: write them again next time
-                    StoreException failure = new StoreException("writing to the execution store failed: " + rootMessage(e), e);
-                    batch.forEach(p -> p.done().completeExceptionally(failure));
-                }
-                batch.clear();
-                if (stop) {
-                    return;
-                }
-                try {
-                    restartWalIfLong(); // after the batch is answered: its writers need not wait for this
-                } catch (SQLException e) {
-                    LOG.warn("the writer's WAL checkpoint failed (tried again after the next commit): {}", e.toString());
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (SQLException e) {
-            LOG.error("the store writer could not prepare its statements", e);
-        } finally {
-            StoreException closedFailure = new StoreException("the execution store is closed", null);
-            for (Pending pending; (pending = queue.poll()) != null; ) {
-                pending.done().completeExceptionally(closedFailure);
-            }
-        }
-    }
-
-    private CompletionStage<Void> submit(Write write) {
+    private CompletionStage<Void> submit(String executionId, StoreWriter.Write write) {
         if (closed) {
             return CompletableFuture.failedFuture(new StoreException("the execution store is closed", null));
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        queue.add(new Pending(write, done));
-        return done;
+        return writer.submit(executionId, write);
+    }
+
+    @Override
+    public CompletionStage<Void> executionReopened(String executionId) {
+        return writer.reopen(executionId);
+    }
+
+    /** How long the store has been failing to commit (busy, unreachable, out of disk), or empty while it commits. */
+    public Optional<Duration> unavailableFor() {
+        return Optional.ofNullable(writer.unavailableFor());
+    }
+
+    /** What the database said last while the store is unavailable, or null. */
+    public String unavailableBecause() {
+        return writer.unavailableBecause();
     }
 
     @Override
     public CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, ScenarioSnapshot scenario,
             JsonNode trigger, ExecutionStatus status, Instant startTime, TraceContext trace) {
         String triggerJson = trigger.toString();
-        return submit(s -> {
+        return submit(executionId, s -> {
             // Decided here, on the writer, in commit order: a batch that failed, or a prune that deleted snapshots,
             // empties the set before any later write asks it, so no execution is ever stored without its snapshot.
             // (Decided when the write was submitted, a failed batch could leave a later one relying on a rolled-back insert.)
@@ -470,7 +264,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     @Override
     public CompletionStage<Void> executionUpdated(String executionId, ExecutionStatus status, Instant endTime, ExecutionError error) {
         String errorJson = error == null ? null : json(error);
-        return submit(s -> {
+        return submit(executionId, s -> {
             PreparedStatement st = s.updateExecution;
             st.setString(1, status.id());
             setLong(st, 2, endTime == null ? null : endTime.toEpochMilli());
@@ -490,7 +284,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         String error = record.error() == null ? null : json(record.error());
         String history = record.attemptHistory().isEmpty() ? null : attemptsJson(record.attemptHistory());
         long position = sequence.incrementAndGet();
-        return submit(s -> {
+        return submit(executionId, s -> {
             PreparedStatement st = s.upsertNode;
             st.setString(1, executionId);
             st.setString(2, record.nodeId());
@@ -518,7 +312,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     @Override
     public CompletionStage<Void> logAppended(LogEntry entry) {
         long seq = sequence.incrementAndGet();
-        return submit(s -> {
+        return submit(entry.executionId(), s -> {
             PreparedStatement st = s.insertLog;
             st.setString(1, entry.executionId());
             st.setLong(2, seq);
@@ -816,7 +610,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                 deleted += deleteFinished(victims.subList(from, Math.min(victims.size(), from + PRUNE_BATCH))).toCompletableFuture().join();
             }
         } while (victims.size() == PRUNE_PASS); // more may be left: choose again now that these are gone
-        submit(s -> {
+        submit(null, s -> {
             try (PreparedStatement st = s.connection.prepareStatement("DELETE FROM scenario_snapshots WHERE hash NOT IN "
                     + "(SELECT scenario_hash FROM executions WHERE scenario_hash IS NOT NULL)")) {
                 if (st.executeUpdate() > 0) {
@@ -852,8 +646,8 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
      * SQLite to walk the whole status index, a second per batch on a large store.
      */
     private CompletionStage<Integer> deleteFinished(List<String> ids) {
-        CompletableFuture<Integer> deleted = new CompletableFuture<>();
-        CompletionStage<Void> done = submit(s -> {
+        java.util.concurrent.atomic.AtomicInteger deleted = new java.util.concurrent.atomic.AtomicInteger();
+        CompletionStage<Void> done = submit(null, s -> {
             List<String> finished = new ArrayList<>(ids.size());
             try (PreparedStatement st = s.connection.prepareStatement("SELECT id, status FROM executions WHERE id IN (" + marks(ids.size()) + ")")) {
                 bind(st, ids);
@@ -865,8 +659,8 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                     }
                 }
             }
+            deleted.set(0);
             if (finished.isEmpty()) {
-                deleted.complete(0);
                 return;
             }
             String in = " IN (" + marks(finished.size()) + ")";
@@ -879,10 +673,10 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             }
             try (PreparedStatement st = s.connection.prepareStatement("DELETE FROM executions WHERE id" + in)) {
                 bind(st, finished);
-                deleted.complete(st.executeUpdate());
+                deleted.set(st.executeUpdate());
             }
         });
-        return done.thenCompose(ignored -> deleted);
+        return done.thenApply(ignored -> deleted.get()); // read once committed: a retried batch counts again
     }
 
     /** The statuses pruning deletes ({@code incomplete} ones by age only: they wait for a retry). */
@@ -983,11 +777,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.toString() : root.getMessage();
+        return JdbcErrors.rootMessage(e);
     }
 
     /** The store's connection pool, for the platform's other tables in the same database (connections, API keys). */
@@ -995,14 +785,14 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         return readers;
     }
 
-    /** Transactions committed so far (each holds one group of writes). */
     /** Writes waiting for the writer now. */
     public int queueDepth() {
-        return queue.size();
+        return writer == null ? 0 : writer.queueDepth();
     }
 
+    /** Transactions committed so far (each holds one group of writes). */
     public long commits() {
-        return commits.get();
+        return writer.commits();
     }
 
     /**
@@ -1044,24 +834,13 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
 
     /** Writes committed so far. */
     public long writes() {
-        return writes.get();
+        return writer.writes();
     }
 
-    /** Frames few enough for the writer to copy between two commits in about a millisecond. */
-    static final int FEW_FRAMES = 64;
-    /** How often the checkpointer copies the WAL into the database (SQLite). */
-    static final long CHECKPOINT_EVERY_MS = 100;
-    /**
-     * WAL pages (4 KiB each) past which the writer makes the WAL start over (SQLite): about 16 MiB by default; system
-     * property {@code sb.store.walRestartPages}.
-     */
-    private final int walRestartPages = Integer.getInteger("sb.store.walRestartPages", 4_096);
-    /** The WAL size past which the writer starts the WAL over without waiting for the checkpointer: 4 times the above. */
-    private final long walHardLimitBytes = 4L * walRestartPages * 4_096;
 
     /** Times the writer made the WAL start over (SQLite). */
     public long walRestarts() {
-        return restarts.get();
+        return checkpointer == null ? 0 : checkpointer.restarts();
     }
 
     /** Commits what is queued, stops the writer and closes the connections. */
@@ -1071,24 +850,9 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             return;
         }
         closed = true;
-        queue.add(new Pending(null, new CompletableFuture<>()));
-        try {
-            writer.join(Duration.ofSeconds(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writer.close(Duration.ofSeconds(30));
         if (checkpointer != null) {
-            checkpointer.interrupt();
-            try {
-                checkpointer.join(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        try {
-            writerConnection.close();
-        } catch (SQLException e) {
-            LOG.warn("closing the store writer connection: {}", e.toString());
+            checkpointer.close();
         }
         readers.close();
     }

@@ -1,0 +1,149 @@
+package io.scenariobuilder.core.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.inject.util.Modules;
+import io.scenariobuilder.core.bootstrap.EngineModule;
+import io.scenariobuilder.core.engine.EngineSettings;
+import io.scenariobuilder.core.engine.ExecutionHandle;
+import io.scenariobuilder.core.engine.ExecutionResult;
+import io.scenariobuilder.core.engine.ExecutionStatus;
+import io.scenariobuilder.core.store.ExecutionStore;
+import io.scenariobuilder.core.testing.TestEngine;
+import io.scenariobuilder.core.testing.TestPostgres;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real faults of PostgreSQL under a load of 500 executions: every server connection killed again and again
+ * ({@code pg_terminate_backend}), and the database stopped and started again. The writer reconnects and commits what
+ * waited: every execution ends, completed, and no node runs twice.
+ */
+class PostgresStoreFaultTest {
+
+    private static final String SCENARIO = """
+            {"id": "chain", "nodes": [
+              {"id": "a", "integrationId": "test", "actionId": "record"},
+              {"id": "b", "integrationId": "test", "actionId": "record"},
+              {"id": "c", "integrationId": "test", "actionId": "record"}
+            ], "connections": [{"fromNodeId": "a", "toNodeId": "b"}, {"fromNodeId": "b", "toNodeId": "c"}]}""";
+    private static final int LOAD = 500;
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable closeable : toClose.reversed()) {
+            closeable.close();
+        }
+    }
+
+    private TestEngine engine(JdbcExecutionStore store) {
+        toClose.add(store);
+        TestEngine engine = new TestEngine(Modules.override(new EngineModule(new EngineSettings(4, 1_000, 7L)))
+                .with(binder -> binder.bind(ExecutionStore.class).toInstance(store)));
+        toClose.add(engine);
+        return engine;
+    }
+
+    /** Every execution completed, as the engine says and as the store says (read again until the pool reconnected). */
+    private static void assertAllCompletedOnce(TestEngine t, JdbcExecutionStore store, List<ExecutionHandle> handles) throws Exception {
+        for (ExecutionHandle handle : handles) {
+            ExecutionResult result = handle.completion().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            assertThat(result.status()).as(result.toString()).isEqualTo(ExecutionStatus.COMPLETED);
+        }
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            for (ExecutionHandle handle : handles) {
+                assertThat(store.find(handle.executionId()).orElseThrow().status()).isEqualTo(ExecutionStatus.COMPLETED);
+            }
+        });
+        for (String node : List.of("a", "b", "c")) {
+            assertThat(t.test.runs(node)).as("runs of " + node).isEqualTo(handles.size());
+        }
+        assertThat(store.unfinished()).isEmpty();
+    }
+
+    @Test
+    void everyConnectionKilledAgainAndAgainDuringALoadFailsNothing() throws Exception {
+        StoreSettings settings = TestPostgres.freshDatabase();
+        JdbcExecutionStore store = new JdbcExecutionStore(settings);
+        TestEngine t = engine(store);
+        AtomicBoolean loading = new AtomicBoolean(true);
+        AtomicInteger killed = new AtomicInteger();
+        CompletableFuture<Void> killer = CompletableFuture.runAsync(() -> {
+            try (Connection admin = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+                    Statement st = admin.createStatement()) {
+                while (loading.get() || killed.get() < 5) {
+                    try (ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                            + "WHERE datname = current_database() AND pid <> pg_backend_pid()")) {
+                        rs.next();
+                        killed.addAndGet(rs.getInt(1));
+                    }
+                    Thread.sleep(25);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        List<ExecutionHandle> handles = new ArrayList<>();
+        for (int i = 0; i < LOAD; i++) {
+            handles.add(t.start(SCENARIO, "{\"i\": " + i + "}"));
+            if (i % 50 == 0) {
+                handles.getLast().accepted().toCompletableFuture().get(60, TimeUnit.SECONDS); // spread the load over the kills
+            }
+        }
+        loading.set(false);
+        killer.get(60, TimeUnit.SECONDS);
+        assertThat(killed.get()).as("server connections killed").isGreaterThanOrEqualTo(5);
+        assertAllCompletedOnce(t, store, handles);
+    }
+
+    @Test
+    void theDatabaseStoppedAndStartedAgainDuringALoadFailsNothing() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setOverrideWorkingDirectory(dir.resolve("work").toFile())
+                .setDataDirectory(dir.resolve("data")).setCleanDataDirectory(false).setPort(port);
+        EmbeddedPostgres first = builder.start();
+        StoreSettings settings = new StoreSettings(first.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", false, 1_000,
+                StoreSettings.DEFAULT_MAX_OUTPUT_BYTES);
+        JdbcExecutionStore store = new JdbcExecutionStore(settings);
+        TestEngine t = engine(store);
+        List<ExecutionHandle> handles = new ArrayList<>();
+        for (int i = 0; i < LOAD / 2; i++) {
+            handles.add(t.start(SCENARIO, "{\"i\": " + i + "}"));
+        }
+        first.close(); // the database stops under the load
+        for (int i = LOAD / 2; i < LOAD; i++) {
+            handles.add(t.start(SCENARIO, "{\"i\": " + i + "}"));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.unavailableFor().isPresent());
+        assertThat(handles).noneMatch(h -> h.completion().toCompletableFuture().isCompletedExceptionally());
+
+        EmbeddedPostgres again = builder.start();
+        toClose.add(again);
+        await().atMost(Duration.ofSeconds(60)).until(() -> store.unavailableFor().isEmpty());
+        assertAllCompletedOnce(t, store, handles);
+    }
+}
