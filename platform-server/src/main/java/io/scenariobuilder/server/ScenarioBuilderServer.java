@@ -24,6 +24,7 @@ import io.scenariobuilder.core.scenario.ScenarioValidator;
 import io.scenariobuilder.core.store.ExecutionStore;
 import io.scenariobuilder.core.store.RetentionJob;
 import io.scenariobuilder.core.store.RunMarker;
+import io.scenariobuilder.core.store.StoreException;
 import io.scenariobuilder.core.store.jdbc.InstanceLock;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore;
 import io.scenariobuilder.core.store.jdbc.JdbcConnectionStore;
@@ -272,7 +273,13 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             (pluginUpload ? pluginBodies : bodies).handle(ctx);
         });
         router.get("/health/live").handler(ctx -> Http.json(ctx, 200, Map.of("status", "up")));
-        router.get("/health/ready").handler(ctx -> http.blocking(vertx, () -> store.list(null, null, null, 1))
+        JdbcExecutionStore writes = injector.getInstance(JdbcExecutionStore.class);
+        router.get("/health/ready").handler(ctx -> http.blocking(vertx, () -> {
+                    writes.unavailableFor().ifPresent(outage -> {
+                        throw new StoreException("cannot commit for " + outage.toMillis() + " ms: " + writes.unavailableBecause(), null);
+                    });
+                    return store.list(null, null, null, 1);
+                })
                 .onSuccess(Http.guard(ctx, ok -> Http.json(ctx, 200, Map.of("status", "ready", "plugins", plugins.list().size()))))
                 .onFailure(failure -> Http.json(ctx, 503, Map.of("status", "store unreachable: " + failure.getMessage()))));
         byte[] openApi = openApi();
@@ -284,7 +291,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         new ScenarioRoutes(vertx, http, scenarios, injector.getInstance(ScenarioValidator.class), injector.getInstance(FieldOptions.class),
                 catalog, injector.getInstance(JdbcConnectionStore.class)).mount(router);
         JdbcExecutionStore durable = injector.getInstance(JdbcExecutionStore.class);
-        Admission admission = new Admission(engine, durable::queueDepth, config.reliability().maxActiveExecutions(),
+        Admission admission = new Admission(engine, durable::queueDepth, durable::unavailableFor, config.reliability().maxActiveExecutions(),
                 config.reliability().maxStoreQueue());
         new ExecutionRoutes(vertx, http, engine, store, catalog, config.waitTimeout(), admission).mount(router);
         new ConnectionRoutes(vertx, http, injector.getInstance(JdbcConnectionStore.class),

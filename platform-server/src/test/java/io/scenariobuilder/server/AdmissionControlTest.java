@@ -7,14 +7,22 @@ import static org.awaitility.Awaitility.await;
 import io.scenariobuilder.server.ServerHarness.Response;
 import io.vertx.core.http.HttpMethod;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A burst past the server's limit is refused with 429 before anything is stored; what runs goes on. */
+/**
+ * A burst past the server's limit is refused with 429 before anything is stored; what runs goes on. While the store
+ * cannot commit, starts are refused with 503 and the readiness check says why; nothing waiting fails.
+ */
 class AdmissionControlTest {
 
     @TempDir
@@ -43,6 +51,53 @@ class AdmissionControlTest {
 
             running.forEach(id -> assertThat(h.post("/api/v1/executions/" + id + "/cancel", null).status()).isEqualTo(200));
             await().atMost(Duration.ofSeconds(10)).until(() -> h.post("/api/v1/scenarios/slow/executions", json("{}")).status() == 202);
+        }
+    }
+
+    @Test
+    void waitingCallersAreRefusedLikeTheRest() throws Exception {
+        try (ServerHarness h = new ServerHarness(dir, Map.of("SB_MAX_ACTIVE_EXECUTIONS", "1", "SB_SHUTDOWN_GRACE_MS", "100"))) {
+            assertThat(h.post("/api/v1/scenarios", json("""
+                    {"id": "slow", "nodes": [{"id": "wait", "integrationId": "core", "actionId": "delay", "configuration": {"ms": 60000}}]}""")).status())
+                    .isEqualTo(201);
+            assertThat(h.post("/api/v1/scenarios/slow/executions", json("{}")).status()).isEqualTo(202);
+            Response refused = h.post("/api/v1/scenarios/slow/executions?wait=true&timeoutMs=30000", json("{}"));
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.headers().get("Retry-After")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void whileTheStoreCannotCommitStartsGet503AndReadinessSaysWhyThenAllGoesOn() throws Exception {
+        System.setProperty("sb.store.busyTimeoutMs", "100");
+        try (ServerHarness h = new ServerHarness(dir, Map.of("SB_SHUTDOWN_GRACE_MS", "100"))) {
+            assertThat(h.post("/api/v1/scenarios", json("""
+                    {"id": "quick", "nodes": [{"id": "n", "integrationId": "core", "actionId": "noop"}]}""")).status()).isEqualTo(201);
+            CompletableFuture<Response> held;
+            // Another process holds the database's write lock past the busy timeout (a backup tool, the sqlite3 shell).
+            try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/scenario-builder.db"));
+                    Statement st = other.createStatement()) {
+                st.execute("BEGIN IMMEDIATE");
+                held = CompletableFuture.supplyAsync(() -> h.post("/api/v1/scenarios/quick/executions", json("{}")));
+                await().atMost(Duration.ofSeconds(20)).until(() -> h.get("/health/ready").status() == 503);
+                assertThat(h.get("/health/ready").body().get("status").asText()).contains("SQLITE_BUSY");
+
+                Response refused = h.post("/api/v1/scenarios/quick/executions", json("{}"));
+                assertThat(refused.status()).isEqualTo(503);
+                assertThat(refused.error()).isEqualTo("store_unavailable");
+                assertThat(Integer.parseInt(refused.headers().get("Retry-After"))).isBetween(1, 30);
+                assertThat(h.call(HttpMethod.POST, "/hooks/none", "{}", null).status()).as("an unknown hook is still 404").isEqualTo(404);
+                assertThat(held).as("the start accepted before the outage waits, it does not fail").isNotDone();
+                st.execute("COMMIT");
+            } finally {
+                System.clearProperty("sb.store.busyTimeoutMs");
+            }
+            Response accepted = held.get(30, TimeUnit.SECONDS);
+            assertThat(accepted.status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(20)).until(() -> h.get("/health/ready").status() == 200);
+            String id = accepted.body().get("executionId").asText();
+            await().atMost(Duration.ofSeconds(20)).until(() -> "completed".equals(h.get("/api/v1/executions/" + id).body().path("status").asText()));
+            assertThat(h.post("/api/v1/scenarios/quick/executions", json("{}")).status()).isEqualTo(202);
         }
     }
 }

@@ -108,6 +108,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
                         : internal(null, ctx);
             };
         }
+        if (failure instanceof io.scenariobuilder.core.store.StoreException store && store.unavailable()) {
+            return new ApiException(503, "store_unavailable", "the store is unavailable for now; try again").withHeader("Retry-After", "5");
+        }
         if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("shut down")) {
             return new ApiException(503, "internal", "the server is shutting down");
         }
