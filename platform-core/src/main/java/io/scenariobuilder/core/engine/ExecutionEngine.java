@@ -127,9 +127,18 @@ public final class ExecutionEngine implements AutoCloseable {
 
     /** {@link #start(Scenario, JsonNode)} in a trace (the caller's {@code traceparent}). */
     public ExecutionHandle start(Scenario scenario, JsonNode triggerData, TraceContext trace) {
+        return start(scenario, triggerData, trace, null);
+    }
+
+    /**
+     * {@link #start(Scenario, JsonNode, TraceContext)} for a schedule's tick, claimed in the transaction that stores
+     * the execution: when the tick ran already, nothing is stored and {@link ExecutionHandle#accepted()} fails with
+     * {@link io.scenariobuilder.core.store.ScheduleTick.AlreadyRunException}.
+     */
+    public ExecutionHandle start(Scenario scenario, JsonNode triggerData, TraceContext trace, io.scenariobuilder.core.store.ScheduleTick tick) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return start(validator.compile(scenario), triggerData, trace);
+                return start(validator.compile(scenario), triggerData, trace, tick);
             } catch (PluginRetiredException e) {
                 if (attempt == 3) {
                     throw e;
@@ -154,6 +163,11 @@ public final class ExecutionEngine implements AutoCloseable {
      * @throws PluginRetiredException when a plugin it uses was upgraded or removed since the scenario was compiled
      */
     public ExecutionHandle start(CompiledScenario scenario, JsonNode triggerData, TraceContext trace) {
+        return start(scenario, triggerData, trace, null);
+    }
+
+    private ExecutionHandle start(CompiledScenario scenario, JsonNode triggerData, TraceContext trace,
+            io.scenariobuilder.core.store.ScheduleTick tick) {
         if (closed) {
             throw new IllegalStateException("the engine is shut down");
         }
@@ -161,7 +175,7 @@ public final class ExecutionEngine implements AutoCloseable {
         String id = ExecutionIds.next(clock);
         ExecutionRun run = new ExecutionRun(services, id, trace, scenario, triggerData, clock.instant());
         active.put(id, run);
-        run.start();
+        run.start(tick);
         return new ExecutionHandle(id, run.accepted(), run.completion(), trace.traceId());
     }
 

@@ -173,12 +173,23 @@ final class ExecutionRun {
 
     // ---------------------------------------------------------------- commands (enqueued on the mailbox)
 
-    void start() {
+    /** Stores the execution (with its schedule tick's claim, or null) and runs it once stored. */
+    void start(io.scenariobuilder.core.store.ScheduleTick tick) {
         mailbox.execute(() -> {
             services.store().executionCreated(id, scenario.scenario().id(), scenario.scenario().version(), scenario.snapshot(),
-                            trigger, ExecutionStatus.QUEUED, startTime, trace)
+                            trigger, ExecutionStatus.QUEUED, startTime, trace, tick)
                     .whenComplete((ignored, failure) -> {
-                        if (failure != null) {
+                        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                                ? failure.getCause() : failure;
+                        if (cause instanceof io.scenariobuilder.core.store.ScheduleTick.AlreadyRunException) {
+                            // Nothing was stored: this run never was.
+                            accepted.completeExceptionally(cause);
+                            mailbox.execute(() -> {
+                                finished = true;
+                                services.executionEnded(this);
+                                completion.completeExceptionally(cause);
+                            });
+                        } else if (failure != null) {
                             accepted.completeExceptionally(failure);
                             mailbox.execute(() -> internalFailure(failure));
                         } else {

@@ -34,6 +34,19 @@ public interface ExecutionStore {
     CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, ScenarioSnapshot scenario,
             JsonNode trigger, ExecutionStatus status, Instant startTime, TraceContext trace);
 
+    /**
+     * Records a new execution started by a schedule, and claims its tick in the same transaction. When the tick was
+     * claimed already nothing is stored, and the stage fails with {@link ScheduleTick.AlreadyRunException}.
+     */
+    default CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, ScenarioSnapshot scenario,
+            JsonNode trigger, ExecutionStatus status, Instant startTime, TraceContext trace, ScheduleTick tick) {
+        if (tick != null) {
+            return java.util.concurrent.CompletableFuture.failedFuture(
+                    new UnsupportedOperationException("this store keeps no schedule ticks"));
+        }
+        return executionCreated(executionId, scenarioId, scenarioVersion, scenario, trigger, status, startTime, trace);
+    }
+
     /** Records an execution's new status (and end time and error once final). */
     CompletionStage<Void> executionUpdated(String executionId, ExecutionStatus status, Instant endTime, ExecutionError error);
 

@@ -1,6 +1,18 @@
 package io.scenariobuilder.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.google.inject.util.Modules;
+import io.scenariobuilder.core.bootstrap.EngineModule;
+import io.scenariobuilder.core.engine.EngineSettings;
+import io.scenariobuilder.core.engine.ExecutionHandle;
+import io.scenariobuilder.core.engine.ExecutionStatus;
+import io.scenariobuilder.core.engine.TraceContext;
+import io.scenariobuilder.core.testing.TestEngine;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.scenariobuilder.core.store.jdbc.JdbcExecutionStore;
 import io.scenariobuilder.core.store.jdbc.JdbcScheduleStore;
@@ -45,5 +57,54 @@ class ScheduleStoreTest {
             schedules.forget("s");
             assertThat(schedules.lastTick("s")).isEmpty();
         }
+    }
+
+    @Test
+    void aTickIsClaimedInTheTransactionThatStoresItsExecution() throws Exception {
+        try (JdbcExecutionStore store = new JdbcExecutionStore(StoreSettings.embedded(dir))) {
+            JdbcScheduleStore schedules = new JdbcScheduleStore(store.dataSource());
+            Instant tick = Instant.parse("2026-11-26T10:00:00Z");
+            created(store, "e1", new ScheduleTick("s", tick)).get(10, TimeUnit.SECONDS);
+            assertThat(schedules.lastTick("s")).contains(tick);
+
+            assertThatThrownBy(() -> created(store, "e2", new ScheduleTick("s", tick)).get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ScheduleTick.AlreadyRunException.class);
+            assertThat(store.find("e2")).as("a tick that ran already stores nothing").isEmpty();
+
+            // The execution's insert is refused: the claim rolls back with it, so the tick is not lost.
+            try (var connection = store.dataSource().getConnection(); var st = connection.createStatement()) {
+                st.execute("CREATE TRIGGER refuse BEFORE INSERT ON executions WHEN NEW.id = 'e3' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+            }
+            assertThatThrownBy(() -> created(store, "e3", new ScheduleTick("s", tick.plusSeconds(60))).get(10, TimeUnit.SECONDS))
+                    .hasMessageContaining("refused");
+            assertThat(schedules.lastTick("s")).as("the claim went with the refused execution").contains(tick);
+            created(store, "e4", new ScheduleTick("s", tick.plusSeconds(60))).get(10, TimeUnit.SECONDS);
+            assertThat(schedules.lastTick("s")).contains(tick.plusSeconds(60));
+            assertThat(store.find("e4")).isPresent();
+        }
+    }
+
+    @Test
+    void theEngineStartsATickOnceAndForgetsTheRunThatLostTheClaim() throws Exception {
+        try (JdbcExecutionStore store = new JdbcExecutionStore(StoreSettings.embedded(dir));
+                TestEngine t = new TestEngine(Modules.override(new EngineModule(new EngineSettings(2, 100, 1L)))
+                        .with(binder -> binder.bind(ExecutionStore.class).toInstance(store)))) {
+            var scenario = t.scenario("""
+                    {"id": "cron", "nodes": [{"id": "a", "integrationId": "test", "actionId": "record"}]}""");
+            ScheduleTick tick = new ScheduleTick("cron", Instant.parse("2026-11-26T10:00:00Z"));
+            ExecutionHandle first = t.engine.start(scenario, TestEngine.json("{}"), TraceContext.fresh(), tick);
+            ExecutionHandle second = t.engine.start(scenario, TestEngine.json("{}"), TraceContext.fresh(), tick);
+            assertThat(TestEngine.await(first).status()).isEqualTo(ExecutionStatus.COMPLETED);
+            assertThatThrownBy(() -> second.accepted().toCompletableFuture().get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ScheduleTick.AlreadyRunException.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> t.engine.activeExecutions() == 0);
+            assertThat(store.find(second.executionId())).isEmpty();
+            assertThat(t.test.runs("a")).isEqualTo(1);
+        }
+    }
+
+    private static java.util.concurrent.CompletableFuture<Void> created(JdbcExecutionStore store, String id, ScheduleTick tick) {
+        return store.executionCreated(id, "s", 1, ExecutionStoreContract.SNAPSHOT, ExecutionStoreContract.json("{}"), ExecutionStatus.QUEUED,
+                Instant.now(), TraceContext.fresh(), tick).toCompletableFuture();
     }
 }

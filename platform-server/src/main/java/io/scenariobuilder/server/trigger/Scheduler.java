@@ -8,8 +8,10 @@ import com.cronutils.parser.CronParser;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scenariobuilder.core.engine.ExecutionEngine;
+import io.scenariobuilder.core.engine.TraceContext;
 import io.scenariobuilder.core.scenario.Scenario;
 import io.scenariobuilder.core.scenario.Trigger;
+import io.scenariobuilder.core.store.ScheduleTick;
 import io.scenariobuilder.core.store.jdbc.JdbcScheduleStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -157,17 +159,28 @@ public final class Scheduler implements AutoCloseable {
         planned.put(scenario.id(), new Planned(scenario, times, zone, future));
     }
 
+    /**
+     * Starts the run of a tick. The tick is claimed in the transaction that stores the execution: a crash cannot lose
+     * a claimed tick's run, and a tick that ran already (another server, or before a restart) stores nothing.
+     */
     private void fire(Scenario scenario, Instant tick, boolean catchUp) {
         try {
-            if (!ticks.claim(scenario.id(), tick)) {
-                return; // this tick ran already (another server, or before a restart)
-            }
             ObjectNode data = JsonNodeFactory.instance.objectNode();
             data.put("scheduledTime", tick.toString());
             data.put("firedAt", clock.instant().toString());
             data.put("catchUp", catchUp);
-            engine.start(scenario, data);
-            LOG.info("scenario {}: started for {}{}", scenario.id(), tick, catchUp ? " (catch-up after downtime)" : "");
+            engine.start(scenario, data, TraceContext.fresh(), new ScheduleTick(scenario.id(), tick)).accepted().whenComplete((stored, failure) -> {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                if (cause == null) {
+                    LOG.info("scenario {}: started for {}{}", scenario.id(), tick, catchUp ? " (catch-up after downtime)" : "");
+                } else if (cause instanceof ScheduleTick.AlreadyRunException) {
+                    LOG.debug("scenario {}: the tick {} ran already", scenario.id(), tick);
+                } else {
+                    LOG.error("scenario {}: the scheduled run for {} could not start (it runs at the next start, as a "
+                            + "missed tick): {}", scenario.id(), tick, cause.getMessage());
+                }
+            });
         } catch (RuntimeException e) {
             LOG.error("scenario {}: the scheduled run for {} could not start: {}", scenario.id(), tick, e.getMessage());
         }

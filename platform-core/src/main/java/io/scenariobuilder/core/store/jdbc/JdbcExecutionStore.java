@@ -234,8 +234,20 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     @Override
     public CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, ScenarioSnapshot scenario,
             JsonNode trigger, ExecutionStatus status, Instant startTime, TraceContext trace) {
+        return executionCreated(executionId, scenarioId, scenarioVersion, scenario, trigger, status, startTime, trace, null);
+    }
+
+    @Override
+    public CompletionStage<Void> executionCreated(String executionId, String scenarioId, int scenarioVersion, ScenarioSnapshot scenario,
+            JsonNode trigger, ExecutionStatus status, Instant startTime, TraceContext trace, io.scenariobuilder.core.store.ScheduleTick tick) {
         String triggerJson = trigger.toString();
-        return submit(executionId, s -> {
+        java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletionStage<Void> stored = submit(executionId, s -> {
+            // The claim runs in the writer's transaction: it commits, or rolls back, with the execution.
+            taken.set(tick != null && !JdbcScheduleStore.claim(s.connection, tick.scenarioId(), tick.tick(), executionId));
+            if (taken.get()) {
+                return;
+            }
             // Decided here, on the writer, in commit order: a batch that failed, or a prune that deleted snapshots,
             // empties the set before any later write asks it, so no execution is ever stored without its snapshot.
             // (Decided when the write was submitted, a failed batch could leave a later one relying on a rolled-back insert.)
@@ -258,6 +270,11 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             st.setString(10, trace.parentSpanId());
             st.addBatch();
             s.inserts++;
+        });
+        return tick == null ? stored : stored.thenRun(() -> {
+            if (taken.get()) { // read once committed: a batch committed again claims again
+                throw new io.scenariobuilder.core.store.ScheduleTick.AlreadyRunException(tick);
+            }
         });
     }
 

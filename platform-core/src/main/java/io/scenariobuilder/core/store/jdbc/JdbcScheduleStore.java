@@ -36,34 +36,50 @@ public final class JdbcScheduleStore {
 
     /**
      * Claims {@code tick} for the scenario: true when it is later than the last claimed tick (and is now the last),
-     * false when it (or a later one) was claimed already.
+     * false when it (or a later one) was claimed already. For a schedule that starts (no execution): a tick that runs
+     * an execution is claimed with it, by the execution store.
      */
     public boolean claim(String scenarioId, Instant tick) {
-        long millis = tick.toEpochMilli();
         try (Connection connection = database.getConnection()) {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE schedule_ticks SET last_tick = ? WHERE scenario_id = ? AND last_tick < ?")) {
-                update.setLong(1, millis);
-                update.setString(2, scenarioId);
-                update.setLong(3, millis);
-                if (update.executeUpdate() == 1) {
-                    return true;
-                }
-            }
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO schedule_ticks (scenario_id, last_tick) "
-                    + "SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM schedule_ticks WHERE scenario_id = ?)")) {
-                insert.setString(1, scenarioId);
-                insert.setLong(2, millis);
-                insert.setString(3, scenarioId);
-                return insert.executeUpdate() == 1;
-            } catch (SQLException e) {
-                if (JdbcErrors.isDuplicate(e)) {
-                    return false; // another server inserted the first tick at the same moment
-                }
-                throw e;
-            }
+            return claim(connection, scenarioId, tick, null);
         } catch (SQLException e) {
             throw new StoreException("cannot claim a schedule tick of scenario " + scenarioId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Claims a tick on {@code connection}, in its transaction if one is open. With {@code executionId}, the claim is
+     * also true when that execution is stored already: a transaction committed again after its answer was lost
+     * claims what it claimed before.
+     */
+    static boolean claim(Connection connection, String scenarioId, Instant tick, String executionId) throws SQLException {
+        long millis = tick.toEpochMilli();
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE schedule_ticks SET last_tick = ? WHERE scenario_id = ? AND last_tick < ?")) {
+            update.setLong(1, millis);
+            update.setString(2, scenarioId);
+            update.setLong(3, millis);
+            if (update.executeUpdate() == 1) {
+                return true;
+            }
+        }
+        // The first tick: ON CONFLICT rather than a duplicate-key error, which would abort a PostgreSQL transaction.
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO schedule_ticks (scenario_id, last_tick) VALUES (?, ?) ON CONFLICT (scenario_id) DO NOTHING")) {
+            insert.setString(1, scenarioId);
+            insert.setLong(2, millis);
+            if (insert.executeUpdate() == 1) {
+                return true;
+            }
+        }
+        if (executionId == null) {
+            return false;
+        }
+        try (PreparedStatement stored = connection.prepareStatement("SELECT 1 FROM executions WHERE id = ?")) {
+            stored.setString(1, executionId);
+            try (ResultSet rs = stored.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 
