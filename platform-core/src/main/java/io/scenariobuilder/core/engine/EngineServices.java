@@ -60,10 +60,11 @@ interface EngineServices {
     FieldOptions fieldOptions();
 
     /**
-     * Starts the error scenario {@code errorScenarioId} with {@code triggerData} for a failed execution. The stage
-     * completes once the error execution is stored (or could not be started, which is logged); never exceptionally.
+     * Sends a notification already in the store's outbox: starts its error scenario, and takes it out of the outbox
+     * once that execution is stored. The stage completes when the first try ended (a failed try is logged and tried
+     * again later); never exceptionally.
      */
-    CompletionStage<Void> startErrorScenario(ExecutionRun failed, String errorScenarioId, JsonNode triggerData);
+    CompletionStage<Void> sendErrorNotification(io.scenariobuilder.core.store.ErrorNotification notification);
 
     void executionEnded(ExecutionRun run);
 

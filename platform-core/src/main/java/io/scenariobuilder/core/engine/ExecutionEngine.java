@@ -19,6 +19,7 @@ import io.scenariobuilder.core.scenario.ScenarioParser;
 import io.scenariobuilder.core.scenario.ScenarioSource;
 import io.scenariobuilder.core.scenario.ScenarioValidator;
 import io.scenariobuilder.core.store.CredentialStore;
+import io.scenariobuilder.core.store.ErrorNotification;
 import io.scenariobuilder.core.store.ExecutionStore;
 import io.scenariobuilder.core.store.ResumableExecution;
 import jakarta.inject.Inject;
@@ -239,6 +240,14 @@ public final class ExecutionEngine implements AutoCloseable {
         }
         if (!resumed.isEmpty()) {
             LOG.warn("resumed {} unfinished execution(s)", resumed.size());
+        }
+        // Notifications stored with their failure but not sent before the stop: at least once, never lost.
+        List<ErrorNotification> pending = store.pendingNotifications();
+        for (ErrorNotification notification : pending) {
+            services.send(notification, 1, new CompletableFuture<>());
+        }
+        if (!pending.isEmpty()) {
+            LOG.warn("sending {} error notification(s) left from before the restart", pending.size());
         }
         return resumed;
     }
@@ -543,41 +552,64 @@ public final class ExecutionEngine implements AutoCloseable {
         }
 
         @Override
-        public CompletionStage<Void> startErrorScenario(ExecutionRun failed, String errorScenarioId, JsonNode triggerData) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
+        public CompletionStage<Void> sendErrorNotification(ErrorNotification notification) {
+            CompletableFuture<Void> firstTry = new CompletableFuture<>();
+            send(notification, 1, firstTry);
+            return firstTry;
+        }
+
+        /**
+         * One try to start a notification's error scenario; the outbox row goes once its execution is stored. A try
+         * that fails (the store is refusing, a plugin is being upgraded) is tried again after 1 s, doubling up to 5
+         * minutes, for as long as this engine runs; the next start sends what is left. {@code firstTry} completes
+         * when this try ended, never exceptionally.
+         */
+        void send(ErrorNotification notification, int attempt, CompletableFuture<Void> firstTry) {
+            String failedId = notification.failedExecutionId();
+            String failedScenario = notification.trigger().path("execution").path("scenarioId").asText(null);
+            String errorScenarioId = notification.errorScenarioId();
+            TraceContext parent = notification.traceId() == null || notification.parentSpanId() == null ? TraceContext.fresh()
+                    : new TraceContext(notification.traceId(), notification.parentSpanId(), null);
+            java.util.function.BiConsumer<LogLevel, String> note = (level, message) -> log.write(level, "execution", message, failedId,
+                    failedScenario, null, parent.traceId(), parent.spanId(), List.of());
             // The lookup may read a database: never on an engine thread.
             nodeThreads.newThread(() -> {
-                String failedScenario = failed.scenario.scenario().id();
                 try {
                     Optional<Scenario> errorScenario = scenarios.find(errorScenarioId);
                     if (errorScenario.isEmpty()) {
-                        log.write(LogLevel.ERROR, "execution", "error scenario '" + errorScenarioId + "' does not exist: nobody is "
-                                + "notified of this failure", failed.id, failedScenario, null, failed.trace.traceId(), failed.trace.spanId(),
-                                List.of());
-                        done.complete(null);
+                        note.accept(LogLevel.ERROR, "error scenario '" + errorScenarioId + "' does not exist: nobody is notified of this failure");
+                        store.notificationSent(failedId);
+                        firstTry.complete(null);
                         return;
                     }
                     // The notification joins the failed execution's trace, under its span.
-                    ExecutionHandle handle = start(errorScenario.get(), triggerData,
-                            new TraceContext(failed.trace.traceId(), TraceContext.newSpanId(), failed.trace.spanId()));
+                    ExecutionHandle handle = start(errorScenario.get(), notification.trigger(),
+                            new TraceContext(parent.traceId(), TraceContext.newSpanId(), parent.spanId()));
                     handle.accepted().whenComplete((ignored, failure) -> {
                         if (failure == null) {
-                            log.write(LogLevel.INFO, "execution", "error scenario '" + errorScenarioId + "' notified as execution "
-                                    + handle.executionId(), failed.id, failedScenario, null, failed.trace.traceId(), failed.trace.spanId(),
-                                    List.of());
+                            note.accept(LogLevel.INFO, "error scenario '" + errorScenarioId + "' notified as execution " + handle.executionId());
+                            store.notificationSent(failedId);
                         } else {
-                            log.write(LogLevel.ERROR, "execution", "error scenario '" + errorScenarioId + "' could not start: "
-                                    + failure, failed.id, failedScenario, null, failed.trace.traceId(), failed.trace.spanId(), List.of());
+                            sendLater(notification, attempt, note, failure.toString());
                         }
-                        done.complete(null);
+                        firstTry.complete(null);
                     });
                 } catch (RuntimeException e) {
-                    log.write(LogLevel.ERROR, "execution", "error scenario '" + errorScenarioId + "' could not start: "
-                            + e.getMessage(), failed.id, failedScenario, null, failed.trace.traceId(), failed.trace.spanId(), List.of());
-                    done.complete(null);
+                    sendLater(notification, attempt, note, e.getMessage());
+                    firstTry.complete(null);
                 }
             }).start();
-            return done;
+        }
+
+        private void sendLater(ErrorNotification notification, int attempt, java.util.function.BiConsumer<LogLevel, String> note, String why) {
+            long delayMs = Math.min(300_000L, 1_000L << Math.min(attempt - 1, 20));
+            note.accept(LogLevel.ERROR, "error scenario '" + notification.errorScenarioId() + "' could not start (" + why
+                    + "); trying again in " + delayMs + " ms");
+            try {
+                timer.schedule(() -> send(notification, attempt + 1, new CompletableFuture<>()), delayMs, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                LOG.info("error notification of execution {} left in the outbox: it is sent at the next start", notification.failedExecutionId());
+            }
         }
 
         @Override

@@ -1226,13 +1226,18 @@ final class ExecutionRun {
                 "execution " + finalStatus.id() + " in " + ms + " ms", null);
         ExecutionResult result = result(end);
         String errorScenarioId = scenario.scenario().errorScenarioId();
-        CompletionStage<Void> notified = finalStatus == ExecutionStatus.FAILED && errorScenarioId != null
+        io.scenariobuilder.core.store.ErrorNotification notification = finalStatus == ExecutionStatus.FAILED && errorScenarioId != null
                 && !isErrorNotification(trigger)
-                ? services.startErrorScenario(this, errorScenarioId, errorNotification(result, cause))
-                : CompletableFuture.completedFuture(null);
-        // The error scenario is stored as started before this execution is stored as failed: a crash in between
-        // resumes this one, which fails again and notifies again (at least once, never lost).
-        notified.thenCompose(ignored -> services.store().executionUpdated(id, finalStatus, end, cause)).whenComplete((ignored, failure) -> {
+                ? new io.scenariobuilder.core.store.ErrorNotification(id, errorScenarioId, errorNotification(result, cause), trace.traceId(),
+                        trace.spanId(), end)
+                : null;
+        // The notification goes into the store's outbox in the failure's own transaction (never lost), and is sent once
+        // stored; whoever waits for this execution hears of its end after the first try to send it.
+        CompletionStage<Void> stored = notification == null
+                ? services.store().executionUpdated(id, finalStatus, end, cause)
+                : services.store().executionFailed(id, end, cause, notification)
+                        .thenCompose(ignored -> services.sendErrorNotification(notification));
+        stored.whenComplete((ignored, failure) -> {
             services.executionEnded(this);
             if (failure != null && refusedByStore(failure) != null) {
                 // The store refused one of this execution's writes and recorded it as failed: say what it says.

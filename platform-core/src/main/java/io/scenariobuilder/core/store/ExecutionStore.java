@@ -50,6 +50,26 @@ public interface ExecutionStore {
     /** Records an execution's new status (and end time and error once final). */
     CompletionStage<Void> executionUpdated(String executionId, ExecutionStatus status, Instant endTime, ExecutionError error);
 
+    /**
+     * Records an execution's failure and, in the same transaction, the notification of its error scenario (the outbox):
+     * a crash after the failure is stored cannot lose the notification. A store that does not outlive its process keeps
+     * no outbox: the engine sends the notification from memory.
+     */
+    default CompletionStage<Void> executionFailed(String executionId, Instant endTime, ExecutionError error,
+            ErrorNotification notification) {
+        return executionUpdated(executionId, ExecutionStatus.FAILED, endTime, error);
+    }
+
+    /** Notifications written with their failure and not yet sent (their error scenario's execution is not stored). */
+    default List<ErrorNotification> pendingNotifications() {
+        return List.of();
+    }
+
+    /** Takes a notification out of the outbox: its error scenario's execution is stored (or it can never be sent). */
+    default CompletionStage<Void> notificationSent(String failedExecutionId) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** Records a node's new state. */
     CompletionStage<Void> nodeUpdated(String executionId, NodeRecord record);
 

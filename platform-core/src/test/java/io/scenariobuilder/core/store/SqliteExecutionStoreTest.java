@@ -122,17 +122,17 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
         }
         try (JdbcExecutionStore reopened = new JdbcExecutionStore(StoreSettings.embedded(folder))) {
             assertThat(reopened.migrated()).as("current: Flyway is not started").isFalse();
-            // An older schema: the last migration (V12, spilled outputs) undone.
+            // An older schema: the last migration (V13, the error notifications' outbox) undone.
             try (var connection = reopened.dataSource().getConnection(); var st = connection.createStatement()) {
-                st.execute("DROP TABLE node_output_blobs");
+                st.execute("DROP TABLE error_notifications");
                 st.execute("DELETE FROM flyway_schema_history WHERE version = '" + JdbcExecutionStore.SCHEMA_VERSION + "'");
             }
         }
         try (JdbcExecutionStore upgraded = new JdbcExecutionStore(StoreSettings.embedded(folder))) {
             assertThat(upgraded.migrated()).isTrue();
             try (var connection = upgraded.dataSource().getConnection(); var st = connection.createStatement();
-                    var rs = st.executeQuery("SELECT COUNT(*) FROM node_output_blobs")) {
-                assertThat(rs.next()).as("the column is back").isTrue();
+                    var rs = st.executeQuery("SELECT COUNT(*) FROM error_notifications")) {
+                assertThat(rs.next()).as("the table is back").isTrue();
             }
         }
     }

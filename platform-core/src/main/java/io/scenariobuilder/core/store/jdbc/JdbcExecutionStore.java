@@ -293,6 +293,65 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     }
 
     @Override
+    public CompletionStage<Void> executionFailed(String executionId, Instant endTime, ExecutionError error,
+            io.scenariobuilder.core.store.ErrorNotification notification) {
+        String errorJson = error == null ? null : json(error);
+        String triggerJson = notification.trigger().toString();
+        return submit(executionId, s -> {
+            // The outbox row goes in the failure's own transaction: stored failed means its notification is kept too.
+            try (PreparedStatement st = s.connection.prepareStatement("INSERT INTO error_notifications (failed_execution_id, "
+                    + "error_scenario_id, trigger_data, trace_id, parent_span_id, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+                    + "ON CONFLICT (failed_execution_id) DO NOTHING")) {
+                st.setString(1, executionId);
+                st.setString(2, notification.errorScenarioId());
+                st.setString(3, triggerJson);
+                st.setString(4, notification.traceId());
+                st.setString(5, notification.parentSpanId());
+                st.setLong(6, notification.createdAt().toEpochMilli());
+                st.executeUpdate();
+            }
+            PreparedStatement st = s.updateExecution;
+            st.setString(1, ExecutionStatus.FAILED.id());
+            setLong(st, 2, endTime == null ? null : endTime.toEpochMilli());
+            st.setString(3, errorJson);
+            st.setString(4, executionId);
+            st.addBatch();
+            s.updates++;
+        });
+    }
+
+    @Override
+    public List<io.scenariobuilder.core.store.ErrorNotification> pendingNotifications() {
+        try (Connection connection = readers.getConnection(); PreparedStatement st = connection.prepareStatement("SELECT failed_execution_id, "
+                + "error_scenario_id, trigger_data, trace_id, parent_span_id, created_at FROM error_notifications ORDER BY created_at")) {
+            List<io.scenariobuilder.core.store.ErrorNotification> pending = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    pending.add(new io.scenariobuilder.core.store.ErrorNotification(rs.getString(1), rs.getString(2),
+                            JSON.readTree(rs.getString(3)), rs.getString(4), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6))));
+                }
+            }
+            return pending;
+        } catch (SQLException | JsonProcessingException e) {
+            throw failure("cannot read the error notifications waiting to be sent", e);
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> notificationSent(String failedExecutionId) {
+        return submit(null, s -> {
+            try (PreparedStatement st = s.connection.prepareStatement("DELETE FROM error_notifications WHERE failed_execution_id = ?")) {
+                st.setString(1, failedExecutionId);
+                st.executeUpdate();
+            }
+        });
+    }
+
+    private static StoreException failure(String what, Exception e) {
+        return new StoreException(what + ": " + rootMessage(e), e);
+    }
+
+    @Override
     public CompletionStage<Void> nodeUpdated(String executionId, NodeRecord record) {
         String whole = record.output() == null || record.output().isNull() ? null : record.output().toString();
         String output = whole == null ? null : capped(whole);
@@ -816,7 +875,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
      * The schema version this code needs: the highest migration in {@code io/scenariobuilder/core/store/migration}
      * ({@code SqliteExecutionStoreTest} keeps the two in step).
      */
-    public static final int SCHEMA_VERSION = 12;
+    public static final int SCHEMA_VERSION = 13;
 
     /**
      * Whether Flyway's history shows exactly migrations 1 to {@link #SCHEMA_VERSION}, all successful. Then Flyway is
