@@ -37,6 +37,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -653,14 +654,18 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             + "WHERE status IN ('completed', 'failed', 'cancelled')) AS finished WHERE end_time < ? OR rn > ? "
             // Incomplete ones wait for a retry, so no count pushes them out; but by age they go like the rest.
             + "UNION ALL SELECT id FROM executions WHERE status = 'incomplete' AND end_time < ?";
-    /** Executions deleted in one writer transaction: the engine's commits wait for one batch at most (a few ms). */
+    /** The most executions deleted in one writer transaction. */
     static final int PRUNE_BATCH = 500;
+    /** What one retention transaction should take: the engine's commits wait for one at most. */
+    static final long PRUNE_BATCH_MS = 6;
     /** Victims chosen in one pass, so that a store with millions to prune does not hold them all in memory at once. */
     static final int PRUNE_PASS = 50_000;
 
     /**
-     * Chooses the victims on a reader, then deletes them through the writer in batches of {@link #PRUNE_BATCH}, each
-     * its own transaction queued behind the engine's writes. One statement for them all held the writer for seconds
+     * Chooses the victims on a reader, then deletes them through the writer in batches sized to take about
+     * {@link #PRUNE_BATCH_MS} (at most {@link #PRUNE_BATCH} executions), each a transaction of its own after the
+     * engine's writes queued beside it, never inside theirs. Fixed batches of 500 made the engine's writes wait 110 ms
+     * at p99 during a prune (./bench history); one statement for them all held the writer for seconds
      * (7 s and a 600 MB WAL for the first prune of 500,000 executions, while every execution waited). Runs on its own
      * virtual thread, so that neither the caller nor the writer waits for the choosing.
      */
@@ -679,22 +684,47 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
 
     private int pruneNow(Instant finishedBefore, int keepPerScenario) {
         int deleted = 0;
+        int batch = 16;
         List<String> victims;
         do {
             victims = pruneVictims(finishedBefore, keepPerScenario);
-            for (int from = 0; from < victims.size(); from += PRUNE_BATCH) {
-                deleted += deleteFinished(victims.subList(from, Math.min(victims.size(), from + PRUNE_BATCH))).toCompletableFuture().join();
+            for (int from = 0; from < victims.size(); ) {
+                int to = Math.min(victims.size(), from + batch);
+                long began = System.nanoTime();
+                deleted += deleteFinished(victims.subList(from, to)).toCompletableFuture().join();
+                from = to;
+                // Sized by time, not count: a batch's transaction holds the writer, so it stays near PRUNE_BATCH_MS
+                // whatever the disk, the database, or how many nodes and lines each execution has.
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+                batch = ms < PRUNE_BATCH_MS / 2 ? Math.min(PRUNE_BATCH, batch * 2) : ms > PRUNE_BATCH_MS ? Math.max(1, batch / 2) : batch;
+                pace(ms);
             }
         } while (victims.size() == PRUNE_PASS); // more may be left: choose again now that these are gone
-        submit(null, s -> {
-            try (PreparedStatement st = s.connection.prepareStatement("DELETE FROM scenario_snapshots WHERE hash NOT IN "
-                    + "(SELECT scenario_hash FROM executions WHERE scenario_hash IS NOT NULL)")) {
+        writer.submitAlone(s -> {
+            // One index lookup per snapshot (executions_by_snapshot): a NOT IN over every execution took the writer
+            // for a whole scan of the table.
+            try (PreparedStatement st = s.connection.prepareStatement("DELETE FROM scenario_snapshots WHERE NOT EXISTS "
+                    + "(SELECT 1 FROM executions e WHERE e.scenario_hash = scenario_snapshots.hash)")) {
                 if (st.executeUpdate() > 0) {
                     knownSnapshots.clear();
                 }
             }
         }).toCompletableFuture().join();
         return deleted;
+    }
+
+    /**
+     * Rests between two retention batches, 3 times as long as the batch took: deletes write many pages, and what is
+     * written faster than the checkpointer copies it is copied (and synced) by the writer between two commits while
+     * the engine's commits wait (commit p99 110 ms during a prune at full speed, ./bench history).
+     */
+    private static void pace(long batchMs) {
+        try {
+            Thread.sleep(Math.max(1, 3 * batchMs));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("pruning was interrupted", e);
+        }
     }
 
     /** At most {@link #PRUNE_PASS} executions to prune, chosen on a reader. */
@@ -723,7 +753,8 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
      */
     private CompletionStage<Integer> deleteFinished(List<String> ids) {
         java.util.concurrent.atomic.AtomicInteger deleted = new java.util.concurrent.atomic.AtomicInteger();
-        CompletionStage<Void> done = submit(null, s -> {
+        CompletionStage<Void> done = closed ? CompletableFuture.failedFuture(new StoreException("the execution store is closed", null))
+                : writer.submitAlone(s -> {
             List<String> finished = new ArrayList<>(ids.size());
             try (PreparedStatement st = s.connection.prepareStatement("SELECT id, status FROM executions WHERE id IN (" + marks(ids.size()) + ")")) {
                 bind(st, ids);
@@ -875,7 +906,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
      * The schema version this code needs: the highest migration in {@code io/scenariobuilder/core/store/migration}
      * ({@code SqliteExecutionStoreTest} keeps the two in step).
      */
-    public static final int SCHEMA_VERSION = 13;
+    public static final int SCHEMA_VERSION = 14;
 
     /**
      * Whether Flyway's history shows exactly migrations 1 to {@link #SCHEMA_VERSION}, all successful. Then Flyway is

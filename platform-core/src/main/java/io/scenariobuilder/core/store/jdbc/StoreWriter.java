@@ -65,8 +65,14 @@ final class StoreWriter {
         void markFailed(Statements statements, String executionId, String reason) throws SQLException;
     }
 
-    /** One write waiting for its commit; {@code executionId} is null for writes of no execution (retention). */
-    private record Pending(String executionId, Write write, CompletableFuture<Void> done) {
+    /**
+     * One write waiting for its commit; {@code executionId} is null for writes of no execution (retention). An
+     * {@code alone} write gets a transaction of its own, after the engine's writes of its group.
+     */
+    private record Pending(String executionId, Write write, CompletableFuture<Void> done, boolean alone) {
+        Pending(String executionId, Write write, CompletableFuture<Void> done) {
+            this(executionId, write, done, false);
+        }
     }
 
     private static final Write STOP = s -> {
@@ -140,6 +146,19 @@ final class StoreWriter {
     }
 
     /**
+     * Queues a slow write of no execution (a retention batch) for a transaction of its own: the engine's writes queued
+     * beside it commit first, and never wait inside its transaction.
+     */
+    CompletionStage<Void> submitAlone(Write write) {
+        if (stopping) {
+            return CompletableFuture.failedFuture(new StoreException("the execution store is closed", null));
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        queue.add(new Pending(null, write, done, true));
+        return done;
+    }
+
+    /**
      * Takes the writes of {@code executionId} again (it is being retried), in queue order: writes queued before this
      * one are still refused.
      */
@@ -179,8 +198,13 @@ final class StoreWriter {
                 batch.add(queue.take());
                 queue.drainTo(batch, maxBatch - 1);
                 boolean stop = batch.removeIf(p -> p.write() == STOP);
+                List<Pending> alone = batch.stream().filter(Pending::alone).toList();
+                batch.removeAll(alone);
                 if (!batch.isEmpty()) {
                     commit(batch);
+                }
+                for (Pending pending : alone) {
+                    commit(List.of(pending));
                 }
                 batch.clear();
                 if (stop) {
