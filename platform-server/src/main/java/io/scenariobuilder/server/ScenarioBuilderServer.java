@@ -103,6 +103,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
     private final OtlpTraces traces;
     /** This server's hold on its database (released last on close). */
     private final InstanceLock instanceLock;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     private ScenarioBuilderServer(ServerConfig config, List<Path> builtinPluginDirs, VertxOptions vertxOptions) throws IOException {
         this.config = config;
@@ -111,6 +112,11 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         Files.createDirectories(config.dataDir().resolve("uploads"));
         // One server per database: a second one would resume and run again what this one runs.
         this.instanceLock = InstanceLock.acquire(ServerModule.storeSettings(config));
+        // PostgreSQL: a lock lost with its session is taken again; if another server has it by then, this one stops.
+        instanceLock.watch(message -> {
+            LOG.error(message);
+            Thread.ofPlatform().name("sb-lock-lost").start(this::close);
+        });
         // Vert.x starts, and the store opens, each on its own thread while Guice wires the rest.
         System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
         CompletableFuture<Vertx> vertxStarting = CompletableFuture.supplyAsync(() -> {
@@ -533,5 +539,11 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         RunMarker.end(config.dataDir());
         instanceLock.close();
         LOG.info("stopped");
+        stopped.complete(null);
+    }
+
+    /** Completes once the server stopped, whoever stopped it (an operator, or a lost server lock). */
+    public CompletableFuture<Void> stopped() {
+        return stopped;
     }
 }

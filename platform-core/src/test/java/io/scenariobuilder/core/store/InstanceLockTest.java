@@ -48,6 +48,49 @@ class InstanceLockTest {
         }
     }
 
+    @Test
+    void aPostgresLockLostWithItsSessionIsTakenAgainOrTheServerIsToldWhoHasIt() throws Exception {
+        StoreSettings settings = TestPostgres.freshDatabase();
+        java.util.List<String> lost = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (InstanceLock held = InstanceLock.acquire(settings);
+                java.sql.Connection admin = java.sql.DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password())) {
+            held.watch(lost::add);
+            // The database drops the lock's session (as a restart or a failover does): the lock is taken again.
+            assertThat(killHolder(admin)).isEqualTo(1);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() -> holders(admin) == 1);
+            assertThatThrownBy(() -> InstanceLock.acquire(settings)).isInstanceOf(InstanceLock.HeldException.class);
+            assertThat(lost).isEmpty();
+
+            // Dropped again, and another server takes it first: this one is told who holds it, and stops.
+            assertThat(killHolder(admin)).isEqualTo(1);
+            InstanceLock competitor = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                    .ignoreExceptionsInstanceOf(InstanceLock.HeldException.class).until(() -> InstanceLock.acquire(settings), java.util.Objects::nonNull);
+            try (competitor) {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() -> !lost.isEmpty());
+                assertThat(lost).singleElement().asString().contains("another server holds it now").contains("this one stops");
+            }
+        }
+    }
+
+    /** The server lock's advisory key ("scenario"). */
+    private static final long ADVISORY_KEY = 0x7363656e6172696fL;
+
+    private static int killHolder(java.sql.Connection admin) throws java.sql.SQLException {
+        try (var st = admin.createStatement(); var rs = st.executeQuery("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_locks "
+                + "WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = " + ADVISORY_KEY)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static int holders(java.sql.Connection admin) throws java.sql.SQLException {
+        try (var st = admin.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                + "AND ((classid::bigint << 32) | objid::bigint) = " + ADVISORY_KEY)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     /** The other process of the SQLite test: tries to take the lock, prints what it was told. */
     public static final class Other {
         public static void main(String[] args) {

@@ -112,7 +112,9 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            signalled.set(true);
             server.close();
             stopped.countDown();
         }, "sb-shutdown"));
@@ -132,7 +134,12 @@ public final class ServeCommand implements Callable<Integer> {
             server.close();
             return status == 200 ? 0 : 1;
         }
+        server.stopped().thenRun(stopped::countDown); // it stopped itself: its server lock went to another server
         stopped.await();
+        if (!signalled.get()) {
+            err.println("error: the server stopped itself: another server took its lock on the database (see the log)");
+            return 3;
+        }
         return 0;
     }
 }

@@ -25,6 +25,10 @@ import java.util.Properties;
  * the database file, whose descriptors SQLite owns); on PostgreSQL, a session advisory lock held by a connection kept
  * for the server's life. Either goes when the process ends, however it ends. A second server that finds it taken
  * refuses to start with a {@link HeldException} naming the holder.
+ *
+ * <p>A PostgreSQL session lock goes with its session: a database restart, a failover or a killed connection releases
+ * it while this server runs on. {@link #watch} checks the session every 2 s and takes the lock again on a new one;
+ * when another server took it meanwhile, it says so, and the server stops rather than run beside it.
  */
 public final class InstanceLock implements AutoCloseable {
 
@@ -44,15 +48,72 @@ public final class InstanceLock implements AutoCloseable {
 
     private final FileChannel channel;
     private final FileLock fileLock;
-    private final Connection session;
+    private volatile Connection session;
     private final Path file;
+    private final StoreSettings settings;
+    private volatile boolean closed;
+    private Thread keeper;
+    /** How often the PostgreSQL session is checked. */
+    static final long CHECK_EVERY_MS = 2_000;
 
-    private InstanceLock(FileChannel channel, FileLock fileLock, Connection session, Path file) {
+    private InstanceLock(FileChannel channel, FileLock fileLock, Connection session, Path file, StoreSettings settings) {
         this.channel = channel;
         this.fileLock = fileLock;
         this.session = session;
         this.file = file;
+        this.settings = settings;
     }
+
+    /**
+     * PostgreSQL: keeps the lock while the server runs. When its session is gone the lock is taken again on a new one
+     * (waiting for the database while it restarts); when another server holds it by then, {@code lost} is told, once,
+     * with a message naming that server. Nothing to do on SQLite: a file lock goes only with the process.
+     */
+    public void watch(java.util.function.Consumer<String> lost) {
+        if (settings == null) {
+            return;
+        }
+        keeper = Thread.ofPlatform().name("sb-instance-lock").daemon().start(() -> {
+            boolean lostOnce = false;
+            while (!closed) {
+                try {
+                    Thread.sleep(CHECK_EVERY_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (closed || lostOnce || sessionAlive()) {
+                    continue;
+                }
+                try {
+                    Connection fresh = connect(settings);
+                    if (tryLock(fresh)) {
+                        Connection old = session;
+                        session = fresh;
+                        closeQuietly(old);
+                        LOG.warn("the server lock's database session was lost (a restart, a failover, a killed connection); taken again");
+                    } else {
+                        String holder = postgresHolder(fresh);
+                        closeQuietly(fresh);
+                        lostOnce = true;
+                        lost.accept("the server lock on " + settings.jdbcUrl() + " was lost with its database session, and another server"
+                                + " holds it now (" + holder + "): two servers on one database run each other's executions again; this one stops");
+                    }
+                } catch (SQLException e) {
+                    LOG.warn("cannot take the server lock again yet (tried again in {} ms): {}", CHECK_EVERY_MS, e.getMessage());
+                }
+            }
+        });
+    }
+
+    private boolean sessionAlive() {
+        try {
+            return session.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstanceLock.class);
 
     /**
      * Takes the lock of the store {@code settings} names.
@@ -62,7 +123,7 @@ public final class InstanceLock implements AutoCloseable {
     public static InstanceLock acquire(StoreSettings settings) {
         if (settings.sqlite()) {
             Path database = settings.sqliteFile().orElse(null);
-            return database == null ? new InstanceLock(null, null, null, null) : onFile(database.toAbsolutePath().resolveSibling(FILE));
+            return database == null ? new InstanceLock(null, null, null, null, null) : onFile(database.toAbsolutePath().resolveSibling(FILE));
         }
         return onPostgres(settings);
     }
@@ -110,7 +171,7 @@ public final class InstanceLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(false);
-            return new InstanceLock(channel, lock, null, key);
+            return new InstanceLock(channel, lock, null, key, null);
         } catch (IOException e) {
             closeQuietly(channel);
             HELD_HERE.remove(key);
@@ -125,6 +186,24 @@ public final class InstanceLock implements AutoCloseable {
     }
 
     private static InstanceLock onPostgres(StoreSettings settings) {
+        Connection session = null;
+        try {
+            session = connect(settings);
+            if (tryLock(session)) {
+                return new InstanceLock(null, null, session, null, settings);
+            }
+            String holder = postgresHolder(session);
+            session.close();
+            throw new HeldException("another Scenario Builder server is using the database " + settings.jdbcUrl() + " (" + holder
+                    + "); one server per database until several can share one: stop it first");
+        } catch (SQLException e) {
+            closeQuietly(session);
+            throw new StoreException("cannot take the server lock on " + settings.jdbcUrl() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A session of its own, named after this process so that another server's message can name it. */
+    private static Connection connect(StoreSettings settings) throws SQLException {
         Properties properties = new Properties();
         if (settings.user() != null) {
             properties.setProperty("user", settings.user());
@@ -134,25 +213,17 @@ public final class InstanceLock implements AutoCloseable {
         }
         String name = "scenario-builder " + whoAmI();
         properties.setProperty("ApplicationName", name.substring(0, Math.min(63, name.length()))); // PostgreSQL keeps 63 bytes
-        Connection session = null;
-        try {
-            session = DriverManager.getConnection(settings.jdbcUrl(), properties);
-            try (PreparedStatement st = session.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-                st.setLong(1, ADVISORY_KEY);
-                try (ResultSet rs = st.executeQuery()) {
-                    rs.next();
-                    if (rs.getBoolean(1)) {
-                        return new InstanceLock(null, null, session, null);
-                    }
-                }
+        properties.setProperty("connectTimeout", "5");
+        return DriverManager.getConnection(settings.jdbcUrl(), properties);
+    }
+
+    private static boolean tryLock(Connection session) throws SQLException {
+        try (PreparedStatement st = session.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            st.setLong(1, ADVISORY_KEY);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
             }
-            String holder = postgresHolder(session);
-            session.close();
-            throw new HeldException("another Scenario Builder server is using the database " + settings.jdbcUrl() + " (" + holder
-                    + "); one server per database until several can share one: stop it first");
-        } catch (SQLException e) {
-            closeQuietly(session);
-            throw new StoreException("cannot take the server lock on " + settings.jdbcUrl() + ": " + e.getMessage(), e);
         }
     }
 
@@ -175,6 +246,10 @@ public final class InstanceLock implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        if (keeper != null) {
+            keeper.interrupt();
+        }
         try {
             if (fileLock != null) {
                 fileLock.release();
