@@ -287,7 +287,7 @@ final class ExecutionRun {
             }
         }
         // Decide again what the finished nodes decided, in graph order: the same outputs give the same decisions.
-        for (int index : topologicalOrder()) {
+        for (int index : scenario.topologicalOrder()) {
             NodeState state = nodes[index];
             if (!finalInStore[index]) {
                 continue; // not finished before the restart, or skipped just now (which decided its connections)
@@ -305,31 +305,6 @@ final class ExecutionRun {
             }
         }
         pump();
-    }
-
-    private List<Integer> topologicalOrder() {
-        int n = scenario.nodes().size();
-        int[] indegree = new int[n];
-        for (CompiledConnection connection : scenario.connections()) {
-            indegree[connection.to()]++;
-        }
-        ArrayDeque<Integer> queue = new ArrayDeque<>();
-        for (int i = 0; i < n; i++) {
-            if (indegree[i] == 0) {
-                queue.add(i);
-            }
-        }
-        List<Integer> order = new ArrayList<>(n);
-        while (!queue.isEmpty()) {
-            int i = queue.poll();
-            order.add(i);
-            for (int c : scenario.nodes().get(i).outgoing()) {
-                if (--indegree[scenario.connections().get(c).to()] == 0) {
-                    queue.add(scenario.connections().get(c).to());
-                }
-            }
-        }
-        return order;
     }
 
     CompletionStage<ExecutionStatus> pause() {
@@ -624,7 +599,7 @@ final class ExecutionRun {
                 return;
             }
             credentials = found.get();
-            attempt.secrets = secretValues(credentials.values());
+            attempt.secrets = ActionCalls.secretValues(credentials.values());
         }
         CircuitBreakers.Call call = services.circuitBreakers().acquire(node.node().integrationId(), connectionId);
         if (!call.permitted()) {
@@ -712,29 +687,15 @@ final class ExecutionRun {
     }
 
     private static ExecutionStyle styleOf(NodeExecutor executor) {
-        var capabilities = executor.getCapabilities();
-        return capabilities == null ? ExecutionStyle.BLOCKING : capabilities.style();
+        return ActionCalls.styleOf(executor);
     }
 
     private ClassLoader enter(ClassLoader loader, String nodeId, String spanId) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader);
-        MDC.put("executionId", id);
-        MDC.put("scenarioId", scenario.scenario().id());
-        MDC.put("nodeId", nodeId);
-        MDC.put("traceId", trace.traceId());
-        MDC.put("spanId", spanId);
-        return previous;
+        return ActionCalls.enter(loader, id, scenario.scenario().id(), nodeId, trace.traceId(), spanId);
     }
 
     private static void leave(ClassLoader previous) {
-        MDC.remove("executionId");
-        MDC.remove("scenarioId");
-        MDC.remove("nodeId");
-        MDC.remove("traceId");
-        MDC.remove("spanId");
-        Thread.currentThread().setContextClassLoader(previous);
+        ActionCalls.leave(previous);
     }
 
     private ErrorInfo classify(NodeAttempt attempt, Throwable failure) {
@@ -749,20 +710,6 @@ final class ExecutionRun {
         String message = Redactor.redact(info.message(), attempt.secrets);
         return message == null || message.equals(info.message()) ? info
                 : new ErrorInfo(info.type(), message, info.retryable(), info.retryAfterMs());
-    }
-
-    /**
-     * The credential values to mask in what a node logs and in its errors: every text value of six characters or more
-     * (shorter ones, such as {@code basic}, would mask ordinary words).
-     */
-    private static java.util.Collection<String> secretValues(JsonNode credentials) {
-        List<String> secrets = new ArrayList<>(2);
-        credentials.forEach(value -> {
-            if (value.isTextual() && value.textValue().length() >= 6) {
-                secrets.add(value.textValue());
-            }
-        });
-        return secrets;
     }
 
     private ErrorInfo timeoutError(NodeAttempt attempt) {
@@ -1262,50 +1209,13 @@ final class ExecutionRun {
         }
     }
 
-    /**
-     * The trigger data of an error scenario: {@code {execution, failedNode, error}}. {@code failedNode} is null when
-     * no node failed (the scenario's timeout).
-     */
+    /** The trigger data of this execution's error scenario (see {@link ErrorDocuments#notification}). */
     private JsonNode errorNotification(ExecutionResult result, ExecutionError cause) {
-        ObjectNode data = JsonNodeFactory.instance.objectNode();
-        ObjectNode execution = data.putObject("execution");
-        execution.put("id", id);
-        execution.put("scenarioId", scenario.scenario().id());
-        execution.put("scenarioName", scenario.scenario().name());
-        execution.put("scenarioVersion", scenario.scenario().version());
-        execution.put("status", result.status().id());
-        execution.put("startTime", startTime.toString());
-        execution.put("endTime", result.endTime() == null ? null : result.endTime().toString());
-        String nodeId = cause == null ? null : cause.nodeId();
-        Integer index = nodeId == null ? null : scenario.indexById().get(nodeId);
-        NodeError nodeError = index == null ? null : nodes[index].error;
-        if (index == null) {
-            data.putNull("failedNode");
-        } else {
-            CompiledNode node = scenario.nodes().get(index);
-            ObjectNode failedNode = data.putObject("failedNode");
-            failedNode.put("id", node.id());
-            failedNode.put("name", node.node().name());
-            failedNode.put("integrationId", node.node().integrationId());
-            failedNode.put("actionId", node.node().actionId());
-            failedNode.put("attempts", nodes[index].attempts);
-        }
-        ObjectNode error = nodeError != null ? errorJson(nodeError) : JsonNodeFactory.instance.objectNode();
-        if (nodeError == null) {
-            ErrorType type = cause == null ? ErrorType.GENERIC_ERROR : cause.type();
-            error.put("type", type.id());
-            error.put("message", cause == null ? "failed" : cause.message());
-        }
-        ErrorType type = nodeError != null ? nodeError.type() : cause == null ? ErrorType.GENERIC_ERROR : cause.type();
-        error.put("severity", type.severity().id());
-        error.put("category", type.category().id());
-        data.set("error", error);
-        return data;
+        return ErrorDocuments.notification(id, scenario, startTime, result, cause, index -> nodes[index].error, index -> nodes[index].attempts);
     }
 
-    /** Whether a trigger is an error notification: the failure of an error scenario notifies nobody (no loops). */
     static boolean isErrorNotification(JsonNode trigger) {
-        return trigger.path("execution").has("id") && trigger.has("failedNode") && trigger.path("error").has("type");
+        return ErrorDocuments.isErrorNotification(trigger);
     }
 
     private void setStatus(ExecutionStatus next) {
@@ -1481,18 +1391,7 @@ final class ExecutionRun {
     }
 
     static ObjectNode errorJson(NodeError error) {
-        ObjectNode json = JsonNodeFactory.instance.objectNode();
-        json.put("type", error.type().id());
-        json.put("message", error.message());
-        json.put("retryable", error.retryable());
-        if (error.retryAfterMs() == null) {
-            json.putNull("retryAfterMs");
-        } else {
-            json.put("retryAfterMs", error.retryAfterMs());
-        }
-        json.put("attempt", error.attempt());
-        json.put("maxAttempts", error.maxAttempts());
-        return json;
+        return ErrorDocuments.errorJson(error);
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> supplier) {

@@ -46,6 +46,32 @@ public record CompiledScenario(
         return nodes.get(index);
     }
 
+    /** The node indexes in an order where every node comes after the sources of its incoming connections. */
+    public List<Integer> topologicalOrder() {
+        int n = nodes.size();
+        int[] indegree = new int[n];
+        for (CompiledConnection connection : connections) {
+            indegree[connection.to()]++;
+        }
+        java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>();
+        for (int i = 0; i < n; i++) {
+            if (indegree[i] == 0) {
+                queue.add(i);
+            }
+        }
+        List<Integer> order = new java.util.ArrayList<>(n);
+        while (!queue.isEmpty()) {
+            int i = queue.poll();
+            order.add(i);
+            for (int c : nodes.get(i).outgoing()) {
+                if (--indegree[connections.get(c).to()] == 0) {
+                    queue.add(connections.get(c).to());
+                }
+            }
+        }
+        return order;
+    }
+
     /**
      * One node ready to run.
      *

@@ -4,18 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.scenariobuilder.api.execution.LogLevel;
 import io.scenariobuilder.core.engine.ExecutionError;
 import io.scenariobuilder.core.engine.ExecutionResult;
 import io.scenariobuilder.core.engine.ExecutionStatus;
 import io.scenariobuilder.core.engine.LogEntry;
-import io.scenariobuilder.core.engine.NodeError;
 import io.scenariobuilder.core.engine.NodeRecord;
-import io.scenariobuilder.core.engine.NodeStatus;
 import io.scenariobuilder.core.engine.TraceContext;
 import io.scenariobuilder.core.metrics.MetricFamily;
 import io.scenariobuilder.core.metrics.PlatformMetrics;
@@ -35,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * writes, while a lone write still commits at once. A write's stage completes only after its transaction
  * committed; the engine waits on it before anything depends on the write. Reads use a small connection pool
  * (SQLite in WAL mode reads alongside the writer).
+ *
+ * <p>Its parts: {@link StoreWriter} (the group-commit writer and what it does when a commit fails),
+ * {@link SqliteCheckpointer} (the WAL beside the writer), {@link ExecutionReads} (the reads) and
+ * {@link StoreRetention} (pruning). This class opens them, turns the engine's records into the writer's statements,
+ * and closes them.
  *
  * <p>Written here rather than taken from a library: group commit needs one writer owning its transaction
  * boundaries, which JDBC helpers (Jdbi, jOOQ) do not provide; the SQL itself is a handful of statements.
@@ -91,6 +91,8 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     private final StoreSettings settings;
     private final HikariDataSource readers;
     private final StoreWriter writer;
+    private final ExecutionReads reads;
+    private final StoreRetention retention;
     /** SQLite: copies the WAL into the database beside the writer; null on PostgreSQL. */
     private final SqliteCheckpointer checkpointer;
     private final AtomicLong sequence = new AtomicLong();
@@ -190,6 +192,8 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             readers.close();
             throw new StoreException("cannot prepare the execution store at " + settings.jdbcUrl() + ": " + rootMessage(e), e);
         }
+        reads = new ExecutionReads(readers);
+        retention = new StoreRetention(readers, writer, knownSnapshots::clear);
         if (checkpointer != null) {
             checkpointer.start(readers);
         }
@@ -407,173 +411,27 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
 
     @Override
     public Optional<ExecutionResult> find(String executionId) {
-        try (Connection connection = readers.getConnection()) {
-            String scenarioId;
-            int version;
-            ExecutionStatus status;
-            Instant start;
-            Instant end;
-            ExecutionError error;
-            String traceId;
-            JsonNode trigger;
-            try (PreparedStatement st = connection.prepareStatement(
-                    "SELECT scenario_id, scenario_version, status, start_time, end_time, error, trace_id, trigger_data FROM executions "
-                            + "WHERE id = ?")) {
-                st.setString(1, executionId);
-                try (ResultSet rs = st.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    scenarioId = rs.getString(1);
-                    version = rs.getInt(2);
-                    status = ExecutionStatus.fromId(rs.getString(3)).orElseThrow();
-                    start = Instant.ofEpochMilli(rs.getLong(4));
-                    long endMillis = rs.getLong(5);
-                    end = rs.wasNull() ? null : Instant.ofEpochMilli(endMillis);
-                    String errorJson = rs.getString(6);
-                    error = errorJson == null ? null : JSON.readValue(errorJson, ExecutionError.class);
-                    traceId = rs.getString(7);
-                    trigger = JSON.readTree(rs.getString(8));
-                }
-            }
-            List<NodeRecord> nodes = new ArrayList<>();
-            try (PreparedStatement st = connection.prepareStatement("SELECT node_id, status, attempts, start_time, end_time, output, error, "
-                    + "next_attempt_at, attempt_history FROM node_records WHERE execution_id = ? ORDER BY position")) {
-                st.setString(1, executionId);
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        Instant nodeStart = instant(rs, 4);
-                        Instant nodeEnd = instant(rs, 5);
-                        String output = rs.getString(6);
-                        String nodeError = rs.getString(7);
-                        nodes.add(new NodeRecord(rs.getString(1), nodeStatus(rs.getString(2)), rs.getInt(3), nodeStart, nodeEnd,
-                                nodeStart != null && nodeEnd != null ? Duration.between(nodeStart, nodeEnd).toMillis() : null,
-                                output == null ? NullNode.getInstance() : JSON.readTree(output),
-                                nodeError == null ? null : JSON.readValue(nodeError, NodeError.class), instant(rs, 8),
-                                attempts(rs.getString(9))));
-                    }
-                }
-            }
-            ObjectNode context = JsonNodeFactory.instance.objectNode();
-            int completed = 0;
-            int failed = 0;
-            for (NodeRecord node : nodes) {
-                completed += node.status() == NodeStatus.COMPLETED ? 1 : 0;
-                failed += node.status() == NodeStatus.FAILED ? 1 : 0;
-                if (!node.output().isNull()) {
-                    context.set(node.nodeId(), node.output());
-                }
-            }
-            Long duration = end == null ? null : Duration.between(start, end).toMillis();
-            return Optional.of(new ExecutionResult(executionId, scenarioId, version, status, start, end, duration, completed, failed,
-                    nodes.size(), context, error, nodes, traceId, trigger));
-        } catch (SQLException | JsonProcessingException e) {
-            throw new StoreException("cannot read execution " + executionId + ": " + rootMessage(e), e);
-        }
+        return reads.find(executionId);
     }
 
     @Override
     public ExecutionSummary.Page list(String scenarioId, ExecutionStatus status, String cursor, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT id, scenario_id, scenario_version, status, start_time, end_time, error "
-                + "FROM executions WHERE 1 = 1");
-        List<String> args = new ArrayList<>(3);
-        if (scenarioId != null) {
-            sql.append(" AND scenario_id = ?");
-            args.add(scenarioId);
-        }
-        if (status != null) {
-            sql.append(" AND status = ?");
-            args.add(status.id());
-        }
-        if (cursor != null) {
-            sql.append(" AND id < ?");
-            args.add(cursor);
-        }
-        sql.append(" ORDER BY id DESC LIMIT ").append(limit + 1);
-        try (Connection connection = readers.getConnection();
-                PreparedStatement st = connection.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-                st.setString(i + 1, args.get(i));
-            }
-            List<ExecutionSummary> items = new ArrayList<>(Math.min(limit + 1, 512));
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    Instant start = Instant.ofEpochMilli(rs.getLong(5));
-                    Instant end = instant(rs, 6);
-                    String error = rs.getString(7);
-                    items.add(new ExecutionSummary(rs.getString(1), rs.getString(2), rs.getInt(3),
-                            ExecutionStatus.fromId(rs.getString(4)).orElseThrow(), start, end,
-                            end == null ? null : Duration.between(start, end).toMillis(),
-                            error == null ? null : JSON.readValue(error, ExecutionError.class)));
-                }
-            }
-            return items.size() > limit
-                    ? new ExecutionSummary.Page(items.subList(0, limit), items.get(limit - 1).id())
-                    : new ExecutionSummary.Page(items, null);
-        } catch (SQLException | JsonProcessingException e) {
-            throw new StoreException("cannot list executions: " + rootMessage(e), e);
-        }
+        return reads.list(scenarioId, status, cursor, limit);
     }
 
     @Override
     public List<LogEntry> logs(String executionId) {
-        try (Connection connection = readers.getConnection();
-                PreparedStatement st = connection.prepareStatement("SELECT l.ts, l.level, l.category, l.message, l.scenario_id, "
-                        + "l.node_id, e.trace_id, l.span_id FROM execution_logs l LEFT JOIN executions e ON e.id = l.execution_id "
-                        + "WHERE l.execution_id = ? ORDER BY l.seq")) {
-            st.setString(1, executionId);
-            List<LogEntry> logs = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    logs.add(new LogEntry(Instant.ofEpochMilli(rs.getLong(1)), LogLevel.fromId(rs.getString(2)).orElse(LogLevel.INFO),
-                            rs.getString(3), rs.getString(4), executionId, rs.getString(5), rs.getString(6), rs.getString(7),
-                            rs.getString(8)));
-                }
-            }
-            return logs;
-        } catch (SQLException e) {
-            throw new StoreException("cannot read the logs of execution " + executionId + ": " + rootMessage(e), e);
-        }
+        return reads.logs(executionId);
     }
-
-    private static final String RESUMABLE = "SELECT e.id, s.document, e.trigger_data, e.status, e.start_time, e.trace_id, "
-            // A left join: an execution whose snapshot is missing is still listed (with no document), so that it is
-            // failed with the reason rather than silently never resumed.
-            + "e.span_id, e.parent_span_id, e.unclean_stops FROM executions e LEFT JOIN scenario_snapshots s ON s.hash = e.scenario_hash ";
 
     @Override
     public Optional<ResumableExecution> load(String executionId) {
-        List<ResumableExecution> found = resumables(RESUMABLE + "WHERE e.id = ?", executionId);
-        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        return reads.load(executionId);
     }
 
     @Override
     public List<ResumableExecution> unfinished() {
-        return resumables(RESUMABLE + "WHERE e.status IN ('queued', 'running', 'paused') ORDER BY e.start_time, e.id", null);
-    }
-
-    private List<ResumableExecution> resumables(String sql, String executionId) {
-        List<ResumableExecution> resumables = new ArrayList<>();
-        try (Connection connection = readers.getConnection();
-                PreparedStatement st = connection.prepareStatement(sql)) {
-            if (executionId != null) {
-                st.setString(1, executionId);
-            }
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    String id = rs.getString(1);
-                    String document = rs.getString(2);
-                    resumables.add(new ResumableExecution(id, document == null ? null : JSON.readTree(document), JSON.readTree(rs.getString(3)),
-                            ExecutionStatus.fromId(rs.getString(4)).orElseThrow(), Instant.ofEpochMilli(rs.getLong(5)),
-                            whole(id, find(id).map(ExecutionResult::nodes).orElse(List.of())), trace(rs.getString(6), rs.getString(7), rs.getString(8)),
-                            rs.getInt(9)));
-                }
-            }
-            return resumables;
-        } catch (SQLException | JsonProcessingException e) {
-            throw new StoreException("cannot read " + (executionId == null ? "the unfinished executions" : "execution " + executionId)
-                    + ": " + rootMessage(e), e);
-        }
+        return reads.unfinished();
     }
 
     @Override
@@ -611,192 +469,12 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     }
 
     /**
-     * Node records with their spilled outputs read back whole: what a resumed or retried execution feeds later nodes
-     * is exactly what the node produced, never the preview the API shows.
-     */
-    private List<NodeRecord> whole(String executionId, List<NodeRecord> nodes) throws SQLException, JsonProcessingException {
-        List<NodeRecord> out = null;
-        for (int i = 0; i < nodes.size(); i++) {
-            NodeRecord node = nodes.get(i);
-            if (node.output() == null || !node.output().path("_spilled").asBoolean(false)) {
-                continue;
-            }
-            try (Connection connection = readers.getConnection(); PreparedStatement st = connection.prepareStatement(
-                    "SELECT output FROM node_output_blobs WHERE execution_id = ? AND node_id = ?")) {
-                st.setString(1, executionId);
-                st.setString(2, node.nodeId());
-                try (ResultSet rs = st.executeQuery()) {
-                    if (!rs.next()) {
-                        continue; // stored before outputs were spilled: the preview is all there is
-                    }
-                    if (out == null) {
-                        out = new ArrayList<>(nodes);
-                    }
-                    out.set(i, new NodeRecord(node.nodeId(), node.status(), node.attempts(), node.startTime(), node.endTime(),
-                            node.duration(), JSON.readTree(rs.getString(1)), node.error(), node.nextAttemptAt(), node.attemptHistory()));
-                }
-            }
-        }
-        return out == null ? nodes : out;
-    }
-
-    /** A stored trace; a new one for an execution stored before traces existed. */
-    private static TraceContext trace(String traceId, String spanId, String parentSpanId) {
-        if (traceId == null || spanId == null) {
-            return TraceContext.fresh();
-        }
-        return new TraceContext(traceId, spanId, parentSpanId);
-    }
-
-    /** Finished executions to delete: ended before ?, or beyond the ? newest of their scenario. */
-    private static final String PRUNE_VICTIMS = "SELECT id FROM ("
-            + "SELECT id, end_time, ROW_NUMBER() OVER (PARTITION BY scenario_id ORDER BY id DESC) AS rn FROM executions "
-            + "WHERE status IN ('completed', 'failed', 'cancelled')) AS finished WHERE end_time < ? OR rn > ? "
-            // Incomplete ones wait for a retry, so no count pushes them out; but by age they go like the rest.
-            + "UNION ALL SELECT id FROM executions WHERE status = 'incomplete' AND end_time < ?";
-    /** The most executions deleted in one writer transaction. */
-    static final int PRUNE_BATCH = 500;
-    /** What one retention transaction should take: the engine's commits wait for one at most. */
-    static final long PRUNE_BATCH_MS = 6;
-    /** Victims chosen in one pass, so that a store with millions to prune does not hold them all in memory at once. */
-    static final int PRUNE_PASS = 50_000;
-
-    /**
-     * Chooses the victims on a reader, then deletes them through the writer in batches sized to take about
-     * {@link #PRUNE_BATCH_MS} (at most {@link #PRUNE_BATCH} executions), each a transaction of its own after the
-     * engine's writes queued beside it, never inside theirs. Fixed batches of 500 made the engine's writes wait 110 ms
-     * at p99 during a prune (./bench history); one statement for them all held the writer for seconds
-     * (7 s and a 600 MB WAL for the first prune of 500,000 executions, while every execution waited). Runs on its own
-     * virtual thread, so that neither the caller nor the writer waits for the choosing.
+     * Chooses the finished executions to delete on a reader, and deletes them through the writer in small paced
+     * transactions of their own ({@link StoreRetention}).
      */
     @Override
     public CompletionStage<Integer> prune(Instant finishedBefore, int keepPerScenario) {
-        CompletableFuture<Integer> deleted = new CompletableFuture<>();
-        Thread.ofVirtual().name("sb-store-prune").start(() -> {
-            try {
-                deleted.complete(pruneNow(finishedBefore, keepPerScenario));
-            } catch (RuntimeException e) {
-                deleted.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
-            }
-        });
-        return deleted;
-    }
-
-    private int pruneNow(Instant finishedBefore, int keepPerScenario) {
-        int deleted = 0;
-        int batch = 16;
-        List<String> victims;
-        do {
-            victims = pruneVictims(finishedBefore, keepPerScenario);
-            for (int from = 0; from < victims.size(); ) {
-                int to = Math.min(victims.size(), from + batch);
-                long began = System.nanoTime();
-                deleted += deleteFinished(victims.subList(from, to)).toCompletableFuture().join();
-                from = to;
-                // Sized by time, not count: a batch's transaction holds the writer, so it stays near PRUNE_BATCH_MS
-                // whatever the disk, the database, or how many nodes and lines each execution has.
-                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
-                batch = ms < PRUNE_BATCH_MS / 2 ? Math.min(PRUNE_BATCH, batch * 2) : ms > PRUNE_BATCH_MS ? Math.max(1, batch / 2) : batch;
-                pace(ms);
-            }
-        } while (victims.size() == PRUNE_PASS); // more may be left: choose again now that these are gone
-        writer.submitAlone(s -> {
-            // One index lookup per snapshot (executions_by_snapshot): a NOT IN over every execution took the writer
-            // for a whole scan of the table.
-            try (PreparedStatement st = s.connection.prepareStatement("DELETE FROM scenario_snapshots WHERE NOT EXISTS "
-                    + "(SELECT 1 FROM executions e WHERE e.scenario_hash = scenario_snapshots.hash)")) {
-                if (st.executeUpdate() > 0) {
-                    knownSnapshots.clear();
-                }
-            }
-        }).toCompletableFuture().join();
-        return deleted;
-    }
-
-    /**
-     * Rests between two retention batches, 3 times as long as the batch took: deletes write many pages, and what is
-     * written faster than the checkpointer copies it is copied (and synced) by the writer between two commits while
-     * the engine's commits wait (commit p99 110 ms during a prune at full speed, ./bench history).
-     */
-    private static void pace(long batchMs) {
-        try {
-            Thread.sleep(Math.max(1, 3 * batchMs));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("pruning was interrupted", e);
-        }
-    }
-
-    /** At most {@link #PRUNE_PASS} executions to prune, chosen on a reader. */
-    private List<String> pruneVictims(Instant finishedBefore, int keepPerScenario) {
-        List<String> victims = new ArrayList<>();
-        try (Connection connection = readers.getConnection();
-                PreparedStatement st = connection.prepareStatement(PRUNE_VICTIMS + " LIMIT " + PRUNE_PASS)) {
-            st.setLong(1, finishedBefore.toEpochMilli());
-            st.setInt(2, keepPerScenario);
-            st.setLong(3, finishedBefore.toEpochMilli());
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    victims.add(rs.getString(1));
-                }
-            }
-            return victims;
-        } catch (SQLException e) {
-            throw new StoreException("cannot choose the executions to prune: " + rootMessage(e), e);
-        }
-    }
-
-    /**
-     * One writer transaction: deletes those of {@code ids} still finished, with their node records and logs. Which are
-     * still finished is read by primary key and checked here: a {@code status IN (...)} term in the statements led
-     * SQLite to walk the whole status index, a second per batch on a large store.
-     */
-    private CompletionStage<Integer> deleteFinished(List<String> ids) {
-        java.util.concurrent.atomic.AtomicInteger deleted = new java.util.concurrent.atomic.AtomicInteger();
-        CompletionStage<Void> done = closed ? CompletableFuture.failedFuture(new StoreException("the execution store is closed", null))
-                : writer.submitAlone(s -> {
-            List<String> finished = new ArrayList<>(ids.size());
-            try (PreparedStatement st = s.connection.prepareStatement("SELECT id, status FROM executions WHERE id IN (" + marks(ids.size()) + ")")) {
-                bind(st, ids);
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        if (PRUNABLE.contains(rs.getString(2))) {
-                            finished.add(rs.getString(1));
-                        }
-                    }
-                }
-            }
-            deleted.set(0);
-            if (finished.isEmpty()) {
-                return;
-            }
-            String in = " IN (" + marks(finished.size()) + ")";
-            for (String sql : List.of("DELETE FROM execution_logs WHERE execution_id" + in, "DELETE FROM node_records WHERE execution_id" + in,
-                    "DELETE FROM node_output_blobs WHERE execution_id" + in)) {
-                try (PreparedStatement st = s.connection.prepareStatement(sql)) {
-                    bind(st, finished);
-                    st.executeUpdate();
-                }
-            }
-            try (PreparedStatement st = s.connection.prepareStatement("DELETE FROM executions WHERE id" + in)) {
-                bind(st, finished);
-                deleted.set(st.executeUpdate());
-            }
-        });
-        return done.thenApply(ignored -> deleted.get()); // read once committed: a retried batch counts again
-    }
-
-    /** The statuses pruning deletes ({@code incomplete} ones by age only: they wait for a retry). */
-    private static final java.util.Set<String> PRUNABLE = java.util.Set.of("completed", "failed", "cancelled", "incomplete");
-
-    private static String marks(int count) {
-        return String.join(",", java.util.Collections.nCopies(count, "?"));
-    }
-
-    private static void bind(PreparedStatement st, List<String> ids) throws SQLException {
-        for (int i = 0; i < ids.size(); i++) {
-            st.setString(i + 1, ids.get(i));
-        }
+        return retention.prune(finishedBefore, keepPerScenario);
     }
 
     /**
@@ -837,42 +515,12 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         return array.toString();
     }
 
-    private static List<io.scenariobuilder.core.engine.AttemptRecord> attempts(String json) throws JsonProcessingException {
-        if (json == null) {
-            return List.of();
-        }
-        List<io.scenariobuilder.core.engine.AttemptRecord> attempts = new ArrayList<>();
-        for (JsonNode a : JSON.readTree(json)) {
-            attempts.add(new io.scenariobuilder.core.engine.AttemptRecord(a.get("attempt").asInt(),
-                    a.hasNonNull("startTime") ? Instant.ofEpochMilli(a.get("startTime").asLong()) : null,
-                    a.hasNonNull("endTime") ? Instant.ofEpochMilli(a.get("endTime").asLong()) : null,
-                    a.hasNonNull("error") ? JSON.treeToValue(a.get("error"), NodeError.class) : null,
-                    a.hasNonNull("retryDelayMs") ? a.get("retryDelayMs").asLong() : null,
-                    a.hasNonNull("spanId") ? a.get("spanId").asText() : null));
-        }
-        return attempts;
-    }
-
     private static String json(Object value) {
         try {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new StoreException("cannot serialise " + value, e);
         }
-    }
-
-    private static NodeStatus nodeStatus(String id) {
-        for (NodeStatus status : NodeStatus.values()) {
-            if (status.id().equals(id)) {
-                return status;
-            }
-        }
-        throw new StoreException("unknown node status '" + id + "' in the store", null);
-    }
-
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        long millis = rs.getLong(column);
-        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
     }
 
     private static void setLong(PreparedStatement st, int index, Long value) throws SQLException {
