@@ -3,7 +3,7 @@
 # (SIGKILL and restart, the database locked past the busy timeout, a full disk when a tmpfs can be mounted), then a
 # check of the invariants over the whole store: every acknowledged execution stored and ended, none left running,
 # no completed node run again. It is SoakTest: one minute of it runs in 'mvn verify'.
-# Usage: ./bench soak [minutes, default 10]
+# Usage: ./bench soak [minutes, default 10; half on SQLite, half on PostgreSQL]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=find-jdk.sh

@@ -35,11 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The soak: mixed load on a server in its own process while faults hit it at random, then a check of the invariants
- * over the whole store. Faults: SIGKILL and restart; the database locked by another process past the busy timeout;
- * the disk full (a small tmpfs under the data folder when this process may mount one). Invariants: every acknowledged
+ * over the whole store. Faults: SIGKILL and restart; on SQLite, the database locked by another process past the busy
+ * timeout and the disk full (a small tmpfs under the data folder when this process may mount one); on PostgreSQL,
+ * every server connection killed, and the database stopped and started again. Invariants: every acknowledged
  * execution (a 202) is stored and ends; none stays queued or running; no node that was stored completed ran again (a
  * witness HTTP server records each call of the scenario's {@code http} node, and no call may arrive after that node's
- * stored end). One minute in {@code mvn verify}; {@code ./bench soak MINUTES} (system property
+ * stored end). One minute in {@code mvn verify}, half on each store; {@code ./bench soak MINUTES} (system property
  * {@code sb.soak.minutes}) runs it longer.
  */
 class SoakTest {
@@ -51,6 +52,7 @@ class SoakTest {
     Path dir;
 
     private ServerProcess server;
+    private io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
     private HttpServer witness;
     private boolean mounted;
 
@@ -62,14 +64,106 @@ class SoakTest {
         if (witness != null) {
             witness.stop(0);
         }
+        if (postgres != null) {
+            postgres.close();
+        }
         if (mounted) {
             new ProcessBuilder("umount", "-l", dir.resolve("data").toString()).start().waitFor(10, TimeUnit.SECONDS);
         }
     }
 
+    /** One kind of store under the soak: how the server reaches it, and the faults it can suffer besides SIGKILL. */
+    private interface Faults {
+        Map<String, String> settings();
+
+        /** The faults besides SIGKILL, by name: each makes one fault happen and end. */
+        List<String> names();
+
+        void make(String name, Random random) throws Exception;
+    }
+
     @Test
-    void underRandomKillsLocksAndFullDisksEveryAcknowledgedExecutionEndsAndNoCompletedNodeRunsAgain() throws Exception {
-        double minutes = Double.parseDouble(System.getProperty("sb.soak.minutes", "1"));
+    void onSqliteUnderKillsLocksAndFullDisksEveryAcknowledgedExecutionEndsAndNoCompletedNodeRunsAgain() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        mounted = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", data.toString()).start().waitFor() == 0;
+        soak(data, new Faults() {
+            @Override
+            public Map<String, String> settings() {
+                return Map.of();
+            }
+
+            @Override
+            public List<String> names() {
+                return mounted ? List.of("locked", "disk full") : List.of("locked");
+            }
+
+            @Override
+            public void make(String name, Random random) throws Exception {
+                if (name.equals("locked")) {
+                    // Another process's write lock past the busy timeout (the server's is 200 ms here).
+                    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("scenario-builder.db"));
+                            Statement st = other.createStatement()) {
+                        st.execute("BEGIN IMMEDIATE");
+                        Thread.sleep(500 + random.nextInt(1_500));
+                        st.execute("COMMIT");
+                    }
+                    return;
+                }
+                Path filler = data.resolve("filler");
+                try (OutputStream out = Files.newOutputStream(filler)) {
+                    byte[] block = new byte[64 * 1024];
+                    while (true) {
+                        out.write(block);
+                    }
+                } catch (IOException full) {
+                    // the disk is full now
+                }
+                Thread.sleep(500 + random.nextInt(1_500));
+                Files.delete(filler);
+            }
+        });
+    }
+
+    @Test
+    void onPostgresUnderKillsConnectionKillsAndRestartsEveryAcknowledgedExecutionEndsAndNoCompletedNodeRunsAgain() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        io.zonky.test.db.postgres.embedded.EmbeddedPostgres.Builder builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                .setOverrideWorkingDirectory(dir.resolve("pg-work").toFile()).setDataDirectory(dir.resolve("pg-data"))
+                .setCleanDataDirectory(false).setPort(port);
+        postgres = builder.start();
+        String url = postgres.getJdbcUrl("postgres", "postgres");
+        soak(Files.createDirectories(dir.resolve("data")), new Faults() {
+            @Override
+            public Map<String, String> settings() {
+                return Map.of("SB_DB_URL", url, "SB_DB_USER", "postgres", "SB_DB_PASSWORD", "postgres");
+            }
+
+            @Override
+            public List<String> names() {
+                return List.of("connections killed", "database restarted");
+            }
+
+            @Override
+            public void make(String name, Random random) throws Exception {
+                if (name.equals("connections killed")) {
+                    try (Connection admin = DriverManager.getConnection(url, "postgres", "postgres"); Statement st = admin.createStatement()) {
+                        st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                                + "AND pid <> pg_backend_pid()");
+                    }
+                    return;
+                }
+                postgres.close();
+                Thread.sleep(500 + random.nextInt(1_500));
+                postgres = builder.start();
+            }
+        });
+    }
+
+    private void soak(Path data, Faults store) throws Exception {
+        double minutes = Double.parseDouble(System.getProperty("sb.soak.minutes", "1")) / 2;
         long deadline = System.nanoTime() + (long) (minutes * 60e9);
         Random random = new Random(Long.getLong("sb.soak.seed", System.nanoTime()));
 
@@ -89,10 +183,9 @@ class SoakTest {
         witness.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         witness.start();
 
-        Path data = Files.createDirectories(dir.resolve("data"));
-        mounted = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", data.toString()).start().waitFor() == 0;
-        server = new ServerProcess(dir, data, List.of("-Xmx256m", "-Dsb.store.busyTimeoutMs=200"), Map.of("SB_SHUTDOWN_GRACE_MS", "2000"),
-                "sb-plugin-http").start();
+        Map<String, String> settings = new java.util.HashMap<>(store.settings());
+        settings.put("SB_SHUTDOWN_GRACE_MS", "2000");
+        server = new ServerProcess(dir, data, List.of("-Xmx256m", "-Dsb.store.busyTimeoutMs=200"), settings, "sb-plugin-http").start();
         HttpResponse<String> saved = server.send(server.api("/api/v1/scenarios").POST(HttpRequest.BodyPublishers.ofString("""
                 {"id": "soak", "trigger": {"type": "webhook", "path": "soak"}, "nodes": [
                   {"id": "a", "integrationId": "core", "actionId": "set", "configuration": {"values": {"n": "{{ trigger.body.n }}"}}},
@@ -139,41 +232,21 @@ class SoakTest {
         List<String> faults = new ArrayList<>();
         while (System.nanoTime() < deadline) {
             Thread.sleep(2_000 + random.nextInt(3_000));
-            switch (random.nextInt(mounted ? 3 : 2)) {
-                case 0 -> {
-                    faults.add("SIGKILL");
-                    server.kill();
-                    server.start();
-                }
-                case 1 -> {
-                    faults.add("locked");
-                    try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("scenario-builder.db"));
-                            Statement st = other.createStatement()) {
-                        st.execute("BEGIN IMMEDIATE");
-                        Thread.sleep(500 + random.nextInt(1_500));
-                        st.execute("COMMIT");
-                    }
-                }
-                default -> {
-                    faults.add("disk full");
-                    Path filler = data.resolve("filler");
-                    try (OutputStream out = Files.newOutputStream(filler)) {
-                        byte[] block = new byte[64 * 1024];
-                        while (true) {
-                            out.write(block);
-                        }
-                    } catch (IOException full) {
-                        // the disk is full now
-                    }
-                    Thread.sleep(500 + random.nextInt(1_500));
-                    Files.delete(filler);
-                }
+            int pick = random.nextInt(store.names().size() + 1);
+            if (pick == 0) {
+                faults.add("SIGKILL");
+                server.kill();
+                server.start();
+            } else {
+                String name = store.names().get(pick - 1);
+                faults.add(name);
+                store.make(name, random);
             }
         }
         loading.set(false);
         load.get(60, TimeUnit.SECONDS);
-        System.out.printf("soak: %.1f min, faults %s, %,d acknowledged, refused %s, %,d sent while the server was down, %d server starts%n",
-                minutes, faults, acknowledged.size(), refused, down.get(), server.starts());
+        System.out.printf("soak (%s): %.1f min, faults %s, %,d acknowledged, refused %s, %,d sent while the server was down, %d server starts%n",
+                store.settings().isEmpty() ? "SQLite" : "PostgreSQL", minutes, faults, acknowledged.size(), refused, down.get(), server.starts());
 
         // Every acknowledged execution ends: none is left queued, running or paused, even across the restarts.
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() ->
