@@ -286,15 +286,19 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     @Override
     public CompletionStage<Void> executionUpdated(String executionId, ExecutionStatus status, Instant endTime, ExecutionError error) {
         String errorJson = error == null ? null : json(error);
-        return submit(executionId, s -> {
-            PreparedStatement st = s.updateExecution;
-            st.setString(1, status.id());
-            setLong(st, 2, endTime == null ? null : endTime.toEpochMilli());
-            st.setString(3, errorJson);
-            st.setString(4, executionId);
-            st.addBatch();
-            s.updates++;
-        });
+        return submit(executionId, s -> addUpdate(s, executionId, status, endTime, errorJson));
+    }
+
+    /** Adds an execution's new status to the writer's batch of updates. */
+    private static void addUpdate(StoreWriter.Statements s, String executionId, ExecutionStatus status, Instant endTime, String errorJson)
+            throws SQLException {
+        PreparedStatement st = s.updateExecution;
+        st.setString(1, status.id());
+        setLong(st, 2, endTime == null ? null : endTime.toEpochMilli());
+        st.setString(3, errorJson);
+        st.setString(4, executionId);
+        st.addBatch();
+        s.updates++;
     }
 
     @Override
@@ -315,13 +319,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                 st.setLong(6, notification.createdAt().toEpochMilli());
                 st.executeUpdate();
             }
-            PreparedStatement st = s.updateExecution;
-            st.setString(1, ExecutionStatus.FAILED.id());
-            setLong(st, 2, endTime == null ? null : endTime.toEpochMilli());
-            st.setString(3, errorJson);
-            st.setString(4, executionId);
-            st.addBatch();
-            s.updates++;
+            addUpdate(s, executionId, ExecutionStatus.FAILED, endTime, errorJson);
         });
     }
 

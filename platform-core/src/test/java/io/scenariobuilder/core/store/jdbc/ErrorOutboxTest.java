@@ -64,12 +64,14 @@ class ErrorOutboxTest {
             ExecutionResult failed = t.run(ORDERS);
             assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
             assertThat(store.pendingNotifications()).extracting(ErrorNotification::failedExecutionId).containsExactly(failed.id());
-            assertThat(store.logs(failed.id())).anySatisfy(line -> assertThat(line.message()).contains("could not start").contains("trying again"));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(store.logs(failed.id()))
+                    .anySatisfy(line -> assertThat(line.message()).contains("could not start").contains("trying again")));
 
             refuseAlerts(store, false);
             await().atMost(Duration.ofSeconds(15)).until(() -> store.pendingNotifications().isEmpty());
             await().atMost(Duration.ofSeconds(10)).until(() -> t.test.runs("notify") == 1);
-            assertThat(store.logs(failed.id())).anySatisfy(line -> assertThat(line.message()).contains("error scenario 'alerts' notified"));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(store.logs(failed.id()))
+                    .anySatisfy(line -> assertThat(line.message()).contains("error scenario 'alerts' notified")));
         }
     }
 
@@ -88,7 +90,8 @@ class ErrorOutboxTest {
             t.engine.resumeUnfinished();
             await().atMost(Duration.ofSeconds(10)).until(() -> t.test.runs("notify") == 1);
             await().atMost(Duration.ofSeconds(10)).until(() -> store.pendingNotifications().isEmpty());
-            assertThat(store.logs(failedId)).anySatisfy(line -> assertThat(line.message()).contains("error scenario 'alerts' notified"));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(store.logs(failedId))
+                    .anySatisfy(line -> assertThat(line.message()).contains("error scenario 'alerts' notified")));
         }
     }
 }

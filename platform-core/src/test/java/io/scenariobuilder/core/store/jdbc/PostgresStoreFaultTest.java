@@ -3,13 +3,9 @@ package io.scenariobuilder.core.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.inject.util.Modules;
-import io.scenariobuilder.core.bootstrap.EngineModule;
-import io.scenariobuilder.core.engine.EngineSettings;
 import io.scenariobuilder.core.engine.ExecutionHandle;
 import io.scenariobuilder.core.engine.ExecutionResult;
 import io.scenariobuilder.core.engine.ExecutionStatus;
-import io.scenariobuilder.core.store.ExecutionStore;
 import io.scenariobuilder.core.testing.TestEngine;
 import io.scenariobuilder.core.testing.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -26,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,35 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code pg_terminate_backend}), and the database stopped and started again. The writer reconnects and commits what
  * waited: every execution ends, completed, and no node runs twice.
  */
-class PostgresStoreFaultTest {
+class PostgresStoreFaultTest extends StoreFaultTestBase {
 
-    private static final String SCENARIO = """
-            {"id": "chain", "nodes": [
-              {"id": "a", "integrationId": "test", "actionId": "record"},
-              {"id": "b", "integrationId": "test", "actionId": "record"},
-              {"id": "c", "integrationId": "test", "actionId": "record"}
-            ], "connections": [{"fromNodeId": "a", "toNodeId": "b"}, {"fromNodeId": "b", "toNodeId": "c"}]}""";
     private static final int LOAD = 500;
 
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable closeable : toClose.reversed()) {
-            closeable.close();
-        }
-    }
-
-    private TestEngine engine(JdbcExecutionStore store) {
-        toClose.add(store);
-        TestEngine engine = new TestEngine(Modules.override(new EngineModule(new EngineSettings(4, 1_000, 7L)))
-                .with(binder -> binder.bind(ExecutionStore.class).toInstance(store)));
-        toClose.add(engine);
-        return engine;
-    }
 
     /** Every execution completed, as the engine says and as the store says (read again until the pool reconnected). */
     private static void assertAllCompletedOnce(TestEngine t, JdbcExecutionStore store, List<ExecutionHandle> handles) throws Exception {

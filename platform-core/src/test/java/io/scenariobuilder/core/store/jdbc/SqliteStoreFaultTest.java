@@ -3,15 +3,11 @@ package io.scenariobuilder.core.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.inject.util.Modules;
 import io.scenariobuilder.api.error.ErrorType;
-import io.scenariobuilder.core.bootstrap.EngineModule;
-import io.scenariobuilder.core.engine.EngineSettings;
 import io.scenariobuilder.core.engine.ExecutionHandle;
 import io.scenariobuilder.core.engine.ExecutionResult;
 import io.scenariobuilder.core.engine.ExecutionStatus;
 import io.scenariobuilder.core.metrics.PlatformMetrics;
-import io.scenariobuilder.core.store.ExecutionStore;
 import io.scenariobuilder.core.testing.TestEngine;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -42,35 +38,17 @@ import org.sqlite.SQLiteException;
  * timeout, a full disk, and one row the database refuses. A transient fault fails nothing (writes wait, then
  * commit); a refused row fails only its own execution, in memory and in the store alike.
  */
-class SqliteStoreFaultTest {
+class SqliteStoreFaultTest extends StoreFaultTestBase {
 
-    private static final String SCENARIO = """
-            {"id": "chain", "nodes": [
-              {"id": "a", "integrationId": "test", "actionId": "record"},
-              {"id": "b", "integrationId": "test", "actionId": "record"},
-              {"id": "c", "integrationId": "test", "actionId": "record"}
-            ], "connections": [{"fromNodeId": "a", "toNodeId": "b"}, {"fromNodeId": "b", "toNodeId": "c"}]}""";
 
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
     @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable closeable : toClose.reversed()) {
-            closeable.close();
-        }
+    void clearProperties() {
         System.clearProperty("sb.store.busyTimeoutMs");
     }
 
-    private TestEngine engine(JdbcExecutionStore store) {
-        toClose.add(store);
-        TestEngine engine = new TestEngine(Modules.override(new EngineModule(new EngineSettings(4, 100, 7L)))
-                .with(binder -> binder.bind(ExecutionStore.class).toInstance(store)));
-        toClose.add(engine);
-        return engine;
-    }
 
     private static List<ExecutionHandle> start(TestEngine t, int count, String trigger) {
         List<ExecutionHandle> handles = new ArrayList<>();
