@@ -594,6 +594,12 @@ public final class ExecutionEngine implements AutoCloseable {
                         }
                         firstTry.complete(null);
                     });
+                } catch (InvalidScenarioException e) {
+                    // It would fail the same way every time: said once, and given up.
+                    note.accept(LogLevel.ERROR, "error scenario '" + errorScenarioId + "' does not compile (" + e.getMessage()
+                            + "): nobody is notified of this failure");
+                    store.notificationSent(failedId);
+                    firstTry.complete(null);
                 } catch (RuntimeException e) {
                     sendLater(notification, attempt, note, e.getMessage());
                     firstTry.complete(null);

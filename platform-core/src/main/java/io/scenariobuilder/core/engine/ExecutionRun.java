@@ -1298,7 +1298,11 @@ final class ExecutionRun {
         services.metrics().executionFinished(scenario.scenario().id(), status.id(),
                 Duration.between(startTime, end).toNanos());
         services.executionEnded(this);
-        completion.complete(result(end)); // failed, as stored: a caller waiting for the result sees what the API shows
+        if (accepted.isCompletedExceptionally()) {
+            completion.completeExceptionally(cause); // never stored: there is no execution to show
+        } else {
+            completion.complete(result(end)); // failed, as stored: a caller waiting for the result sees what the API shows
+        }
     }
 
     /**

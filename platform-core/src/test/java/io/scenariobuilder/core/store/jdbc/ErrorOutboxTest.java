@@ -94,4 +94,18 @@ class ErrorOutboxTest {
                     .anySatisfy(line -> assertThat(line.message()).contains("error scenario 'alerts' notified")));
         }
     }
+
+    @Test
+    void aNotificationWhoseErrorScenarioDoesNotCompileIsLoggedOnceAndDropped() throws Exception {
+        try (JdbcExecutionStore store = new JdbcExecutionStore(StoreSettings.embedded(dir)); TestEngine t = engine(store)) {
+            saved.put("alerts", t.scenario("""
+                    {"id": "alerts", "nodes": [{"id": "notify", "integrationId": "gone", "actionId": "record"}]}"""));
+            ExecutionResult failed = t.run(ORDERS);
+            assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(store.logs(failed.id()))
+                    .anySatisfy(line -> assertThat(line.message()).contains("error scenario 'alerts' does not compile")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.pendingNotifications().isEmpty());
+            assertThat(store.logs(failed.id())).noneSatisfy(line -> assertThat(line.message()).contains("trying again"));
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.scenariobuilder.core.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.scenariobuilder.api.error.ErrorType;
@@ -156,6 +157,23 @@ class SqliteStoreFaultTest extends StoreFaultTestBase {
                 .containsOnly("completed").hasSize(3);
     }
 
+
+    @Test
+    void anExecutionTheStoreRefusesToCreateIsNeverShownAsOne() throws Exception {
+        JdbcExecutionStore store = new JdbcExecutionStore(StoreSettings.embedded(dir));
+        TestEngine t = engine(store);
+        try (Connection connection = store.dataSource().getConnection(); Statement st = connection.createStatement()) {
+            st.execute("CREATE TRIGGER refuse BEFORE INSERT ON executions BEGIN SELECT RAISE(ABORT, 'no new executions'); END");
+        }
+        ExecutionHandle refused = t.start(SCENARIO, "{}");
+        assertThatThrownBy(() -> refused.accepted().toCompletableFuture().get(10, TimeUnit.SECONDS)).hasMessageContaining("no new executions");
+        assertThatThrownBy(() -> refused.completion().toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .as("a waiting caller is told it failed, not handed the result of an execution that does not exist")
+                .hasMessageContaining("no new executions");
+        assertThat(store.find(refused.executionId())).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> t.engine.activeExecutions() == 0);
+        assertThat(t.test.runs("a")).isZero();
+    }
 
     /**
      * A disk that fills up: a 16 MiB tmpfs when this process may mount one (root), filled with a file and freed by
