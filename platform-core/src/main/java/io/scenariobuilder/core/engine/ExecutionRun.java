@@ -15,7 +15,6 @@ import io.scenariobuilder.core.error.CircuitBreakers;
 import io.scenariobuilder.core.error.ErrorInfo;
 import io.scenariobuilder.core.fields.FieldOptions;
 import io.scenariobuilder.core.expression.ExpressionEvaluationException;
-import io.scenariobuilder.core.expression.JsonSizes;
 import io.scenariobuilder.core.expression.InlineEvaluation;
 import io.scenariobuilder.core.expression.JsonValues;
 import io.scenariobuilder.core.logging.Redactor;
@@ -117,11 +116,8 @@ final class ExecutionRun {
     /** Set by a shutdown: nothing new starts, and {@link #drained} completes once nothing runs. */
     private boolean draining;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
-    /** Estimated bytes of the outputs this execution holds. */
-    private long outputBytes;
-    /** The part of {@link #outputBytes} counted in the engine's {@link OutputMemory}, in steps of 64 KiB. */
-    private volatile long publishedOutputBytes;
-    private static final long PUBLISH_STEP = 64 * 1024;
+    /** The outputs this execution holds, in the engine's {@link OutputMemory}. */
+    private final OutputAccount outputs;
 
     ExecutionRun(EngineServices services, String id, TraceContext trace, CompiledScenario scenario, JsonNode trigger,
             Instant startTime) {
@@ -151,6 +147,7 @@ final class ExecutionRun {
         this.document = new ExecutionDocument(JsonValues.toJava(this.trigger), Collections.unmodifiableMap(execution),
                 scenario.indexById(), views);
         this.maxConcurrent = scenario.scenario().settings().maxConcurrentNodes();
+        this.outputs = new OutputAccount(services.outputMemory());
     }
 
     CompletionStage<Void> accepted() {
@@ -420,17 +417,12 @@ final class ExecutionRun {
      * that is where memory is taken: checking earlier would let a whole group commit of starts through at once.
      */
     private boolean memoryAllows(Runnable retry) {
-        OutputMemory memory = services.outputMemory();
-        if (memory.mayStart(publishedOutputBytes)) {
-            return true;
-        }
-        memory.waitForMemory(() -> mailbox.execute(retry));
-        return memory.mayStart(publishedOutputBytes); // memory given back meanwhile: go on (the queued retry finds nothing)
+        return outputs.allows(() -> mailbox.execute(retry));
     }
 
     /** What this execution counted in the engine's output memory, to give back when it ends. */
     long outputBytes() {
-        return publishedOutputBytes;
+        return outputs.published();
     }
 
     private void startAttempt(int index) {
@@ -482,7 +474,7 @@ final class ExecutionRun {
             resolved(node, attempt, inline.value(), inline.failure());
             return;
         }
-        offload(publishedOutputBytes, () -> node.configuration().resolve(source), (value, failure) -> {
+        offload(outputs.published(), () -> node.configuration().resolve(source), (value, failure) -> {
             if (!attempt.finished) {
                 resolved(node, attempt, value, failure);
             }
@@ -629,7 +621,7 @@ final class ExecutionRun {
                 Callable<ActionResult> action = () -> execute(executor, context, loader, node.id(), attempt);
                 InlineEvaluation.Outcome<ActionResult> inline = InlineEvaluation.attempt(action);
                 if (inline.tooSlow()) {
-                    offload(publishedOutputBytes, action,
+                    offload(outputs.published(), action,
                             (result, failure) -> attemptFinished(attempt, result, failure == null ? null : classify(attempt, failure)));
                 } else {
                     mailbox.execute(() -> attemptFinished(attempt, inline.value(),
@@ -1310,18 +1302,7 @@ final class ExecutionRun {
      * steps reach the engine-wide counter, so the small outputs of most nodes never touch a shared variable.
      */
     private void holdOutput(NodeState state) {
-        if (state.output == state.input || state.output == trigger) {
-            state.outputBytes = 0; // passed through (noop, log, delay...): the same object, no new memory
-            return;
-        }
-        long bytes = JsonSizes.estimate(state.output);
-        state.outputBytes = bytes;
-        outputBytes += bytes;
-        long unpublished = outputBytes - publishedOutputBytes;
-        if (unpublished >= PUBLISH_STEP) {
-            services.outputMemory().add(unpublished);
-            publishedOutputBytes = outputBytes;
-        }
+        state.outputBytes = outputs.hold(state.output, state.output == state.input || state.output == trigger);
     }
 
     private void publish(int index) {
