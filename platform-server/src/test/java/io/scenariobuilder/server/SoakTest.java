@@ -85,7 +85,10 @@ class SoakTest {
     @Test
     void onSqliteUnderKillsLocksAndFullDisksEveryAcknowledgedExecutionEndsAndNoCompletedNodeRunsAgain() throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
-        mounted = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", data.toString()).start().waitFor() == 0;
+        // Room for what the soak stores (about 3 KB an execution, 100 a second) and more: a disk the store's own data
+        // fills stays full, and the soak would only measure that.
+        long megabytes = Math.max(96, (long) (Double.parseDouble(System.getProperty("sb.soak.minutes", "1")) * 128));
+        mounted = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", data.toString()).start().waitFor() == 0;
         soak(data, new Faults() {
             @Override
             public Map<String, String> settings() {

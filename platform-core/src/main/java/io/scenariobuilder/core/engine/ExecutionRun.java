@@ -54,7 +54,6 @@ import org.slf4j.MDC;
 final class ExecutionRun {
 
     /** How a connection was decided. */
-    private enum Decision { UNDECIDED, EVALUATING, TAKEN, DEAD, FAILED }
 
     private static final class NodeState {
         NodeStatus status = NodeStatus.PENDING;
@@ -83,9 +82,7 @@ final class ExecutionRun {
     private final Instant startTime;
     private final Mailbox mailbox;
     private final NodeState[] nodes;
-    private final Decision[] decisions;
-    private final ErrorInfo[] decisionErrors;
-    private final int[] undecided;
+    private final DecisionGraph graph;
     private final AtomicReferenceArray<NodeView> views;
     private final ExecutionDocument document;
     private final ArrayDeque<Integer> ready = new ArrayDeque<>();
@@ -130,15 +127,10 @@ final class ExecutionRun {
         this.mailbox = new Mailbox(services.engineExecutor(), this::internalFailure);
         int n = scenario.nodes().size();
         this.nodes = new NodeState[n];
-        this.undecided = new int[n];
         for (int i = 0; i < n; i++) {
             nodes[i] = new NodeState();
-            undecided[i] = scenario.nodes().get(i).incoming().size();
         }
-        int c = scenario.connections().size();
-        this.decisions = new Decision[c];
-        this.decisionErrors = new ErrorInfo[c];
-        java.util.Arrays.fill(decisions, Decision.UNDECIDED);
+        this.graph = new DecisionGraph(scenario);
         this.views = new AtomicReferenceArray<>(n);
         Map<String, Object> execution = new HashMap<>(4);
         execution.put("id", id);
@@ -925,19 +917,13 @@ final class ExecutionRun {
             NodeState state = nodes[source];
             OnError mode = scenario.nodes().get(source).node().onError();
             for (int c : scenario.nodes().get(source).outgoing()) {
-                if (decisions[c] != Decision.UNDECIDED) {
+                if (!graph.undecided(c)) {
                     continue; // each connection is decided once, even when a restore replays its source
                 }
                 CompiledConnection connection = scenario.connections().get(c);
-                boolean errorEdge = connection.connection().on() == Connection.Outcome.ERROR;
-                boolean eligible = switch (state.status) {
-                    case COMPLETED -> !errorEdge;
-                    case FAILED -> errorEdge ? (mode == OnError.ROUTE || mode == OnError.CONTINUE) : mode == OnError.CONTINUE;
-                    default -> false;
-                };
-                Decision decision = Decision.DEAD;
-                if (eligible) {
-                    decision = Decision.TAKEN;
+                DecisionGraph.Decision decision = DecisionGraph.Decision.DEAD;
+                if (DecisionGraph.eligible(state.status, mode, connection.connection().on())) {
+                    decision = DecisionGraph.Decision.TAKEN;
                     if (connection.condition() != null) {
                         Object conditionDocument = document.with(JsonValues.toJava(carried(connection)));
                         InlineEvaluation.Outcome<Boolean> inline =
@@ -954,21 +940,21 @@ final class ExecutionRun {
         }
     }
 
-    private void decide(int c, Decision decision) {
-        decisions[c] = decision;
-        if (--undecided[scenario.connections().get(c).to()] == 0) {
-            nodeDecided(scenario.connections().get(c).to());
+    private void decide(int c, DecisionGraph.Decision decision) {
+        int target = graph.decide(c, decision);
+        if (target >= 0) {
+            nodeDecided(target);
         }
     }
 
-    private Decision conditionDecision(int c, CompiledConnection connection, Boolean holds, Throwable failure) {
+    private DecisionGraph.Decision conditionDecision(int c, CompiledConnection connection, Boolean holds, Throwable failure) {
         if (failure == null) {
-            return Boolean.TRUE.equals(holds) ? Decision.TAKEN : Decision.DEAD;
+            return Boolean.TRUE.equals(holds) ? DecisionGraph.Decision.TAKEN : DecisionGraph.Decision.DEAD;
         }
-        decisionErrors[c] = ErrorInfo.of(ErrorType.EXPRESSION_ERROR, "condition of connection " + connection.connection().fromNodeId()
+        graph.failed(c, ErrorInfo.of(ErrorType.EXPRESSION_ERROR, "condition of connection " + connection.connection().fromNodeId()
                 + " -> " + connection.connection().toNodeId() + " failed: " + (failure instanceof ExpressionEvaluationException
-                ? failure.getMessage() : failure.toString()));
-        return Decision.FAILED;
+                ? failure.getMessage() : failure.toString())));
+        return DecisionGraph.Decision.FAILED;
     }
 
     /**
@@ -976,7 +962,7 @@ final class ExecutionRun {
      * Until then the run does not finish ({@code evaluating}).
      */
     private void decideLater(int c, CompiledConnection connection, Object conditionDocument) {
-        decisions[c] = Decision.EVALUATING;
+        graph.evaluating(c);
         evaluating++;
         // A condition makes no output: the memory bound does not hold it.
         offload(1, () -> connection.condition().test(conditionDocument), (holds, failure) -> {
@@ -1019,14 +1005,14 @@ final class ExecutionRun {
         ErrorInfo conditionError = null;
         for (int c : node.incoming()) {
             CompiledConnection connection = scenario.connections().get(c);
-            if (decisions[c] == Decision.TAKEN) {
+            if (graph.taken(c)) {
                 String source = scenario.nodes().get(connection.from()).id();
                 // A source taken both ways (continue with an error route) gives its normal output.
                 if (!inputs.containsKey(source) || connection.connection().on() == Connection.Outcome.SUCCESS) {
                     inputs.put(source, carried(connection));
                 }
-            } else if (decisions[c] == Decision.FAILED && conditionError == null) {
-                conditionError = decisionErrors[c];
+            } else if (conditionError == null) {
+                conditionError = graph.failure(c);
             }
         }
         if (conditionError != null && stopWith == null) {

@@ -176,7 +176,7 @@ class SqliteStoreFaultTest extends StoreFaultTestBase {
     }
 
     /**
-     * A disk that fills up: a 16 MiB tmpfs when this process may mount one (root), filled with a file and freed by
+     * A disk that fills up: a 64 MiB tmpfs when this process may mount one (root), filled with a file and freed by
      * deleting it; otherwise the writer's JDBC layer fails every write with SQLite's own {@code SQLITE_FULL} error
      * while the disk is "full".
      */
@@ -192,7 +192,7 @@ class SqliteStoreFaultTest extends StoreFaultTestBase {
 
         static FullDisk mountOrSimulate(Path folder) throws IOException, InterruptedException {
             Files.createDirectories(folder);
-            Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", folder.toString())
+            Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", folder.toString())
                     .redirectErrorStream(true).start();
             boolean mounted = mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0;
             return new FullDisk(folder, mounted);
