@@ -44,6 +44,7 @@ import io.scenariobuilder.server.http.KeyRoutes;
 import io.scenariobuilder.server.http.MetricsRoutes;
 import io.scenariobuilder.server.http.PluginRoutes;
 import io.scenariobuilder.server.http.ScenarioRoutes;
+import io.scenariobuilder.server.http.ScheduleRoutes;
 import io.scenariobuilder.server.http.SecurityLog;
 import io.scenariobuilder.server.http.WebRoutes;
 import io.scenariobuilder.server.http.WebhookRoutes;
@@ -304,6 +305,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                 injector.getInstance(IntegrationRegistry.class), injector.getInstance(ErrorClassifier.class), security).mount(router);
         new IntegrationRoutes(vertx, http, injector.getInstance(IntegrationRegistry.class), injector.getInstance(FieldOptions.class))
                 .mount(router);
+        new ScheduleRoutes(injector.getInstance(Clock.class)).mount(router);
         new PluginRoutes(vertx, http, plugins, config.pluginsDir(), security).mount(router);
         new KeyRoutes(vertx, http, keys, auth, security).mount(router);
         new WebhookRoutes(vertx, http, engine, catalog, config.waitTimeout(), security, config.security().webhookTolerance(),

@@ -159,4 +159,34 @@ class TriggerTest extends ServerTestBase {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
                 h.get("/api/v1/executions?scenarioId=hourly").body().get("items").size() == 1);
     }
+
+    @Test
+    void theNextRunTimesOfACronExpressionArePreviewedAsTheSchedulerComputesThem() {
+        Response next = h.get("/api/v1/schedules/next?cron=" + java.net.URLEncoder.encode("0 9 * * 1-5", java.nio.charset.StandardCharsets.UTF_8)
+                + "&timezone=Europe/Paris");
+        assertThat(next.status()).isEqualTo(200);
+        assertThat(next.body().get("timezone").asText()).isEqualTo("Europe/Paris");
+        List<java.time.OffsetDateTime> times = new java.util.ArrayList<>();
+        next.body().get("next").forEach(t -> times.add(java.time.OffsetDateTime.parse(t.asText())));
+        assertThat(times).hasSize(3).isSorted();
+        assertThat(times).allSatisfy(t -> {
+            java.time.ZonedDateTime paris = t.atZoneSameInstant(java.time.ZoneId.of("Europe/Paris"));
+            assertThat(paris.getHour()).isEqualTo(9);
+            assertThat(paris.getMinute()).isZero();
+            assertThat(paris.getDayOfWeek()).isNotIn(java.time.DayOfWeek.SATURDAY, java.time.DayOfWeek.SUNDAY);
+        });
+        assertThat(times.get(0)).isAfter(java.time.OffsetDateTime.now());
+
+        Response five = h.get("/api/v1/schedules/next?cron=" + java.net.URLEncoder.encode("*/5 * * * *", java.nio.charset.StandardCharsets.UTF_8) + "&count=5");
+        assertThat(five.body().get("next")).hasSize(5);
+        assertThat(five.body().get("timezone").asText()).isEqualTo("UTC");
+
+        Response bad = h.get("/api/v1/schedules/next?cron=" + java.net.URLEncoder.encode("every monday", java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body().at("/error/message").asText()).contains("5 fields");
+        assertThat(h.get("/api/v1/schedules/next?cron=*+*+*+*+*&timezone=Mars/Olympus").body().at("/error/message").asText())
+                .contains("unknown time zone 'Mars/Olympus'");
+        assertThat(h.get("/api/v1/schedules/next?cron=*+*+*+*+*&count=100").status()).isEqualTo(400);
+        assertThat(h.get("/api/v1/schedules/next").body().at("/error/message").asText()).contains("cron is missing");
+    }
 }

@@ -74,6 +74,7 @@ public final class Access {
             Rule.of(GET, "/api/v1/integrations/:id", V),
             Rule.of(GET, "/api/v1/integrations/:id/actions/:actionId", V),
             Rule.of(POST, "/api/v1/integrations/:id/actions/:actionId/fields/:fieldName/options", E),
+            Rule.of(GET, "/api/v1/schedules/next", V),
             Rule.of(GET, "/api/v1/plugins", V),
             Rule.of(POST, "/api/v1/plugins", A),
             Rule.of(DELETE, "/api/v1/plugins/:id", A),
