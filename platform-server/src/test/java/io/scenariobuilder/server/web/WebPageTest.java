@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,12 +25,8 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -43,9 +38,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class WebPageTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-
     @TempDir
     Path dir;
 
@@ -55,11 +47,8 @@ class WebPageTest {
 
     @BeforeEach
     void start() throws Exception {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
-        if (!installed && System.getenv("SB_REQUIRE_BROWSER") != null) {
-            throw new AssertionError("SB_REQUIRE_BROWSER is set but chromium or chromedriver is missing (apt-get install chromium chromium-driver)");
-        }
-        Assumptions.assumeTrue(installed, "no chromium/chromedriver here (apt-get install chromium chromium-driver); CI installs them");
+        browser = Browsers.headless(dir);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         h = new ServerHarness(dir.resolve("server"), Map.of());
         assertThat(h.post("/api/v1/scenarios", json("""
                 {"id": "pipe", "name": "Greet and pass on", "nodes": [
@@ -76,17 +65,6 @@ class WebPageTest {
                   {"id": "done", "integrationId": "core", "actionId": "noop"}],
                  "connections": [{"fromNodeId": "wait", "toNodeId": "done"}]}""")).status()).isEqualTo(201);
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")), "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--window-size=1280,1000");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
     }
 
     @AfterEach

@@ -1,0 +1,128 @@
+package io.scenariobuilder.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.scenariobuilder.server.ServerHarness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+
+/**
+ * The builder's model ({@code /assets/js/builder/model.js}), as the browser loads it from the server: the edits a user makes while
+ * drawing a scenario, and the ones refused (a cycle, named as its path; a duplicate connection; a self-loop), undo and
+ * redo, the names an expression may use, and where the server's validation problems are shown.
+ */
+class BuilderModelTest {
+
+    @TempDir
+    Path dir;
+
+    private ServerHarness h;
+    private WebDriver browser;
+
+    @BeforeEach
+    void start() throws Exception {
+        browser = Browsers.headless(dir);
+        h = new ServerHarness(dir.resolve("server"), Map.of());
+        browser.get("http://127.0.0.1:" + h.server.port() + "/");
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    /** Runs {@code body} with the module imported as {@code m}; answers what it returns (JSON-like values). */
+    private Object run(String body) {
+        return ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/assets/js/builder/model.js').then((m) => {
+                  try { done((() => { %s })()); } catch (e) { done({ thrown: e.constructor.name, message: e.message }); }
+                }, (e) => done({ importFailed: String(e) }));""".formatted(body));
+    }
+
+    @Test
+    void drawingAScenarioKeepsItWellFormedAndRefusesCyclesByName() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> built = (Map<String, Object>) run("""
+                let s = m.emptyScenario('orders', 'Orders');
+                s = m.addNode(s, { integrationId: 'catalog', actionId: 'pick-item' }).scenario;
+                s = m.addNode(s, { integrationId: 'core', actionId: 'set' }).scenario;
+                s = m.addNode(s, { integrationId: 'core', actionId: 'set' }).scenario;
+                s = m.connect(s, 'pick-item', 'set');
+                s = m.connect(s, 'set', 'set-2', { on: 'error' });
+                return s;""");
+        assertThat(built).containsEntry("id", "orders").containsEntry("trigger", Map.of("type", "manual"));
+        assertThat(((List<?>) built.get("nodes")).stream().map(n -> ((Map<?, ?>) n).get("id")).toList())
+                .isEqualTo(List.of("pick-item", "set", "set-2"));
+        assertThat(built.get("connections")).isEqualTo(List.of(Map.of("fromNodeId", "pick-item", "toNodeId", "set"),
+                Map.of("fromNodeId", "set", "toNodeId", "set-2", "on", "error")));
+
+        String chain = """
+                let s = m.emptyScenario('x');
+                for (const a of ['a', 'b', 'c']) { s = m.addNode(s, { integrationId: 'core', actionId: a }).scenario; }
+                s = m.connect(s, 'a', 'b'); s = m.connect(s, 'b', 'c');
+                """;
+        assertThat(run(chain + "return m.connect(s, 'c', 'a');"))
+                .isEqualTo(Map.of("thrown", "EditError", "message", "this connection would make a cycle: c -> a -> b -> c"));
+        assertThat(run(chain + "return m.connect(s, 'a', 'a');")).isEqualTo(Map.of("thrown", "EditError",
+                "message", "a node cannot connect to itself ('a')"));
+        assertThat(run(chain + "return m.connect(s, 'a', 'b');")).isEqualTo(Map.of("thrown", "EditError", "message", "a -> b is connected already"));
+        assertThat(run(chain + "return m.connect(s, 'a', 'nope');")).isEqualTo(Map.of("thrown", "EditError", "message", "no node 'nope'"));
+        assertThat(run(chain + "return m.namesInScope(s, 'c');")).isEqualTo(List.of("b", "a", "trigger"));
+        assertThat(run(chain + "return m.removeNode(s, 'b').connections;")).isEqualTo(List.of());
+        assertThat(run(chain + "return m.updateNode(s, 'b', { id: 'renamed' });")).isEqualTo(Map.of("thrown", "EditError",
+                "message", "a node keeps its id: expressions and connections name it"));
+    }
+
+    @Test
+    void undoAndRedoWalkWholeDocumentsAndANewEditDropsTheRedo() {
+        assertThat(run("""
+                let s = m.emptyScenario('x');
+                const h = new m.History(s);
+                s = h.push(m.addNode(s, { integrationId: 'core', actionId: 'a' }).scenario);
+                s = h.push(m.addNode(s, { integrationId: 'core', actionId: 'b' }).scenario);
+                const seen = [h.present.nodes.length];
+                h.undo(); seen.push(h.present.nodes.length);
+                h.undo(); seen.push(h.present.nodes.length, h.canUndo);
+                h.redo(); seen.push(h.present.nodes.length, h.canRedo);
+                h.push(m.addNode(h.present, { integrationId: 'core', actionId: 'c' }).scenario);
+                seen.push(h.canRedo, h.present.nodes.map((n) => n.id).join());
+                return seen;""")).isEqualTo(List.of(2L, 1L, 0L, false, 1L, true, false, "a,c"));
+    }
+
+    @Test
+    void theServersProblemsArePlacedOnTheNodeFieldOrConnectionTheyName() {
+        assertThat(run("""
+                let s = m.emptyScenario('x');
+                for (const a of ['a', 'b']) { s = m.addNode(s, { integrationId: 'core', actionId: a }).scenario; }
+                s = m.connect(s, 'a', 'b');
+                return m.placeProblems(s, [
+                  { path: '$.nodes[1].configuration.product', message: 'required' },
+                  { path: '$.nodes[0].connectionId', message: 'no connection' },
+                  { path: '$.connections[0]', message: 'bad condition' },
+                  { path: '$.trigger.cron', message: 'invalid cron' }]);""")).isEqualTo(Map.of(
+                "scenario", List.of("invalid cron"),
+                "nodes", Map.of("b", List.of(Map.of("field", "product", "message", "required")),
+                        "a", List.of(Map.of("field", "connectionId", "message", "no connection"))),
+                "connections", Map.of("0", List.of("bad condition"))));
+        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()).toList();
+        assertThat(errors).as("browser console errors").isEmpty();
+    }
+}
