@@ -2,6 +2,7 @@
 // one execution (graph, node details, live log, controls) and metrics. It uses only the public API.
 import { html, render, useEffect, useState } from '../vendor/htm-preact-standalone.module.js';
 import { ApiError, api, auth } from './api.js';
+import { BuilderView } from './views/builder.js';
 import { ErrorBanner } from './views/common.js';
 import { ExecutionView } from './views/execution.js';
 import { ExecutionsView } from './views/executions.js';
@@ -25,6 +26,9 @@ function route(hash) {
   }
   if (section === 'executions' && id) {
     return html`<${ExecutionView} id=${id} key=${id} />`;
+  }
+  if (section === 'builder') {
+    return html`<${BuilderView} />`;
   }
   if (hash.startsWith('#/executions')) {
     return html`<${ExecutionsView} />`;
@@ -79,6 +83,7 @@ function App() {
       <a class="brand" href="#/">Scenario Builder</a>
       <nav aria-label="main">
         <a href="#/" aria-current=${hash === '#/' || hash.startsWith('#/scenarios') ? 'page' : undefined}>Scenarios</a>
+        <a href="#/builder" aria-current=${current('#/builder')}>New scenario</a>
         <a href="#/executions" aria-current=${current('#/executions')}>Executions</a>
         <a href="#/metrics" aria-current=${current('#/metrics')}>Metrics</a>
         <a href="/api/docs">API docs</a>

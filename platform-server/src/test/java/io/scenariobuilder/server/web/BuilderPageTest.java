@@ -1,0 +1,128 @@
+package io.scenariobuilder.server.web;
+
+import static io.scenariobuilder.server.ServerHarness.ADMIN_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scenariobuilder.server.ServerHarness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The builder's first view in a real browser: name a scenario, see a schedule's next run times, add two nodes from the
+ * installed actions, connect them, have a cycle refused by name, undo and redo, see the server's problems as you go,
+ * and save. No browser console errors.
+ */
+class BuilderPageTest {
+
+    @TempDir
+    Path dir;
+
+    private ServerHarness h;
+    private WebDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeEach
+    void start() throws Exception {
+        browser = Browsers.headless(dir);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        h = new ServerHarness(dir.resolve("server"), Map.of());
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private WebElement byTestId(String id) {
+        return wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid='" + id + "']")));
+    }
+
+    private void type(String id, String text) {
+        WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+        input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+        input.sendKeys(text);
+    }
+
+    @Test
+    void aUserDrawsATwoNodeScenarioOnAScheduleAndSavesIt() {
+        browser.get("http://127.0.0.1:" + h.server.port() + "/#/builder");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("api-key"))).sendKeys(ADMIN_KEY);
+        browser.findElement(By.xpath("//button[normalize-space()='Use this key']")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid='builder']")));
+
+        type("scenario-id", "morning");
+        type("scenario-name", "Morning report");
+        // An empty scenario is not valid: the server says so, under Problems.
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid='problems']")));
+
+        // A schedule: its next three run times, as the scheduler computes them.
+        new Select(browser.findElement(By.id("trigger-type"))).selectByValue("schedule");
+        type("trigger-cron", "0 9 * * 1-5");
+        type("trigger-timezone", "Europe/Paris");
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-testid='next-runs'] li"), 3));
+        assertThat(browser.findElement(By.cssSelector("[data-testid='next-runs'] li")).getText())
+                .as("9:00 in Paris, winter or summer time").matches(".*T09:00(:00)?\\+0[12]:00");
+
+        // Two nodes from the palette, found by searching.
+        type("palette-search", "noop");
+        byTestId("add-core-noop").click();
+        byTestId("add-core-noop").click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid='builder-node-noop-2']")));
+
+        // Connected; the way back would close a cycle, and is refused by name.
+        new Select(browser.findElement(By.id("connect-from"))).selectByValue("noop");
+        new Select(browser.findElement(By.id("connect-to"))).selectByValue("noop-2");
+        browser.findElement(By.xpath("//button[normalize-space()='Connect']")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid='edge-noop-noop-2']")));
+        new Select(browser.findElement(By.id("connect-from"))).selectByValue("noop-2");
+        new Select(browser.findElement(By.id("connect-to"))).selectByValue("noop");
+        browser.findElement(By.xpath("//button[normalize-space()='Connect']")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid='edit-error']"))).getText())
+                .isEqualTo("this connection would make a cycle: noop-2 -> noop -> noop-2");
+
+        // Undo takes the connection back, redo brings it again.
+        byTestId("undo").click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-testid='edge-noop-noop-2']"), 0));
+        byTestId("redo").click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-testid='edge-noop-noop-2']")));
+
+        // Valid now: nothing under Problems. Saved, it opens as a scenario.
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid='no-problems']")));
+        byTestId("save").click();
+        wait.until(ExpectedConditions.urlContains("#/scenarios/morning"));
+        JsonNode saved = h.get("/api/v1/scenarios/morning").body();
+        assertThat(saved.get("name").asText()).isEqualTo("Morning report");
+        assertThat(saved.at("/trigger/type").asText()).isEqualTo("schedule");
+        assertThat(saved.at("/trigger/cron").asText()).isEqualTo("0 9 * * 1-5");
+        assertThat(saved.at("/trigger/timezone").asText()).isEqualTo("Europe/Paris");
+        assertThat(saved.get("nodes")).extracting(n -> n.get("id").asText()).containsExactly("noop", "noop-2");
+        assertThat(saved.get("connections")).hasSize(1);
+        assertThat(saved.at("/connections/0/fromNodeId").asText()).isEqualTo("noop");
+
+        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+        assertThat(errors).as("browser console errors").isEmpty();
+    }
+}
