@@ -125,4 +125,69 @@ class BuilderPageTest {
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
         assertThat(errors).as("browser console errors").isEmpty();
     }
+
+    /** Waits until the select has the option, then chooses it. */
+    private void choose(String id, String value) {
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#" + id + " option[value='" + value + "']")));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id(id)));
+        new Select(browser.findElement(By.id(id))).selectByValue(value);
+    }
+
+    private String chosen(String id) {
+        return new Select(browser.findElement(By.id(id))).getFirstSelectedOption().getAttribute("value");
+    }
+
+    @Test
+    void aNodeIsConfiguredWithDependentOptionsAndAChangedDependencyClearsWhatDependedOnIt() throws Exception {
+        assertThat(h.post("/api/v1/plugins", java.nio.file.Files.readAllBytes(Path.of("target/upload-plugins/sb-plugin-catalog.jar")))
+                .status()).isEqualTo(201);
+        browser.get("http://127.0.0.1:" + h.server.port() + "/#/builder");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("api-key"))).sendKeys(ADMIN_KEY);
+        browser.findElement(By.xpath("//button[normalize-space()='Use this key']")).click();
+        type("scenario-id", "order");
+        type("palette-search", "catalog");
+        byTestId("add-catalog-pick-item").click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid='node-form-pick-item']")));
+
+        // The server's validation goes on the field it names: category is required.
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid='problem-pick-item-category']")));
+        // Product waits for a category, variant for a product: each is enabled when what it depends on has a value.
+        assertThat(wait.until(ExpectedConditions.presenceOfElementLocated(By.id("field-pick-item-product"))).isEnabled()).isFalse();
+        choose("field-pick-item-category", "keyboards");
+        choose("field-pick-item-product", "kb-tenkey");
+        choose("field-pick-item-variant", "KB-TK-DE-BRN");
+        // A provider's error is shown on its field: warehouse needs a connection.
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid='options-error-warehouse']")));
+
+        // A new category clears the product and the variant that depended on it.
+        choose("field-pick-item-category", "mice");
+        wait.until(d -> chosen("field-pick-item-product").isEmpty());
+        assertThat(browser.findElement(By.id("field-pick-item-variant")).isEnabled()).isFalse();
+        choose("field-pick-item-product", "ms-ergo");
+        choose("field-pick-item-variant", "MS-ERG-L");
+
+        type("palette-search", "noop");
+        byTestId("add-core-noop").click();
+        new Select(browser.findElement(By.id("connect-from"))).selectByValue("pick-item");
+        new Select(browser.findElement(By.id("connect-to"))).selectByValue("noop");
+        browser.findElement(By.xpath("//button[normalize-space()='Connect']")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-testid='no-problems']")));
+        byTestId("save").click();
+        wait.until(ExpectedConditions.urlContains("#/scenarios/order"));
+        JsonNode configuration = h.get("/api/v1/scenarios/order").body().at("/nodes/0/configuration");
+        assertThat(configuration.get("category").asText()).isEqualTo("mice");
+        assertThat(configuration.get("product").asText()).isEqualTo("ms-ergo");
+        assertThat(configuration.get("variant").asText()).isEqualTo("MS-ERG-L");
+
+        // Run from the scenario page: the catalog node picks the left-handed mouse.
+        byTestId("run").click();
+        wait.until(ExpectedConditions.urlMatches("#/executions/[0-9a-f]+$"));
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector("[data-testid='execution']"), "data-status", "completed"));
+
+        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                .filter(e -> !e.getMessage().contains("/options - Failed to load resource")) // the warehouse's 4xx, shown on its field
+                .toList();
+        assertThat(errors).as("browser console errors").isEmpty();
+    }
 }

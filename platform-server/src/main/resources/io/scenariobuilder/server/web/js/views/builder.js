@@ -6,6 +6,7 @@ import { api } from '../api.js';
 import * as model from '../builder/model.js';
 import { ErrorBanner } from './common.js';
 import { layout } from './execution-graph.js';
+import { NodeForm } from './node-form.js';
 
 const NODE_W = 170;
 const NODE_H = 54;
@@ -237,7 +238,10 @@ export function BuilderView() {
       <div class="builder-main">
         <${TriggerPanel} trigger=${scenario.trigger} onChange=${(trigger) => apply((s) => ({ ...s, trigger }))} />
         <${Canvas} scenario=${scenario} problems=${problems} selected=${selected} onSelect=${setSelected} />
-        ${selected ? html`<p class="muted">Selected: <code>${selected}</code> (Delete removes it)</p>` : null}
+        ${selected && scenario.nodes.some((n) => n.id === selected) ? html`
+          <p class="muted">Selected: <code>${selected}</code> (Delete removes it)</p>
+          <${NodeForm} key=${selected} node=${scenario.nodes.find((n) => n.id === selected)} problems=${problems.nodes[selected]}
+            onConfigure=${(configuration) => apply((s) => model.updateNode(s, selected, { configuration }))} />` : null}
         <${ConnectForm} scenario=${scenario} onConnect=${(from, to, options) => apply((s) => model.connect(s, from, to, options))} />
         <section aria-labelledby="problems-title">
           <h2 id="problems-title">Problems</h2>
