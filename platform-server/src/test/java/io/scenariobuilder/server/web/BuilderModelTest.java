@@ -2,49 +2,24 @@ package io.scenariobuilder.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.scenariobuilder.server.ServerHarness;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 
 /**
  * The builder's model ({@code /assets/js/builder/model.js}), as the browser loads it from the server: the edits a user makes while
  * drawing a scenario, and the ones refused (a cycle, named as its path; a duplicate connection; a self-loop), undo and
  * redo, the names an expression may use, and where the server's validation problems are shown.
  */
-class BuilderModelTest {
-
-    @TempDir
-    Path dir;
-
-    private ServerHarness h;
-    private WebDriver browser;
+class BuilderModelTest extends BrowserTestBase {
 
     @BeforeEach
-    void start() throws Exception {
-        browser = Browsers.headless(dir);
-        h = new ServerHarness(dir.resolve("server"), Map.of());
-        browser.get("http://127.0.0.1:" + h.server.port() + "/");
+    void openThePage() {
+        browser.get(base() + "/");
         browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
-    }
-
-    @AfterEach
-    void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (h != null) {
-            h.close();
-        }
     }
 
     /** Runs {@code body} with the module imported as {@code m}; answers what it returns (JSON-like values). */
@@ -121,8 +96,6 @@ class BuilderModelTest {
                 "nodes", Map.of("b", List.of(Map.of("field", "product", "message", "required")),
                         "a", List.of(Map.of("field", "connectionId", "message", "no connection"))),
                 "connections", Map.of("0", List.of("bad condition"))));
-        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()).toList();
-        assertThat(errors).as("browser console errors").isEmpty();
+        assertThat(consoleErrors(message -> false)).as("browser console errors").isEmpty();
     }
 }

@@ -9,26 +9,20 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Level;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The live page in a real browser (Debian's chromium and chromium-driver, headless, driven by Selenium): enter a key,
@@ -36,20 +30,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * another, select a node with the keyboard, read the metrics, open the API docs, and in a narrow window nothing
  * overflows. Any browser console error fails it. Elements are found by role, label or data-testid.
  */
-class WebPageTest {
-
-    @TempDir
-    Path dir;
-
-    private ServerHarness h;
-    private WebDriver browser;
-    private WebDriverWait wait;
+class WebPageTest extends BrowserTestBase {
 
     @BeforeEach
-    void start() throws Exception {
-        browser = Browsers.headless(dir);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-        h = new ServerHarness(dir.resolve("server"), Map.of());
+    void saveScenarios() {
         assertThat(h.post("/api/v1/scenarios", json("""
                 {"id": "pipe", "name": "Greet and pass on", "nodes": [
                   {"id": "greet", "integrationId": "core", "actionId": "log", "configuration": {"message": "hello {{ input.who }}"}},
@@ -65,16 +49,6 @@ class WebPageTest {
                   {"id": "done", "integrationId": "core", "actionId": "noop"}],
                  "connections": [{"fromNodeId": "wait", "toNodeId": "done"}]}""")).status()).isEqualTo(201);
 
-    }
-
-    @AfterEach
-    void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (h != null) {
-            h.close();
-        }
     }
 
     private WebElement byTestId(String id) {
