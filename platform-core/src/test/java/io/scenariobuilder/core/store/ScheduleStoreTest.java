@@ -92,8 +92,14 @@ class ScheduleStoreTest {
             var scenario = t.scenario("""
                     {"id": "cron", "nodes": [{"id": "a", "integrationId": "test", "actionId": "record"}]}""");
             ScheduleTick tick = new ScheduleTick("cron", Instant.parse("2026-11-26T10:00:00Z"));
-            ExecutionHandle first = t.engine.start(scenario, TestEngine.json("{}"), TraceContext.fresh(), tick);
-            ExecutionHandle second = t.engine.start(scenario, TestEngine.json("{}"), TraceContext.fresh(), tick);
+            ExecutionHandle one = t.engine.start(scenario, TestEngine.json("{}"), TraceContext.fresh(), tick);
+            ExecutionHandle other = t.engine.start(scenario, TestEngine.json("{}"), TraceContext.fresh(), tick);
+            // The two runs store themselves concurrently: either may win the claim.
+            await().atMost(Duration.ofSeconds(10)).until(() -> one.completion().toCompletableFuture().isDone()
+                    && other.completion().toCompletableFuture().isDone());
+            boolean oneWon = !one.accepted().toCompletableFuture().isCompletedExceptionally();
+            ExecutionHandle first = oneWon ? one : other;
+            ExecutionHandle second = oneWon ? other : one;
             assertThat(TestEngine.await(first).status()).isEqualTo(ExecutionStatus.COMPLETED);
             assertThatThrownBy(() -> second.accepted().toCompletableFuture().get(10, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(ScheduleTick.AlreadyRunException.class);
