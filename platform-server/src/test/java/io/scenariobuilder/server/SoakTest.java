@@ -107,7 +107,7 @@ class SoakTest {
                     try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("scenario-builder.db"));
                             Statement st = other.createStatement()) {
                         st.execute("BEGIN IMMEDIATE");
-                        Thread.sleep(500 + random.nextInt(1_500));
+                        Thread.sleep(500 + random.nextInt(1_500)); // the fault's duration: how long the lock is held
                         st.execute("COMMIT");
                     }
                     return;
@@ -121,7 +121,7 @@ class SoakTest {
                 } catch (IOException full) {
                     // the disk is full now
                 }
-                Thread.sleep(500 + random.nextInt(1_500));
+                Thread.sleep(500 + random.nextInt(1_500)); // the fault's duration: how long the disk stays full
                 Files.delete(filler);
             }
         });
@@ -159,7 +159,7 @@ class SoakTest {
                     return;
                 }
                 postgres.close();
-                Thread.sleep(500 + random.nextInt(1_500));
+                Thread.sleep(500 + random.nextInt(1_500)); // the fault's duration: how long the database is down
                 postgres = builder.start();
             }
         });
@@ -216,11 +216,11 @@ class SoakTest {
                         assertThat(answer.statusCode()).as(answer.body()).isIn(429, 503);
                         refused.computeIfAbsent(answer.statusCode(), s -> new AtomicInteger()).incrementAndGet();
                     }
-                    Thread.sleep(5);
+                    Thread.sleep(5); // the load's pace, about 100 webhooks a second
                 } catch (IOException e) {
                     down.incrementAndGet(); // the server is down (killed): nothing was acknowledged
                     try {
-                        Thread.sleep(50);
+                        Thread.sleep(50); // the server is down: try again at a gentler pace
                     } catch (InterruptedException stop) {
                         return;
                     }
@@ -234,7 +234,7 @@ class SoakTest {
 
         List<String> faults = new ArrayList<>();
         while (System.nanoTime() < deadline) {
-            Thread.sleep(2_000 + random.nextInt(3_000));
+            Thread.sleep(2_000 + random.nextInt(3_000)); // the time between two faults
             int pick = random.nextInt(store.names().size() + 1);
             if (pick == 0) {
                 faults.add("SIGKILL");

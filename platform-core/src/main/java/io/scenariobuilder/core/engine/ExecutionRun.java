@@ -436,7 +436,7 @@ final class ExecutionRun {
         state.current = attempt;
         running++;
         publish(index);
-        if (styleOf(node.action().definition().executor()) == ExecutionStyle.NON_BLOCKING) {
+        if (ActionCalls.styleOf(node.action().definition().executor()) == ExecutionStyle.NON_BLOCKING) {
             // An inline action takes microseconds and touches nothing outside the process: its start is not written, only
             // its result (a crash before that leaves it pending, and it runs again, as a running one would).
             invoke(node, attempt);
@@ -602,7 +602,7 @@ final class ExecutionRun {
         }
         NodeExecutor executor = node.action().definition().executor();
         ClassLoader loader = node.action().integration().classLoader();
-        ExecutionStyle style = styleOf(executor);
+        ExecutionStyle style = ActionCalls.styleOf(executor);
         switch (style) {
             // Inline on this engine thread; the result goes through the mailbox, not recursively, so a long chain of
             // inline nodes does not grow the stack.
@@ -628,7 +628,7 @@ final class ExecutionRun {
                 } catch (Throwable t) {
                     stage = CompletableFuture.failedFuture(t);
                 } finally {
-                    leave(previous);
+                    ActionCalls.leave(previous);
                 }
                 CompletableFuture<ActionResult> future = stage.toCompletableFuture();
                 attempt.runningAs(future);
@@ -651,7 +651,7 @@ final class ExecutionRun {
         try {
             return executor.execute(context);
         } finally {
-            leave(previous);
+            ActionCalls.leave(previous);
         }
     }
 
@@ -670,16 +670,8 @@ final class ExecutionRun {
         mailbox.execute(() -> attemptFinished(attempt, r, f == null ? null : classify(attempt, f)));
     }
 
-    private static ExecutionStyle styleOf(NodeExecutor executor) {
-        return ActionCalls.styleOf(executor);
-    }
-
     private ClassLoader enter(ClassLoader loader, String nodeId, String spanId) {
         return ActionCalls.enter(loader, id, scenario.scenario().id(), nodeId, trace.traceId(), spanId);
-    }
-
-    private static void leave(ClassLoader previous) {
-        ActionCalls.leave(previous);
     }
 
     private ErrorInfo classify(NodeAttempt attempt, Throwable failure) {
@@ -756,7 +748,7 @@ final class ExecutionRun {
             state.endTime = now;
             finalNodes++;
             publish(index);
-            if (styleOf(node.action().definition().executor()) == ExecutionStyle.NON_BLOCKING) {
+            if (ActionCalls.styleOf(node.action().definition().executor()) == ExecutionStyle.NON_BLOCKING) {
                 // An inline action's result is written, but nothing waits for it: the writes commit in order, so a node
                 // after it is stored after it, and any action that reaches outside the process first waits for its own
                 // start record, which waits for this. A crash before the commit runs the inline action again.
@@ -889,7 +881,7 @@ final class ExecutionRun {
         OnError mode = node.node().onError();
         if (mode == OnError.CONTINUE) {
             ObjectNode output = JsonNodeFactory.instance.objectNode();
-            output.set("error", errorJson(state.error));
+            output.set("error", ErrorDocuments.errorJson(state.error));
             state.output = output;
         }
         publish(index);
@@ -989,7 +981,7 @@ final class ExecutionRun {
                 return NullNode.getInstance();
             }
             ObjectNode carried = JsonNodeFactory.instance.objectNode();
-            carried.set("error", errorJson(source.error));
+            carried.set("error", ErrorDocuments.errorJson(source.error));
             return carried;
         }
         return source.output;
@@ -1152,7 +1144,7 @@ final class ExecutionRun {
         ExecutionResult result = result(end);
         String errorScenarioId = scenario.scenario().errorScenarioId();
         io.scenariobuilder.core.store.ErrorNotification notification = finalStatus == ExecutionStatus.FAILED && errorScenarioId != null
-                && !isErrorNotification(trigger)
+                && !ErrorDocuments.isErrorNotification(trigger)
                 ? new io.scenariobuilder.core.store.ErrorNotification(id, errorScenarioId, errorNotification(result, cause), trace.traceId(),
                         trace.spanId(), end)
                 : null;
@@ -1190,10 +1182,6 @@ final class ExecutionRun {
     /** The trigger data of this execution's error scenario (see {@link ErrorDocuments#notification}). */
     private JsonNode errorNotification(ExecutionResult result, ExecutionError cause) {
         return ErrorDocuments.notification(id, scenario, startTime, result, cause, index -> nodes[index].error, index -> nodes[index].attempts);
-    }
-
-    static boolean isErrorNotification(JsonNode trigger) {
-        return ErrorDocuments.isErrorNotification(trigger);
     }
 
     private void setStatus(ExecutionStatus next) {
@@ -1293,7 +1281,7 @@ final class ExecutionRun {
 
     private void publish(int index) {
         NodeState state = nodes[index];
-        views.set(index, new NodeView(state.status, state.output, state.error == null ? null : errorJson(state.error),
+        views.set(index, new NodeView(state.status, state.output, state.error == null ? null : ErrorDocuments.errorJson(state.error),
                 state.outputBytes));
         ExecutionEvents events = services.events();
         if (events.hasListeners()) {
@@ -1359,10 +1347,6 @@ final class ExecutionRun {
         Long duration = end == null ? null : Duration.between(startTime, end).toMillis();
         return new ExecutionResult(id, scenario.scenario().id(), scenario.scenario().version(), status, startTime, end,
                 duration, completed, failed, nodes.length, context, error, records, trace.traceId(), trigger);
-    }
-
-    static ObjectNode errorJson(NodeError error) {
-        return ErrorDocuments.errorJson(error);
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> supplier) {

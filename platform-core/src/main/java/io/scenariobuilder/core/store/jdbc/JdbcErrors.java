@@ -1,6 +1,5 @@
 package io.scenariobuilder.core.store.jdbc;
 
-import io.scenariobuilder.core.store.StoreException;
 import java.sql.SQLException;
 
 /** What a JDBC error means, the same on SQLite and PostgreSQL. */
@@ -14,11 +13,6 @@ final class JdbcErrors {
         String state = e.getSQLState();
         String message = String.valueOf(e.getMessage());
         return "23505".equals(state) || message.contains("UNIQUE constraint failed") || message.contains("PRIMARY KEY");
-    }
-
-    /** See {@link StoreException#isTransient}. */
-    static boolean isTransient(Throwable failure) {
-        return StoreException.isTransient(failure);
     }
 
     /** The innermost message of a failure, which names what the database said. */

@@ -107,7 +107,6 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     private final com.codahale.metrics.Histogram batchSizes;
     private final com.codahale.metrics.Counter commitFailures;
 
-
     /**
      * Opens the store: connects, migrates the schema to the current version (Flyway), starts the writer.
      *
@@ -155,7 +154,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         try {
             this.readers = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new StoreException("cannot open the execution store at " + settings.jdbcUrl() + ": " + rootMessage(e), e);
+            throw new StoreException("cannot open the execution store at " + settings.jdbcUrl() + ": " + JdbcErrors.rootMessage(e), e);
         }
         try {
             migrated = !schemaIsCurrent(readers);
@@ -190,7 +189,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                     });
         } catch (SQLException | RuntimeException e) {
             readers.close();
-            throw new StoreException("cannot prepare the execution store at " + settings.jdbcUrl() + ": " + rootMessage(e), e);
+            throw new StoreException("cannot prepare the execution store at " + settings.jdbcUrl() + ": " + JdbcErrors.rootMessage(e), e);
         }
         reads = new ExecutionReads(readers);
         retention = new StoreRetention(readers, writer, knownSnapshots::clear);
@@ -198,7 +197,6 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             checkpointer.start(readers);
         }
     }
-
 
     /**
      * Marks an execution failed with an {@code internal_error} when the store refused one of its writes for good
@@ -351,7 +349,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     }
 
     private static StoreException failure(String what, Exception e) {
-        return new StoreException(what + ": " + rootMessage(e), e);
+        return new StoreException(what + ": " + JdbcErrors.rootMessage(e), e);
     }
 
     @Override
@@ -453,7 +451,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             }
             st.executeUpdate();
         } catch (SQLException e) {
-            throw new StoreException("cannot record the server's unclean stop: " + rootMessage(e), e);
+            throw new StoreException("cannot record the server's unclean stop: " + JdbcErrors.rootMessage(e), e);
         }
     }
 
@@ -529,10 +527,6 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        return JdbcErrors.rootMessage(e);
-    }
-
     /** The store's connection pool, for the platform's other tables in the same database (connections, API keys). */
     public javax.sql.DataSource dataSource() {
         return readers;
@@ -589,7 +583,6 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     public long writes() {
         return writer.writes();
     }
-
 
     /** Times the writer made the WAL start over (SQLite). */
     public long walRestarts() {

@@ -282,7 +282,7 @@ final class StoreWriter {
                 metrics.commitFailed();
                 rollback(e);
                 SQLException failure = e instanceof SQLException sql ? sql : new SQLException(e.toString(), e);
-                if (!JdbcErrors.isTransient(e)) {
+                if (!StoreException.isTransient(e)) {
                     return failure;
                 }
                 if (unavailableSince == 0) {

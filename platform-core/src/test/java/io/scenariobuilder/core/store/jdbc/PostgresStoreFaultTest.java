@@ -18,9 +18,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,32 +60,32 @@ class PostgresStoreFaultTest extends StoreFaultTestBase {
         StoreSettings settings = TestPostgres.freshDatabase();
         JdbcExecutionStore store = new JdbcExecutionStore(settings);
         TestEngine t = engine(store);
-        AtomicBoolean loading = new AtomicBoolean(true);
         AtomicInteger killed = new AtomicInteger();
-        CompletableFuture<Void> killer = CompletableFuture.runAsync(() -> {
-            try (Connection admin = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
-                    Statement st = admin.createStatement()) {
-                while (loading.get() || killed.get() < 5) {
-                    try (ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
-                            + "WHERE datname = current_database() AND pid <> pg_backend_pid()")) {
-                        rs.next();
-                        killed.addAndGet(rs.getInt(1));
-                    }
-                    Thread.sleep(25);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
         List<ExecutionHandle> handles = new ArrayList<>();
-        for (int i = 0; i < LOAD; i++) {
-            handles.add(t.start(SCENARIO, "{\"i\": " + i + "}"));
-            if (i % 50 == 0) {
-                handles.getLast().accepted().toCompletableFuture().get(60, TimeUnit.SECONDS); // spread the load over the kills
+        ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
+        try (Connection admin = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+                Statement st = admin.createStatement()) {
+            // Every server connection killed every 25 ms while the load runs.
+            killer.scheduleWithFixedDelay(() -> {
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        + "WHERE datname = current_database() AND pid <> pg_backend_pid()")) {
+                    rs.next();
+                    killed.addAndGet(rs.getInt(1));
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, 0, 25, TimeUnit.MILLISECONDS);
+            for (int i = 0; i < LOAD; i++) {
+                handles.add(t.start(SCENARIO, "{\"i\": " + i + "}"));
+                if (i % 50 == 0) {
+                    handles.getLast().accepted().toCompletableFuture().get(60, TimeUnit.SECONDS); // spread the load over the kills
+                }
             }
+            await().atMost(Duration.ofSeconds(30)).until(() -> killed.get() >= 5);
+        } finally {
+            killer.shutdownNow();
+            killer.awaitTermination(10, TimeUnit.SECONDS);
         }
-        loading.set(false);
-        killer.get(60, TimeUnit.SECONDS);
         assertThat(killed.get()).as("server connections killed").isGreaterThanOrEqualTo(5);
         assertAllCompletedOnce(t, store, handles);
     }
