@@ -80,6 +80,14 @@ class SecurityTest {
         assertThat(h.call(HttpMethod.POST, "/api/v1/scenarios", json("""
                 {"id": "s", "nodes": [{"id": "a", "integrationId": "core", "actionId": "noop"}]}"""), editor).status()).isEqualTo(201);
         assertThat(h.call(HttpMethod.GET, "/api/v1/keys", null, editor).status()).isEqualTo(403);
+        // Any key may ask what it is (a page shows a viewer everything read-only), never for its secret.
+        Response current = h.call(HttpMethod.GET, "/api/v1/keys/current", null, viewer);
+        assertThat(current.status()).isEqualTo(200);
+        assertThat(current.body().get("role").asText()).isEqualTo("viewer");
+        assertThat(current.body().get("name").asText()).isEqualTo("viewer-key");
+        assertThat(current.text()).doesNotContain(viewer);
+        assertThat(h.get("/api/v1/keys/current").body().get("role").asText()).isEqualTo("admin");
+        assertThat(h.call(HttpMethod.GET, "/api/v1/keys/current", null, null).status()).isEqualTo(401);
         assertThat(h.call(HttpMethod.POST, "/api/v1/plugins", new byte[] {1, 2}, editor).status()).isEqualTo(403);
         assertThat(h.call(HttpMethod.DELETE, "/api/v1/plugins/core", null, editor).status()).isEqualTo(403);
 

@@ -79,6 +79,7 @@ public final class Access {
             Rule.of(POST, "/api/v1/plugins", A),
             Rule.of(DELETE, "/api/v1/plugins/:id", A),
             Rule.of(GET, "/api/v1/keys", A),
+            Rule.of(GET, "/api/v1/keys/current", V),
             Rule.of(POST, "/api/v1/keys", A),
             Rule.of(DELETE, "/api/v1/keys/:id", A),
             Rule.of(GET, "/api/v1/metrics", V),

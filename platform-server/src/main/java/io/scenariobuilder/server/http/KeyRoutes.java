@@ -12,7 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code /api/v1/keys} (admin): list, create (the secret is shown once, in the answer), delete. */
+/**
+ * {@code /api/v1/keys} (admin): list, create (the secret is shown once, in the answer), delete. And, for any role,
+ * {@code /api/v1/keys/current}: the key the request was made with, so a page knows what it may do.
+ */
 public final class KeyRoutes {
 
     private final Vertx vertx;
@@ -31,6 +34,7 @@ public final class KeyRoutes {
 
     public void mount(Router router) {
         router.get("/api/v1/keys").handler(this::list);
+        router.get("/api/v1/keys/current").handler(ctx -> Http.json(ctx, 200, describe(Auth.caller(ctx))));
         router.post("/api/v1/keys").handler(this::create);
         router.delete("/api/v1/keys/:id").handler(this::delete);
     }
