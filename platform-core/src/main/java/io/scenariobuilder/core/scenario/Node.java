@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param timeoutMs per-attempt timeout, or {@code null}
  * @param retryPolicy the node's retry policy, or {@code null} for the integration's or platform's default
  * @param onError what happens when the node has failed for good
+ * @param position where the builder draws it, or {@code null}; the engine ignores it
  */
 public record Node(
         String id,
@@ -27,7 +28,8 @@ public record Node(
         JsonNode configuration,
         Long timeoutMs,
         RetryPolicy retryPolicy,
-        OnError onError) {
+        OnError onError,
+        Position position) {
 
     public Node {
         Objects.requireNonNull(id, "id");

@@ -29,6 +29,7 @@ public final class ScenarioParser {
     private static final Set<String> NODE_FIELDS = Set.of(
             "id", "name", "integrationId", "actionId", "connectionId", "configuration", "timeoutMs", "retryPolicy",
             "onError", "position");
+    private static final Set<String> POSITION_FIELDS = Set.of("x", "y");
     private static final Set<String> CONNECTION_FIELDS = Set.of("fromNodeId", "toNodeId", "condition", "on");
     private static final Set<String> SETTINGS_FIELDS = Set.of("maxConcurrentNodes", "timeoutMs");
     private static final Set<String> RETRY_FIELDS =
@@ -253,14 +254,37 @@ public final class ScenarioParser {
                 problems.add(new ScenarioProblem(path + ".onError", "expected one of fail, continue, route, break: '" + onErrorText + "'"));
             }
         }
-        JsonNode position = node.get("position");
-        if (position != null && !position.isObject() && !position.isNull()) {
-            problems.add(new ScenarioProblem(path + ".position", "expected an object like {\"x\": 0, \"y\": 0}"));
-        }
+        Position position = position(node.get("position"), path + ".position", problems);
         if (id == null || integrationId == null || actionId == null) {
             return null;
         }
-        return new Node(id, name, integrationId, actionId, connectionId, configuration, timeoutMs, retryPolicy, onError);
+        return new Node(id, name, integrationId, actionId, connectionId, configuration, timeoutMs, retryPolicy, onError, position);
+    }
+
+    /** {@code {"x": 10, "y": 20}}: whole numbers within {@link Position#LIMIT} of the origin (fractions are rounded). */
+    private static Position position(JsonNode node, String path, List<ScenarioProblem> problems) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            problems.add(new ScenarioProblem(path, "expected an object like {\"x\": 0, \"y\": 0}, got " + kind(node)));
+            return null;
+        }
+        unknownFields(node, path, POSITION_FIELDS, problems);
+        long[] xy = new long[2];
+        boolean valid = true;
+        for (int i = 0; i < 2; i++) {
+            String axis = i == 0 ? "x" : "y";
+            JsonNode value = node.get(axis);
+            if (value == null || !value.isNumber() || !Double.isFinite(value.asDouble()) || Math.abs(value.asDouble()) > Position.LIMIT) {
+                problems.add(new ScenarioProblem(path + "." + axis, "expected a number from -" + Position.LIMIT + " to " + Position.LIMIT
+                        + ", got " + (value == null ? "nothing" : value.toString())));
+                valid = false;
+            } else {
+                xy[i] = Math.round(value.asDouble());
+            }
+        }
+        return valid ? new Position(xy[0], xy[1]) : null;
     }
 
     private RetryPolicy retryPolicy(JsonNode node, String path, List<ScenarioProblem> problems) {

@@ -51,6 +51,9 @@ public final class ScenarioWriter {
                 n.set("retryPolicy", retryPolicy(node.retryPolicy()));
             }
             n.put("onError", node.onError().id());
+            if (node.position() != null) {
+                n.putObject("position").put("x", node.position().x()).put("y", node.position().y());
+            }
         }
         var connections = out.putArray("connections");
         for (Connection connection : scenario.connections()) {

@@ -133,6 +133,25 @@ class ScenarioValidatorTest {
                         "$.nodes[0].retryPolicy.maxAttempts", "$.nodes[0].retryPolicy.backoffMultiplier",
                         "$.nodes[0].retryPolicy.jitter", "$.nodes[0].retryPolicy.speed", "$.nodes[0].position",
                         "$.nodes[0].connectionId");
+        // A node's place on the canvas: two plain numbers, nothing else (no room for a hostile payload).
+        assertThat(problems("""
+                {"nodes": [{"id": "a", "integrationId": "core", "actionId": "noop", "position": {"x": "left", "z": 1}},
+                           {"id": "b", "integrationId": "core", "actionId": "noop", "position": {"x": 1e300, "y": 2}}]}"""))
+                .extracting(ScenarioProblem::path)
+                .containsExactlyInAnyOrder("$.nodes[0].position.x", "$.nodes[0].position.y", "$.nodes[0].position.z",
+                        "$.nodes[1].position.x");
+    }
+
+    @Test
+    void aNodesPositionIsKeptRoundedAndWrittenBackAsTheBuilderSentIt() {
+        Scenario scenario = t.scenario("""
+                {"id": "drawn", "nodes": [{"id": "a", "integrationId": "core", "actionId": "noop", "position": {"x": 10.6, "y": -20}},
+                                          {"id": "b", "integrationId": "core", "actionId": "noop"}]}""");
+        assertThat(scenario.node("a").orElseThrow().position()).isEqualTo(new Position(11, -20));
+        assertThat(scenario.node("b").orElseThrow().position()).isNull();
+        var written = ScenarioWriter.write(scenario);
+        assertThat(written.at("/nodes/0/position").toString()).isEqualTo("{\"x\":11,\"y\":-20}");
+        assertThat(written.at("/nodes/1").has("position")).isFalse();
     }
 
     @Test
