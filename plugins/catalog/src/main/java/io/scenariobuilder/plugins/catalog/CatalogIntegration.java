@@ -1,5 +1,6 @@
 package io.scenariobuilder.plugins.catalog;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.scenariobuilder.api.error.IntegrationException;
 import io.scenariobuilder.api.field.DynamicFieldConfig;
@@ -17,19 +18,22 @@ import org.pf4j.Extension;
 /**
  * The {@code catalog} integration: one {@code pick-item} action whose fields resolve in a chain, {@code category} ->
  * {@code product} -> {@code variant}, each fetched for the value of the one before; and a {@code warehouse} whose options
- * come from the connection's region. The connection is optional except for the warehouse.
+ * come from the connection's region. The connection is optional except for the warehouse; its test checks the region.
  */
 @Extension
 public final class CatalogIntegration implements Integration {
 
     static final List<String> REGIONS = List.of("eu", "us", "apac");
 
+    /** A parcel, 16 x 16, as a data URI: the page shows icons from data URIs only (nothing is fetched elsewhere). */
+    static final String ICON = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCAxNiAxNiI+PHJlY3QgeD0iMS41IiB5PSI0IiB3aWR0aD0iMTMiIGhlaWdodD0iMTAuNSIgcng9IjEuNSIgZmlsbD0iI2YyYzE0ZSIgc3Ryb2tlPSIjN2E1YTAwIi8+PHBhdGggZD0iTTEuNSA3aDEzTTYgNFYxLjVoNFY0IiBmaWxsPSJub25lIiBzdHJva2U9IiM3YTVhMDAiLz48L3N2Zz4=";
+
     private final IntegrationManifest manifest = new IntegrationManifest(
             "catalog",
             "Product catalog",
             "1.0.0",
             "Picks an item from a product catalog: category, then product, then variant, each offered for the one before.",
-            null,
+            ICON,
             new ConnectionType(List.of(
                     DynamicFieldConfig.builder("region", FieldType.SELECT).label("Region")
                             .description("The catalog account's region: which warehouses it ships from.")
@@ -37,7 +41,7 @@ public final class CatalogIntegration implements Integration {
                     DynamicFieldConfig.builder("latencyMs", FieldType.NUMBER).label("Simulated latency (ms)")
                             .description("How long each catalog look-up takes: to see the option cache at work.")
                             .validation(ValidationRules.range(0, 60_000)).build()),
-                    null),
+                    CatalogIntegration::testConnection),
             List.of(ActionDefinition.builder("pick-item", new PickItemAction())
                     .name("Pick a catalog item")
                     .description("Outputs the chosen variant with its price and the line total: {sku, product, variant, price, "
@@ -76,6 +80,16 @@ public final class CatalogIntegration implements Integration {
                         return Catalog.BUNDLED.warehouses(region);
                     })
                     .build()));
+
+    /** The connection test: the catalog account answers for a known region only. */
+    static void testConnection(JsonNode credentials) throws InterruptedException {
+        String region = credentials.path("region").asText("");
+        if (!REGIONS.contains(region)) {
+            throw IntegrationException.authenticationFailed(region.isEmpty() ? "the catalog account needs a region (" + String.join(", ", REGIONS) + ")"
+                    : "no catalog account in region '" + region + "' (" + String.join(", ", REGIONS) + ")");
+        }
+        Catalog.simulateLatency(credentials);
+    }
 
     @Override
     public IntegrationManifest manifest() {

@@ -37,6 +37,17 @@ class CatalogIntegrationTest {
     }
 
     @Test
+    void theConnectionTestAcceptsAKnownRegionOnly() throws Exception {
+        var tester = catalog.manifest().connectionType().tester();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        tester.test(json.readTree("{\"region\": \"eu\"}"));
+        assertThatThrownBy(() -> tester.test(json.readTree("{\"region\": \"mars\"}")))
+                .isInstanceOfSatisfying(IntegrationException.class, e -> assertThat(e.type()).isEqualTo(ErrorType.AUTHENTICATION_FAILED))
+                .hasMessageContaining("no catalog account in region 'mars'");
+        assertThatThrownBy(() -> tester.test(json.readTree("{}"))).hasMessageContaining("needs a region");
+    }
+
+    @Test
     void pickingAnItemGivesItsPriceAndTotal() throws Exception {
         var output = catalog.action("pick-item")
                 .configuration("{\"category\": \"keyboards\", \"product\": \"kb-tenkey\", \"variant\": \"KB-TK-DE-BRN\", \"quantity\": 3}")
