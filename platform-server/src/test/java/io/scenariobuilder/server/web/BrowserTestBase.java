@@ -46,6 +46,19 @@ abstract class BrowserTestBase {
         return "http://127.0.0.1:" + h.server.port();
     }
 
+    /**
+     * Saves what the browser shows as {@code target/screenshots/NAME.png}, and also into the folder named by the system
+     * property {@code sb.screenshots} when set (the docs' pictures are made so: see docs/builder.md).
+     */
+    void screenshot(WebDriver driver, String name) throws java.io.IOException {
+        byte[] png = ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
+        java.nio.file.Files.write(java.nio.file.Files.createDirectories(Path.of("target", "screenshots")).resolve(name + ".png"), png);
+        String docs = System.getProperty("sb.screenshots");
+        if (docs != null && !docs.isBlank()) {
+            java.nio.file.Files.write(java.nio.file.Files.createDirectories(Path.of(docs)).resolve(name + ".png"), png);
+        }
+    }
+
     /** The browser console's errors so far, but those {@code expected} accepts. */
     List<LogEntry> consoleErrors(Predicate<String> expected) {
         return browser.manage().logs().get(LogType.BROWSER).getAll().stream()

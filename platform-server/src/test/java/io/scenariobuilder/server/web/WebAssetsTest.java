@@ -46,8 +46,10 @@ class WebAssetsTest {
         assertThat(page.headers().get("Content-Type")).startsWith("text/html");
         assertThat(page.headers().get("Content-Security-Policy")).contains("default-src 'self'", "frame-ancestors 'none'");
         assertThat(page.text()).contains("/assets/js/app.js", "/webjars/uplot/1.6.30/dist/uPlot.min.css");
-        for (String module : new String[] {"app.js", "api.js", "store.js", "views/common.js", "views/execution.js",
-                "views/execution-graph.js", "views/live-log.js", "views/scenarios.js", "views/executions.js", "views/metrics.js"}) {
+        for (String module : new String[] {"app.js", "api.js", "views/common.js", "views/execution.js",
+                "views/execution-graph.js", "views/live-log.js", "views/scenarios.js", "views/executions.js", "views/metrics.js",
+                "views/builder.js", "views/node-form.js", "builder/model.js", "builder/canvas.js", "builder/expression-input.js",
+                "builder/node-settings.js"}) {
             Response js = get("/assets/js/" + module);
             assertThat(js.status()).as(module).isEqualTo(200);
             assertThat(js.headers().get("Content-Type")).as(module).contains("javascript");

@@ -15,6 +15,16 @@ export const auth = {
   },
 };
 
+let whoami = null;
+
+/** The key in use: {id, name, role} (GET /api/v1/keys/current), asked once per key. */
+export function currentKey() {
+  if (!whoami || whoami.key !== auth.key) {
+    whoami = { key: auth.key, answer: api('/api/v1/keys/current') };
+  }
+  return whoami.answer;
+}
+
 export class ApiError extends Error {
   constructor(status, code, message, details = []) {
     super(message);
@@ -24,8 +34,8 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(path, { method = 'GET', body, key = auth.key } = {}) {
-  const headers = { Authorization: `Bearer ${key}` };
+export async function api(path, { method = 'GET', body, key = auth.key, headers: extra = {} } = {}) {
+  const headers = { ...extra, Authorization: `Bearer ${key}` };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
   }

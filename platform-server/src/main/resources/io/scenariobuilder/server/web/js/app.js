@@ -28,7 +28,7 @@ function route(hash) {
     return html`<${ExecutionView} id=${id} key=${id} />`;
   }
   if (section === 'builder') {
-    return html`<${BuilderView} />`;
+    return html`<${BuilderView} id=${id} key="builder" />`; // one view: it opens what the address names
   }
   if (hash.startsWith('#/executions')) {
     return html`<${ExecutionsView} />`;
@@ -82,8 +82,8 @@ function App() {
     <header>
       <a class="brand" href="#/">Scenario Builder</a>
       <nav aria-label="main">
-        <a href="#/" aria-current=${hash === '#/' || hash.startsWith('#/scenarios') ? 'page' : undefined}>Scenarios</a>
-        <a href="#/builder" aria-current=${current('#/builder')}>New scenario</a>
+        <a href="#/" aria-current=${hash === '#/' || hash.startsWith('#/scenarios') || hash.startsWith('#/builder/') ? 'page' : undefined}>Scenarios</a>
+        <a href="#/builder" aria-current=${hash === '#/builder' ? 'page' : undefined}>New scenario</a>
         <a href="#/executions" aria-current=${current('#/executions')}>Executions</a>
         <a href="#/metrics" aria-current=${current('#/metrics')}>Metrics</a>
         <a href="/api/docs">API docs</a>

@@ -185,6 +185,184 @@ export function placeProblems(scenario, errors) {
   return placed;
 }
 
+export const NODE_W = 170;
+export const NODE_H = 54;
+const GAP_X = 70;
+const GAP_Y = 24;
+
+/**
+ * A layered layout: each node in the column of its longest path from a start node, columns centred. Answers the
+ * positions by node id and the size they take.
+ */
+export function layout(scenario) {
+  const ids = scenario.nodes.map((n) => n.id);
+  const incoming = new Map(ids.map((id) => [id, []]));
+  for (const c of scenario.connections ?? []) {
+    incoming.get(c.toNodeId)?.push(c.fromNodeId);
+  }
+  const layer = new Map();
+  const visit = (id, seen = new Set()) => {
+    if (layer.has(id)) {
+      return layer.get(id);
+    }
+    if (seen.has(id)) {
+      return 0; // a cycle cannot be saved; stay safe anyway
+    }
+    seen.add(id);
+    const from = incoming.get(id) ?? [];
+    const value = from.length === 0 ? 0 : 1 + Math.max(...from.map((p) => visit(p, seen)));
+    layer.set(id, value);
+    return value;
+  };
+  ids.forEach((id) => visit(id));
+  const layers = [];
+  for (const id of ids) {
+    (layers[layer.get(id)] ??= []).push(id);
+  }
+  const columns = layers.filter(Boolean); // a cycle (refused by the server, but importable) can leave a layer empty
+  const positions = new Map();
+  const tallest = Math.max(1, ...columns.map((c) => c.length));
+  columns.forEach((column, x) => {
+    const offset = ((tallest - column.length) * (NODE_H + GAP_Y)) / 2;
+    column.forEach((id, y) => positions.set(id, { x: 10 + x * (NODE_W + GAP_X), y: 10 + offset + y * (NODE_H + GAP_Y) }));
+  });
+  return {
+    positions,
+    width: 20 + columns.length * (NODE_W + GAP_X) - GAP_X,
+    height: 20 + tallest * (NODE_H + GAP_Y) - GAP_Y,
+  };
+}
+
+/**
+ * Where each node is drawn: its own `position` when it has one (the user moved it, or asked for a layout), else
+ * where the layered layout puts it. Answers the positions and the box around them all.
+ */
+export function positionsOf(scenario) {
+  const automatic = layout(scenario).positions;
+  const positions = new Map();
+  for (const n of scenario.nodes) {
+    const p = n.position;
+    positions.set(n.id, p && Number.isFinite(p.x) && Number.isFinite(p.y) ? { x: p.x, y: p.y } : automatic.get(n.id));
+  }
+  const xs = [...positions.values()].map((p) => p.x);
+  const ys = [...positions.values()].map((p) => p.y);
+  const box = xs.length
+    ? { x: Math.min(...xs) - 10, y: Math.min(...ys) - 10, width: Math.max(...xs) - Math.min(...xs) + NODE_W + 20,
+      height: Math.max(...ys) - Math.min(...ys) + NODE_H + 20 }
+    : { x: 0, y: 0, width: 200, height: 80 };
+  return { positions, box };
+}
+
+/** Moves a node to `{x, y}` (whole numbers; the engine ignores positions). */
+export function moveNode(scenario, nodeId, { x, y }) {
+  return updateNode(scenario, nodeId, { position: { x: Math.round(x), y: Math.round(y) } });
+}
+
+/** Every node placed by the layered layout (a tidy-up on request). */
+export function autoLayout(scenario) {
+  const { positions } = layout(scenario);
+  return { ...scenario, nodes: scenario.nodes.map((n) => ({ ...n, position: positions.get(n.id) })) };
+}
+
+/** The node whose box holds the point, if any. */
+export function nodeAt(scenario, positions, { x, y }) {
+  return scenario.nodes.find((n) => {
+    const p = positions.get(n.id);
+    return p && x >= p.x && x <= p.x + NODE_W && y >= p.y && y <= p.y + NODE_H;
+  })?.id ?? null;
+}
+
+/** What the server keeps about a stored scenario but a document being edited does not carry. */
+const SERVER_FIELDS = ['version', 'createdAt', 'updatedAt', 'warnings'];
+
+/** The editable document of a stored (or exported) scenario: the server's bookkeeping removed. */
+export function editable(document) {
+  const out = { ...document };
+  SERVER_FIELDS.forEach((f) => delete out[f]);
+  out.trigger ??= { type: 'manual' };
+  out.nodes ??= [];
+  out.connections ??= [];
+  return out;
+}
+
+/** A scenario read from imported text; refused, with the reason, when it is not one. */
+export function importScenario(text) {
+  let document;
+  try {
+    document = JSON.parse(text);
+  } catch (e) {
+    throw new EditError(`the file is not JSON: ${e.message}`);
+  }
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    throw new EditError('a scenario is a JSON object with nodes, connections and a trigger');
+  }
+  for (const list of ['nodes', 'connections']) {
+    if (list in document && !Array.isArray(document[list])) {
+      throw new EditError(`'${list}' must be a list`);
+    }
+  }
+  for (const [i, n] of (document.nodes ?? []).entries()) {
+    if (n === null || typeof n !== 'object' || typeof n.id !== 'string') {
+      throw new EditError(`node ${i} has no id`);
+    }
+  }
+  return editable(document);
+}
+
+/** How the API shows a stored webhook secret: never the secret itself. */
+export const SECRET_MASK = '********';
+
+/**
+ * The scenario as a file: the document the API takes, two-space indented. A webhook secret read back from the server
+ * is only its mask, so it is left out (saved elsewhere, the mask would become the secret).
+ */
+export function exportScenario(scenario) {
+  const out = editable(scenario);
+  if (out.trigger?.secret === SECRET_MASK) {
+    out.trigger = { ...out.trigger };
+    delete out.trigger.secret;
+  }
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+const WHOLE_TEMPLATE = /^\{\{([\s\S]*)\}\}$/;
+
+/** Whether a configuration value is one `{{ expression }}` and nothing else (its JSON value is kept, type and all). */
+export function isExpression(value) {
+  return typeof value === 'string' && WHOLE_TEMPLATE.test(value) && !value.slice(2, -2).includes('}}');
+}
+
+/** The expression of a `{{ ... }}` value. */
+export function expressionOf(value) {
+  return isExpression(value) ? value.slice(2, -2).trim() : '';
+}
+
+/** A configuration value that is the expression's result. */
+export function asExpression(text) {
+  return `{{ ${text.trim()} }}`;
+}
+
+/** How an expression names a node: a dotted name, or in backticks when the id is not a plain name (`fetch-2`). */
+export function nodePath(id) {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(id) ? `nodes.${id}.output` : `nodes.\`${id}\`.output`;
+}
+
+/**
+ * What may be typed at the end of `before` in an expression of node `nodeId`: the outputs of the nodes before it,
+ * nearest first, then `trigger` and the rest of the context. Each is {label, insert}; `replace` is how many
+ * characters before the cursor the chosen one replaces.
+ */
+export function completions(scenario, nodeId, before) {
+  const word = /[A-Za-z0-9_.$`-]*$/.exec(before)[0];
+  const earlier = nodeId === null ? [] : namesInScope(scenario, nodeId).filter((n) => n !== 'trigger');
+  const all = [...earlier.map(nodePath), 'trigger', 'trigger.body', 'trigger.query', 'trigger.headers', 'input', 'execution.id'];
+  const lower = word.toLowerCase();
+  return {
+    replace: word.length,
+    items: all.filter((c) => c.toLowerCase().startsWith(lower) && c !== word),
+  };
+}
+
 /** Undo and redo over whole scenario documents (edits never change one in place), at most `limit` steps back. */
 export class History {
   constructor(initial, limit = 100) {

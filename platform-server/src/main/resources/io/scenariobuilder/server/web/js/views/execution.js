@@ -8,25 +8,20 @@ import { LiveLog } from './live-log.js';
 
 const FINAL = ['completed', 'failed', 'cancelled', 'incomplete'];
 
-export function ExecutionView({ id }) {
-  const execution = useLoad(() => api(`/api/v1/executions/${encodeURIComponent(id)}`), [id]);
-  const [scenario, setScenario] = useState(null);
+/**
+ * An execution as it runs: its stored result, reloaded when a node or the execution reaches a new state, and each
+ * node's record with the live stream's newer state laid over it. Answers {execution, result, records, status}.
+ */
+export function useLiveExecution(id) {
+  const execution = useLoad(() => (id ? api(`/api/v1/executions/${encodeURIComponent(id)}`) : Promise.resolve(null)), [id]);
   const [live, setLive] = useState(new Map()); // node id -> {status, attempts} from the events stream
   const [status, setStatus] = useState(null);
-  const [selected, setSelected] = useState(null);
-  const [actionError, setActionError] = useState(null);
-  const [busy, setBusy] = useState(false);
-
-  const scenarioId = execution.data?.scenarioId;
-  useEffect(() => {
-    if (scenarioId) {
-      api(`/api/v1/scenarios/${encodeURIComponent(scenarioId)}`).then(setScenario, () => setScenario(null));
-    }
-  }, [scenarioId]);
-
   useEffect(() => {
     setLive(new Map());
     setStatus(null);
+    if (!id) {
+      return undefined;
+    }
     let refresh = null;
     const events = stream('/api/v1/events/stream', { executionId: id, replay: 1000 }, (event) => {
       if (event.type === 'node') {
@@ -61,6 +56,23 @@ export function ExecutionView({ id }) {
     }
     return map;
   }, [result, live]);
+  const current = result && FINAL.includes(result.status) ? result.status : status ?? result?.status ?? 'queued';
+  return { execution, result, records, status: current };
+}
+
+export function ExecutionView({ id }) {
+  const { execution, result, records, status: current } = useLiveExecution(id);
+  const [scenario, setScenario] = useState(null);
+  const [selected, setSelected] = useState(null);
+  const [actionError, setActionError] = useState(null);
+  const [busy, setBusy] = useState(false);
+
+  const scenarioId = result?.scenarioId;
+  useEffect(() => {
+    if (scenarioId) {
+      api(`/api/v1/scenarios/${encodeURIComponent(scenarioId)}`).then(setScenario, () => setScenario(null));
+    }
+  }, [scenarioId]);
 
   if (execution.error && !result) {
     return html`<${ErrorBanner} error=${execution.error} />`;
@@ -68,7 +80,6 @@ export function ExecutionView({ id }) {
   if (!result) {
     return html`<p class="loading">Loading execution…</p>`;
   }
-  const current = result && FINAL.includes(result.status) ? result.status : status ?? result.status;
   const command = (name) => async () => {
     setBusy(true);
     setActionError(null);
@@ -112,7 +123,7 @@ export function ExecutionView({ id }) {
   </article>`;
 }
 
-function inputOf(nodeId, scenario, result) {
+export function inputOf(nodeId, scenario, result) {
   const from = (scenario.connections ?? []).filter((c) => c.toNodeId === nodeId);
   if (from.length === 0) {
     return result.trigger;
@@ -121,7 +132,7 @@ function inputOf(nodeId, scenario, result) {
   return from.length === 1 ? outputs[from[0].fromNodeId] : outputs;
 }
 
-function NodePanel({ node, record, result, scenario }) {
+export function NodePanel({ node, record, result, scenario }) {
   return html`<section class="panel" aria-labelledby="node-title" data-testid="node-panel">
     <div class="panel-head"><h2 id="node-title">Node <code>${node.id}</code></h2>
       <${Status} status=${record?.status ?? 'pending'} /></div>
@@ -132,12 +143,12 @@ function NodePanel({ node, record, result, scenario }) {
     </div>
     ${record?.error ? html`<h3>Error</h3><${Json} label="error" value=${record.error} />` : null}
     <h3>Attempts</h3>
-    ${record?.attemptHistory?.length ? html`<table class="table">
+    ${record?.attemptHistory?.length ? html`<div class="table-scroll"><table class="table">
       <thead><tr><th scope="col">#</th><th scope="col">Started</th><th scope="col">Took</th><th scope="col">Error</th><th scope="col">Span</th></tr></thead>
       <tbody>${record.attemptHistory.map((a) => html`<tr key=${a.attempt}>
         <td>${a.attempt}</td><td>${time(a.startTime)}</td>
         <td>${a.startTime && a.endTime ? duration(new Date(a.endTime) - new Date(a.startTime)) : ''}</td>
         <td>${a.error ? `${a.error.type}: ${a.error.message}` : ''}${a.retryDelayMs != null ? ` (retried after ${a.retryDelayMs} ms)` : ''}</td>
-        <td><code>${a.spanId ?? ''}</code></td></tr>`)}</tbody></table>` : html`<p class="muted">None yet.</p>`}
+        <td><code>${a.spanId ?? ''}</code></td></tr>`)}</tbody></table></div>` : html`<p class="muted">None yet.</p>`}
   </section>`;
 }

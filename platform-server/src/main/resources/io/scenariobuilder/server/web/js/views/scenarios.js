@@ -34,7 +34,7 @@ export function ScenariosView() {
   const { scenarios, last, rates } = data.data;
   return html`<section aria-labelledby="scenarios-title">
     <h1 id="scenarios-title">Scenarios</h1>
-    ${scenarios.length === 0 ? html`<p class="muted">No scenario is saved yet: POST one to /api/v1/scenarios.</p>` : html`
+    ${scenarios.length === 0 ? html`<p class="muted">No scenario is saved yet: draw one in the <a href="#/builder">builder</a>, or POST one to /api/v1/scenarios.</p>` : html`
     <div class="table-scroll"><table class="table" data-testid="scenarios">
       <thead><tr><th scope="col">Scenario</th><th scope="col">Trigger</th><th scope="col">Last execution</th>
         <th scope="col">Success (24 h)</th></tr></thead>
@@ -86,7 +86,8 @@ export function ScenarioView({ id }) {
     }
   };
   return html`<article aria-labelledby="scenario-title">
-    <h1 id="scenario-title">${s.name || s.id}</h1>
+    <div class="title-row"><h1 id="scenario-title">${s.name || s.id}</h1>
+      <a href=${`#/builder/${encodeURIComponent(s.id)}`} data-testid="open-in-builder">Open in the builder</a></div>
     <dl class="facts">
       <div><dt>Id</dt><dd><code>${s.id}</code></dd></div>
       <div><dt>Version</dt><dd>${s.version}</dd></div>
