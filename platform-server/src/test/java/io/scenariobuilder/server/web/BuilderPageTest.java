@@ -132,6 +132,13 @@ class BuilderPageTest extends BrowserTestBase {
         wait.until(d -> !byTestId("zoom-level").getText().equals(fitted));
         byTestId("zoom-fit").click();
         wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-testid='zoom-level']"), fitted));
+        // Pan: dragging the background moves the view, not the nodes.
+        WebElement layer = browser.findElement(By.cssSelector("[data-testid='canvas-layer']"));
+        String before = layer.getAttribute("transform");
+        new Actions(browser).moveToElement(byTestId("builder-canvas"), 0, 150).clickAndHold().moveByOffset(-80, -20).release().perform();
+        wait.until(d -> !before.equals(d.findElement(By.cssSelector("[data-testid='canvas-layer']")).getAttribute("transform")));
+        byTestId("zoom-fit").click();
+        wait.until(d -> before.equals(d.findElement(By.cssSelector("[data-testid='canvas-layer']")).getAttribute("transform")));
 
         // Valid now: nothing under Problems. Saved, the builder stays open on it, at version 1.
         noProblems();
@@ -244,8 +251,10 @@ class BuilderPageTest extends BrowserTestBase {
         noProblems();
         node("pick-item");
         JavascriptExecutor js = (JavascriptExecutor) browser;
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 720)); // readable at 1280 x 720
         js.executeScript("window.scrollTo(0, 0)");
         screenshot(browser, "builder-overview");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
         js.executeScript("document.querySelector('[data-testid=node-form-pick-item]').scrollIntoView()");
         screenshot(browser, "builder-node-form");
 

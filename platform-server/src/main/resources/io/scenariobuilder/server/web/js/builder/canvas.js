@@ -193,7 +193,7 @@ export function Canvas({ scenario, problems, selected, onSelect, onMove, onConne
         }}>
       <defs><marker id="builder-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
         <path d="M 0 0 L 10 5 L 0 10 z" /></marker></defs>
-      <g ref=${layer} transform=${`translate(${current.x},${current.y}) scale(${current.scale})`}>
+      <g ref=${layer} data-testid="canvas-layer" transform=${`translate(${current.x},${current.y}) scale(${current.scale})`}>
         ${edges}${nodes}
         ${from ? html`<path class="edge-draft" d=${`M${from.x + NODE_W},${from.y + NODE_H / 2} L${gesture.x},${gesture.y}`} />` : null}
       </g>
