@@ -25,6 +25,7 @@ import io.scenariobuilder.core.store.ExecutionStore;
 import io.scenariobuilder.core.store.RetentionJob;
 import io.scenariobuilder.core.store.RunMarker;
 import io.scenariobuilder.core.store.StoreException;
+import io.scenariobuilder.core.store.jdbc.ClusterMembership;
 import io.scenariobuilder.core.store.jdbc.InstanceLock;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore;
 import io.scenariobuilder.core.store.jdbc.JdbcConnectionStore;
@@ -104,6 +105,8 @@ public final class ScenarioBuilderServer implements AutoCloseable {
     private final OtlpTraces traces;
     /** This server's hold on its database (released last on close). */
     private final InstanceLock instanceLock;
+    /** This server's place among several on one PostgreSQL ({@code SB_CLUSTER=on}), or null. */
+    private volatile ClusterMembership cluster;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     private ScenarioBuilderServer(ServerConfig config, List<Path> builtinPluginDirs, VertxOptions vertxOptions) throws IOException {
@@ -111,8 +114,9 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         Files.createDirectories(config.dataDir());
         Files.createDirectories(config.pluginsDir());
         Files.createDirectories(config.dataDir().resolve("uploads"));
-        // One server per database: a second one would resume and run again what this one runs.
-        this.instanceLock = InstanceLock.acquire(ServerModule.storeSettings(config));
+        // One server per database (a second one would resume and run again what this one runs), or several in a cluster,
+        // which share the lock and keep a server that runs alone out.
+        this.instanceLock = InstanceLock.acquire(ServerModule.storeSettings(config), config.cluster().enabled());
         // PostgreSQL: a lock lost with its session is taken again; if another server has it by then, this one stops.
         instanceLock.watch(message -> {
             LOG.error(message);
@@ -157,8 +161,17 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             if (unclean) {
                 LOG.warn("the last run of the server did not stop cleanly (crash, kill or power loss)");
             }
-            List<ExecutionHandle> resumedExecutions = engine.resumeUnfinished(unclean);
-            this.resumed = resumedExecutions.size();
+            if (config.cluster().enabled()) {
+                // In a cluster, a server resumes what stopped servers left (itself before a restart included), claimed
+                // so that no two servers resume the same execution; the others' executions are theirs.
+                this.cluster = ClusterMembership.join(store.dataSource(), instanceName(config), config.cluster().lease());
+                store.ownedBy(cluster.id());
+                this.resumed = claimOrphans(engine, store);
+                engine.sendPendingNotifications();
+            } else {
+                this.cluster = null;
+                this.resumed = engine.resumeUnfinished(unclean).size();
+            }
 
             JdbcApiKeyStore keys = injector.getInstance(JdbcApiKeyStore.class);
             this.createdAdminKey = bootstrapAdminKey(keys);
@@ -230,6 +243,12 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             } catch (java.util.concurrent.TimeoutException e) {
                 throw new IOException("the HTTP server did not start listening on " + config.host() + ":" + config.port() + " in 30 s", e);
             }
+            if (cluster != null) {
+                // Each heartbeat is followed by a look for executions that a stopped server left; a server that cannot
+                // beat in time stops at once, before the others may take its executions.
+                cluster.start(() -> claimOrphans(engine, store), message -> Thread.ofPlatform().name("sb-fenced")
+                        .start(() -> close(Duration.ZERO)));
+            }
         } catch (IOException | RuntimeException | Error e) {
             // The start failed: stop Vert.x and close the store once they are up, so that nothing is left running or
             // holding the database.
@@ -237,6 +256,9 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             closeTraces();
             vertxStarting.thenAccept(Vertx::close);
             opening.whenComplete((store, failure) -> {
+                if (cluster != null) {
+                    cluster.close();
+                }
                 if (store != null) {
                     store.close();
                 }
@@ -506,10 +528,15 @@ public final class ScenarioBuilderServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        close(config.shutdownGrace());
+    }
+
+    /** Stops; running nodes get {@code grace} to finish (none when this server must stop before others take over). */
+    private void close(Duration grace) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        LOG.info("shutting down: no new requests; running nodes get {} ms to finish", config.shutdownGrace().toMillis());
+        LOG.info("shutting down: no new requests; running nodes get {} ms to finish", grace.toMillis());
         for (HttpServer server : servers) {
             try {
                 server.close().await(10, TimeUnit.SECONDS);
@@ -524,13 +551,16 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                 LOG.warn("closing {}: {}", closeable.getClass().getSimpleName(), e.toString());
             }
         }
-        int cut = injector.getInstance(ExecutionEngine.class).drain(config.shutdownGrace());
+        int cut = injector.getInstance(ExecutionEngine.class).drain(grace);
         if (cut > 0) {
             LOG.warn("{} execution(s) still had nodes running; they resume on the next start", cut);
         }
         closeLiveStreams();
         closeTraces(); // after the drain: the spans of what ended then leave too
         injector.getInstance(PluginService.class).close();
+        if (cluster != null) {
+            cluster.close(); // after the drain: the others claim what is left at once
+        }
         injector.getInstance(JdbcExecutionStore.class).close();
         http.close();
         try {
@@ -542,6 +572,34 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         instanceLock.close();
         LOG.info("stopped");
         stopped.complete(null);
+    }
+
+    /** Claims the unfinished executions of stopped servers and resumes them here; answers how many. */
+    private static int claimOrphans(ExecutionEngine engine, JdbcExecutionStore store, ClusterMembership cluster) {
+        int total = 0;
+        List<io.scenariobuilder.core.store.ResumableExecution> batch;
+        while (!(batch = store.claimOrphans(cluster.lease(), 500)).isEmpty()) {
+            total += engine.resumeStored(batch).size();
+        }
+        return total;
+    }
+
+    private int claimOrphans(ExecutionEngine engine, JdbcExecutionStore store) {
+        return claimOrphans(engine, store, cluster);
+    }
+
+    /** How this server is shown to the others: SB_INSTANCE_NAME, else its host name, process and port. */
+    private static String instanceName(ServerConfig config) {
+        if (config.cluster().instanceName() != null) {
+            return config.cluster().instanceName();
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "unknown-host";
+        }
+        return host + " pid " + ProcessHandle.current().pid() + (config.port() == 0 ? "" : " port " + config.port());
     }
 
     /** Completes once the server stopped, whoever stopped it (an operator, or a lost server lock). */

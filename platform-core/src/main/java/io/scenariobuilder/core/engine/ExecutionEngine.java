@@ -205,8 +205,30 @@ public final class ExecutionEngine implements AutoCloseable {
         if (afterUncleanStop) {
             store.recordUncleanStop();
         }
+        List<ExecutionHandle> resumed = resumeStored(store.unfinished());
+        sendPendingNotifications();
+        return resumed;
+    }
+
+    /** Sends the notifications stored with their failure but not sent before the stop: at least once, never lost. */
+    public void sendPendingNotifications() {
+        List<ErrorNotification> pending = store.pendingNotifications();
+        for (ErrorNotification notification : pending) {
+            services.send(notification, 1, new CompletableFuture<>());
+        }
+        if (!pending.isEmpty()) {
+            LOG.warn("sending {} error notification(s) left from before the restart", pending.size());
+        }
+    }
+
+    /**
+     * Resumes stored executions as after a restart: those unfinished at start, or those claimed from a server of the
+     * cluster that stopped. One already running here is left alone; one whose scenario is missing or no longer compiles,
+     * or that was running at each of the last {@value #CRASH_SUSPECT_STOPS} unclean stops, is failed with the reason.
+     */
+    public List<ExecutionHandle> resumeStored(List<ResumableExecution> executions) {
         List<ExecutionHandle> resumed = new ArrayList<>();
-        for (ResumableExecution stored : store.unfinished()) {
+        for (ResumableExecution stored : executions) {
             if (active.containsKey(stored.id())) {
                 continue;
             }
@@ -240,14 +262,6 @@ public final class ExecutionEngine implements AutoCloseable {
         }
         if (!resumed.isEmpty()) {
             LOG.warn("resumed {} unfinished execution(s)", resumed.size());
-        }
-        // Notifications stored with their failure but not sent before the stop: at least once, never lost.
-        List<ErrorNotification> pending = store.pendingNotifications();
-        for (ErrorNotification notification : pending) {
-            services.send(notification, 1, new CompletableFuture<>());
-        }
-        if (!pending.isEmpty()) {
-            LOG.warn("sending {} error notification(s) left from before the restart", pending.size());
         }
         return resumed;
     }

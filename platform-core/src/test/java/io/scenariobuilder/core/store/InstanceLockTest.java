@@ -49,6 +49,21 @@ class InstanceLockTest {
     }
 
     @Test
+    void theServersOfAClusterShareTheLockAndKeepAServerThatRunsAloneOut() {
+        StoreSettings settings = TestPostgres.freshDatabase();
+        try (InstanceLock first = InstanceLock.acquire(settings, true); InstanceLock second = InstanceLock.acquire(settings, true)) {
+            assertThatThrownBy(() -> InstanceLock.acquire(settings)).isInstanceOf(InstanceLock.HeldException.class)
+                    .hasMessageContaining("unless every server sets SB_CLUSTER=on");
+        }
+        try (InstanceLock alone = InstanceLock.acquire(settings)) {
+            assertThatThrownBy(() -> InstanceLock.acquire(settings, true)).isInstanceOf(InstanceLock.HeldException.class)
+                    .hasMessageContaining("runs alone (SB_CLUSTER=off)");
+        }
+        assertThatThrownBy(() -> InstanceLock.acquire(StoreSettings.embedded(java.nio.file.Path.of("unused")), true))
+                .hasMessageContaining("SQLite is one server's");
+    }
+
+    @Test
     void aPostgresLockLostWithItsSessionIsTakenAgainOrTheServerIsToldWhoHasIt() throws Exception {
         StoreSettings settings = TestPostgres.freshDatabase();
         java.util.List<String> lost = new java.util.concurrent.CopyOnWriteArrayList<>();

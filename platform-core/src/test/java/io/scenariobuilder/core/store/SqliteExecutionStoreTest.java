@@ -122,20 +122,19 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
         }
         try (JdbcExecutionStore reopened = new JdbcExecutionStore(StoreSettings.embedded(folder))) {
             assertThat(reopened.migrated()).as("current: Flyway is not started").isFalse();
-            // An older schema: the last migration (V15, the sequence indexes) undone.
+            // An older schema: the last migration (V16, the cluster's instances and owners) undone.
             try (var connection = reopened.dataSource().getConnection(); var st = connection.createStatement()) {
-                st.execute("DROP INDEX execution_logs_by_seq");
-                st.execute("DROP INDEX node_records_by_position");
+                st.execute("DROP TABLE instances");
+                st.execute("ALTER TABLE executions DROP COLUMN owner");
                 st.execute("DELETE FROM flyway_schema_history WHERE version = '" + JdbcExecutionStore.SCHEMA_VERSION + "'");
             }
         }
         try (JdbcExecutionStore upgraded = new JdbcExecutionStore(StoreSettings.embedded(folder))) {
             assertThat(upgraded.migrated()).isTrue();
             try (var connection = upgraded.dataSource().getConnection(); var st = connection.createStatement();
-                    var rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'index' "
-                            + "AND name IN ('execution_logs_by_seq', 'node_records_by_position')")) {
+                    var rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'instances'")) {
                 assertThat(rs.next()).isTrue();
-                assertThat(rs.getInt(1)).as("the indexes are back").isEqualTo(2);
+                assertThat(rs.getInt(1)).as("the table is back").isEqualTo(1);
             }
         }
     }

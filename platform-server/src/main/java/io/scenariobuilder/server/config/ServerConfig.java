@@ -45,12 +45,13 @@ import java.util.Properties;
  * @param security the limits that keep one caller from hurting the others
  * @param reliability what keeps executions moving through faults and bursts
  * @param logging the log sinks, level and format
+ * @param cluster several servers on one PostgreSQL
  */
 public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir, String dbUrl, String dbUser, String dbPassword,
         String masterKey, String adminKey, long maxBodyBytes, int maxJsonDepth, int maxHeaderBytes, Duration shutdownGrace,
         Duration waitTimeout, boolean fsync, boolean importExamples, Path examplesDir, boolean metricsAuth, int streamBuffer,
         Duration streamStall, int streamHistory, String otlpEndpoint, int retentionDays, int retentionPerScenario, Duration optionsTimeout, int optionsCacheSize,
-        SecuritySettings security, ReliabilitySettings reliability, LogSettings logging) {
+        SecuritySettings security, ReliabilitySettings reliability, LogSettings logging, ClusterSettings cluster) {
 
     /** The settings, their environment variable names and defaults, in the order the docs list them. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -86,6 +87,7 @@ public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir,
         d.putAll(SecuritySettings.DEFAULTS);
         d.putAll(ReliabilitySettings.DEFAULTS);
         d.putAll(LogSettings.DEFAULTS);
+        d.putAll(ClusterSettings.DEFAULTS);
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -156,21 +158,32 @@ public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir,
                 integer(values, "SB_OPTIONS_CACHE_SIZE", 0, 10_000_000),
                 SecuritySettings.from(values),
                 ReliabilitySettings.from(values),
-                LogSettings.from(values));
+                LogSettings.from(values),
+                clusterOn(values, blankToNull(values.get("SB_DB_URL"))));
     }
 
     /** This configuration on another port (tests take any free one). */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, masterKey, adminKey, maxBodyBytes,
                 maxJsonDepth, maxHeaderBytes, shutdownGrace, waitTimeout, fsync, importExamples, examplesDir, metricsAuth,
-                streamBuffer, streamStall, streamHistory, otlpEndpoint, retentionDays, retentionPerScenario, optionsTimeout, optionsCacheSize, security, reliability, logging);
+                streamBuffer, streamStall, streamHistory, otlpEndpoint, retentionDays, retentionPerScenario, optionsTimeout, optionsCacheSize, security, reliability, logging, cluster);
     }
 
     /** This configuration with another plugins folder. */
     public ServerConfig withPluginsDir(Path dir) {
         return new ServerConfig(host, port, dataDir, dir, dbUrl, dbUser, dbPassword, masterKey, adminKey, maxBodyBytes,
                 maxJsonDepth, maxHeaderBytes, shutdownGrace, waitTimeout, fsync, importExamples, examplesDir, metricsAuth,
-                streamBuffer, streamStall, streamHistory, otlpEndpoint, retentionDays, retentionPerScenario, optionsTimeout, optionsCacheSize, security, reliability, logging);
+                streamBuffer, streamStall, streamHistory, otlpEndpoint, retentionDays, retentionPerScenario, optionsTimeout, optionsCacheSize, security, reliability, logging, cluster);
+    }
+
+    /** A cluster shares a PostgreSQL database: SQLite is one server's. */
+    private static ClusterSettings clusterOn(Map<String, String> values, String dbUrl) {
+        ClusterSettings cluster = ClusterSettings.from(values);
+        if (cluster.enabled() && (dbUrl == null || !dbUrl.startsWith("jdbc:postgresql:"))) {
+            throw new ConfigException("SB_CLUSTER=on needs PostgreSQL (SB_DB_URL=jdbc:postgresql://...): the embedded SQLite store "
+                    + "is one server's");
+        }
+        return cluster;
     }
 
     private static String otlpEndpoint(String value) {

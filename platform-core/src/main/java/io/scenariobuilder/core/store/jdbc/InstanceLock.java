@@ -52,11 +52,14 @@ public final class InstanceLock implements AutoCloseable {
     private final Path file;
     private final StoreSettings settings;
     private volatile boolean closed;
+    /** PostgreSQL: the servers of a cluster share the lock; a server alone holds it exclusively. */
+    private final boolean shared;
     private Thread keeper;
     /** How often the PostgreSQL session is checked. */
     static final long CHECK_EVERY_MS = 2_000;
 
-    private InstanceLock(FileChannel channel, FileLock fileLock, Connection session, Path file, StoreSettings settings) {
+    private InstanceLock(FileChannel channel, FileLock fileLock, Connection session, Path file, StoreSettings settings, boolean shared) {
+        this.shared = shared;
         this.channel = channel;
         this.fileLock = fileLock;
         this.session = session;
@@ -86,7 +89,7 @@ public final class InstanceLock implements AutoCloseable {
                 }
                 try {
                     Connection fresh = connect(settings);
-                    if (tryLock(fresh)) {
+                    if (tryLock(fresh, shared)) {
                         Connection old = session;
                         session = fresh;
                         closeQuietly(old);
@@ -121,11 +124,24 @@ public final class InstanceLock implements AutoCloseable {
      * @throws HeldException when another server holds it, naming that server
      */
     public static InstanceLock acquire(StoreSettings settings) {
+        return acquire(settings, false);
+    }
+
+    /**
+     * Takes the lock of the store {@code settings} names; on PostgreSQL, {@code cluster} takes it shared with the other
+     * servers of a cluster (issue 16), which still keeps out a server that runs alone, and is kept out by one.
+     *
+     * @throws HeldException when another server holds it, naming that server
+     */
+    public static InstanceLock acquire(StoreSettings settings, boolean cluster) {
         if (settings.sqlite()) {
+            if (cluster) {
+                throw new IllegalArgumentException("several servers share a PostgreSQL database only: SQLite is one server's");
+            }
             Path database = settings.sqliteFile().orElse(null);
-            return database == null ? new InstanceLock(null, null, null, null, null) : onFile(database.toAbsolutePath().resolveSibling(FILE));
+            return database == null ? new InstanceLock(null, null, null, null, null, false) : onFile(database.toAbsolutePath().resolveSibling(FILE));
         }
-        return onPostgres(settings);
+        return onPostgres(settings, cluster);
     }
 
     /** Who this process is, for the message another server shows. */
@@ -171,7 +187,7 @@ public final class InstanceLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(false);
-            return new InstanceLock(channel, lock, null, key, null);
+            return new InstanceLock(channel, lock, null, key, null, false);
         } catch (IOException e) {
             closeQuietly(channel);
             HELD_HERE.remove(key);
@@ -185,17 +201,20 @@ public final class InstanceLock implements AutoCloseable {
                 + "this one another SB_DATA_DIR");
     }
 
-    private static InstanceLock onPostgres(StoreSettings settings) {
+    private static InstanceLock onPostgres(StoreSettings settings, boolean cluster) {
         Connection session = null;
         try {
             session = connect(settings);
-            if (tryLock(session)) {
-                return new InstanceLock(null, null, session, null, settings);
+            if (tryLock(session, cluster)) {
+                return new InstanceLock(null, null, session, null, settings, cluster);
             }
             String holder = postgresHolder(session);
             session.close();
-            throw new HeldException("another Scenario Builder server is using the database " + settings.jdbcUrl() + " (" + holder
-                    + "); one server per database until several can share one: stop it first");
+            throw new HeldException(cluster
+                    ? "a Scenario Builder server that runs alone (SB_CLUSTER=off) is using the database " + settings.jdbcUrl() + " ("
+                            + holder + "); stop it, or start it with SB_CLUSTER=on too"
+                    : "another Scenario Builder server is using the database " + settings.jdbcUrl() + " (" + holder
+                            + "); one server per database unless every server sets SB_CLUSTER=on: stop it first");
         } catch (SQLException e) {
             closeQuietly(session);
             throw new StoreException("cannot take the server lock on " + settings.jdbcUrl() + ": " + e.getMessage(), e);
@@ -217,8 +236,8 @@ public final class InstanceLock implements AutoCloseable {
         return DriverManager.getConnection(settings.jdbcUrl(), properties);
     }
 
-    private static boolean tryLock(Connection session) throws SQLException {
-        try (PreparedStatement st = session.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+    private static boolean tryLock(Connection session, boolean shared) throws SQLException {
+        try (PreparedStatement st = session.prepareStatement(shared ? "SELECT pg_try_advisory_lock_shared(?)" : "SELECT pg_try_advisory_lock(?)")) {
             st.setLong(1, ADVISORY_KEY);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();

@@ -70,12 +70,13 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             "sb_store_commit_failures", "Group commits that failed (each fails the executions whose writes it held)");
 
     static final String INSERT_EXECUTION = "INSERT INTO executions (id, scenario_id, scenario_version, scenario_hash, "
-            + "trigger_data, status, start_time, trace_id, span_id, parent_span_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "trigger_data, status, start_time, trace_id, span_id, parent_span_id, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             // Every write can be applied twice: a commit whose answer was lost (the connection broke) is committed again.
             + "ON CONFLICT (id) DO NOTHING";
     static final String INSERT_SNAPSHOT =
             "INSERT INTO scenario_snapshots (hash, document) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING";
-    static final String UPDATE_EXECUTION = "UPDATE executions SET status = ?, end_time = ?, error = ? WHERE id = ?";
+    /** A status written by a server makes it the owner (a retry on another server moves the execution there). */
+    static final String UPDATE_EXECUTION = "UPDATE executions SET status = ?, end_time = ?, error = ?, owner = COALESCE(?, owner) WHERE id = ?";
     static final String UPSERT_NODE = "INSERT INTO node_records "
             + "(execution_id, node_id, position, status, attempts, start_time, end_time, output, error, next_attempt_at, "
             + "attempt_history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -102,6 +103,8 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
      */
     private final java.util.Set<String> knownSnapshots = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    /** The server that runs the executions this store creates or moves on (several servers on PostgreSQL); else null. */
+    private volatile String owner;
     private final boolean migrated;
     private final com.codahale.metrics.Timer commitTimer;
     private final com.codahale.metrics.Histogram batchSizes;
@@ -271,6 +274,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             st.setString(8, trace.traceId());
             st.setString(9, trace.spanId());
             st.setString(10, trace.parentSpanId());
+            st.setString(11, owner);
             st.addBatch();
             s.inserts++;
         });
@@ -288,13 +292,14 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     }
 
     /** Adds an execution's new status to the writer's batch of updates. */
-    private static void addUpdate(StoreWriter.Statements s, String executionId, ExecutionStatus status, Instant endTime, String errorJson)
+    private void addUpdate(StoreWriter.Statements s, String executionId, ExecutionStatus status, Instant endTime, String errorJson)
             throws SQLException {
         PreparedStatement st = s.updateExecution;
         st.setString(1, status.id());
         setLong(st, 2, endTime == null ? null : endTime.toEpochMilli());
         st.setString(3, errorJson);
-        st.setString(4, executionId);
+        st.setString(4, owner);
+        st.setString(5, executionId);
         st.addBatch();
         s.updates++;
     }
@@ -425,6 +430,66 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         return reads.load(executionId);
     }
 
+    /**
+     * Several servers on PostgreSQL: from now on, the executions this store creates, and those whose status it writes,
+     * are owned by the server {@code instanceId} (see {@link ClusterMembership}).
+     */
+    public void ownedBy(String instanceId) {
+        this.owner = instanceId;
+    }
+
+    /**
+     * Several servers on PostgreSQL: claims up to {@code limit} unfinished executions whose owner is not alive (its
+     * heartbeat is older than {@code lease}, or its row is gone: it left), or that have none, for this store's owner,
+     * and answers them to resume. Claimed with {@code FOR UPDATE SKIP LOCKED}: two servers claiming at once take
+     * different executions. An execution that was running under an owner that died (its row is still there) counts
+     * one more unclean stop, as after a crash of a single server.
+     */
+    public List<ResumableExecution> claimOrphans(Duration lease, int limit) {
+        String me = owner;
+        if (me == null || settings.sqlite()) {
+            throw new IllegalStateException("claiming executions needs PostgreSQL and an owner (ownedBy)");
+        }
+        List<String> claimed = new ArrayList<>();
+        try (Connection connection = readers.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement st = connection.prepareStatement(CLAIM_ORPHANS)) {
+                st.setLong(1, lease.toMillis());
+                st.setInt(2, limit);
+                st.setString(3, me);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        claimed.add(rs.getString(1));
+                    }
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot claim the executions of stopped servers: " + JdbcErrors.rootMessage(e), e);
+        }
+        List<ResumableExecution> out = new ArrayList<>(claimed.size());
+        for (String id : claimed) {
+            reads.load(id).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** The database's clock, in epoch milliseconds: the one clock every server of a cluster agrees on. */
+    static final String DB_NOW_MS = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+
+    private static final String CLAIM_ORPHANS = "WITH orphans AS (SELECT e.id FROM executions e "
+            + "WHERE e.status IN ('queued', 'running', 'paused') AND (e.owner IS NULL OR e.owner NOT IN "
+            + "(SELECT i.id FROM instances i WHERE i.heartbeat_at >= " + DB_NOW_MS + " - ?)) "
+            + "ORDER BY e.start_time, e.id LIMIT ? FOR UPDATE OF e SKIP LOCKED) "
+            + "UPDATE executions x SET owner = ?, unclean_stops = x.unclean_stops + CASE WHEN x.status = 'running' "
+            + "AND x.owner IN (SELECT i.id FROM instances i) THEN 1 ELSE 0 END "
+            + "FROM orphans o WHERE x.id = o.id RETURNING x.id";
+
     @Override
     public List<ResumableExecution> unfinished() {
         return reads.unfinished();
@@ -546,7 +611,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
      * The schema version this code needs: the highest migration in {@code io/scenariobuilder/core/store/migration}
      * ({@code SqliteExecutionStoreTest} keeps the two in step).
      */
-    public static final int SCHEMA_VERSION = 15;
+    public static final int SCHEMA_VERSION = 16;
 
     /**
      * Whether Flyway's history shows exactly migrations 1 to {@link #SCHEMA_VERSION}, all successful. Then Flyway is
