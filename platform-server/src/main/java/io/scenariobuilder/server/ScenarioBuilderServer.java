@@ -25,6 +25,8 @@ import io.scenariobuilder.core.store.ExecutionStore;
 import io.scenariobuilder.core.store.RetentionJob;
 import io.scenariobuilder.core.store.RunMarker;
 import io.scenariobuilder.core.store.StoreException;
+import io.scenariobuilder.core.store.jdbc.ClusterBus;
+import io.scenariobuilder.core.store.jdbc.ClusterCommands;
 import io.scenariobuilder.core.store.jdbc.ClusterMembership;
 import io.scenariobuilder.core.store.jdbc.InstanceLock;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore;
@@ -107,6 +109,12 @@ public final class ScenarioBuilderServer implements AutoCloseable {
     private final InstanceLock instanceLock;
     /** This server's place among several on one PostgreSQL ({@code SB_CLUSTER=on}), or null. */
     private volatile ClusterMembership cluster;
+    /** In a cluster: the servers' notifications, commands for executions others run, changes others make; else null. */
+    private volatile ClusterBus bus;
+    private volatile ClusterCommands commands;
+    private volatile ClusterChanges changes;
+    private volatile ClusterLive live;
+    private volatile ClusterPlugins clusterPlugins;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     private ScenarioBuilderServer(ServerConfig config, List<Path> builtinPluginDirs, VertxOptions vertxOptions) throws IOException {
@@ -166,6 +174,11 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                 // so that no two servers resume the same execution; the others' executions are theirs.
                 this.cluster = ClusterMembership.join(store.dataSource(), instanceName(config), config.cluster().lease());
                 store.ownedBy(cluster.id());
+                this.bus = new ClusterBus(ServerModule.storeSettings(config), store.dataSource());
+                this.commands = new ClusterCommands(store, cluster, bus);
+                commands.attach(engine); // pause, resume, cancel reach the server running an execution
+                this.clusterPlugins = new ClusterPlugins(store.dataSource(), bus, plugins, config.pluginsDir());
+                clusterPlugins.syncAll(); // the plugins uploaded to the cluster, before resuming what may need them
                 this.resumed = claimOrphans(engine, store);
                 engine.sendPendingNotifications();
             } else {
@@ -201,9 +214,19 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             // The live streams: every execution line and event, and the platform's own lines, fanned out to clients.
             this.liveLogs = new LiveHub<>("logs", config.streamBuffer(), config.streamHistory(), config.streamStall());
             this.liveEvents = new LiveHub<>("events", config.streamBuffer(), config.streamHistory(), config.streamStall());
-            injector.getInstance(ExecutionLog.class).addListener(liveLogs::publish);
-            injector.getInstance(ExecutionEvents.class).addListener(liveEvents::publish);
-            this.liveLogAppender = new LiveLogAppender(liveLogs);
+            // In a cluster, this server's lines and events go to the others' streams too, and theirs come to this one's.
+            ClusterLive toOthers = bus == null ? null : new ClusterLive(bus, cluster.id(), liveLogs, liveEvents);
+            this.live = toOthers;
+            java.util.function.Consumer<LogEntry> lines = toOthers == null ? liveLogs::publish : line -> {
+                liveLogs.publish(line);
+                toOthers.line(line);
+            };
+            injector.getInstance(ExecutionLog.class).addListener(lines::accept);
+            injector.getInstance(ExecutionEvents.class).addListener(toOthers == null ? liveEvents::publish : event -> {
+                liveEvents.publish(event);
+                toOthers.event(event);
+            });
+            this.liveLogAppender = new LiveLogAppender(lines);
             if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
                 liveLogAppender.setContext(context);
                 liveLogAppender.start();
@@ -244,6 +267,13 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                 throw new IOException("the HTTP server did not start listening on " + config.host() + ":" + config.port() + " in 30 s", e);
             }
             if (cluster != null) {
+                // Changes made on any server reach this one; then it listens, and catches up with what came meanwhile.
+                this.changes = new ClusterChanges(bus, catalog, scenarios, injector.getInstance(JdbcConnectionStore.class),
+                        injector.getInstance(FieldOptions.class), auth, clusterPlugins);
+                bus.start();
+                live.start();
+                changes.reconcile();
+                changes.start();
                 // Each heartbeat is followed by a look for executions that a stopped server left; a server that cannot
                 // beat in time stops at once, before the others may take its executions.
                 cluster.start(() -> claimOrphans(engine, store), message -> Thread.ofPlatform().name("sb-fenced")
@@ -256,9 +286,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             closeTraces();
             vertxStarting.thenAccept(Vertx::close);
             opening.whenComplete((store, failure) -> {
-                if (cluster != null) {
-                    cluster.close();
-                }
+                closeCluster();
                 if (store != null) {
                     store.close();
                 }
@@ -328,7 +356,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         new IntegrationRoutes(vertx, http, injector.getInstance(IntegrationRegistry.class), injector.getInstance(FieldOptions.class))
                 .mount(router);
         new ScheduleRoutes(injector.getInstance(Clock.class)).mount(router);
-        new PluginRoutes(vertx, http, plugins, config.pluginsDir(), security).mount(router);
+        new PluginRoutes(vertx, http, plugins, config.pluginsDir(), security, clusterPlugins).mount(router);
         new KeyRoutes(vertx, http, keys, auth, security).mount(router);
         new WebhookRoutes(vertx, http, engine, catalog, config.waitTimeout(), security, config.security().webhookTolerance(),
                 injector.getInstance(Clock.class), admission).mount(router);
@@ -558,9 +586,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         closeLiveStreams();
         closeTraces(); // after the drain: the spans of what ended then leave too
         injector.getInstance(PluginService.class).close();
-        if (cluster != null) {
-            cluster.close(); // after the drain: the others claim what is left at once
-        }
+        closeCluster(); // after the drain: the others claim what is left at once
         injector.getInstance(JdbcExecutionStore.class).close();
         http.close();
         try {
@@ -572,6 +598,20 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         instanceLock.close();
         LOG.info("stopped");
         stopped.complete(null);
+    }
+
+    /** Leaves the cluster (if in one): its notifications, commands and changes stop, then its row goes. */
+    private void closeCluster() {
+        for (AutoCloseable part : new AutoCloseable[] {live, changes, commands, bus, cluster}) {
+            if (part == null) {
+                continue;
+            }
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("leaving the cluster: {}", e.toString());
+            }
+        }
     }
 
     /** Claims the unfinished executions of stopped servers and resumes them here; answers how many. */

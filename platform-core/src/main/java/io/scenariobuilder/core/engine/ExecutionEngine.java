@@ -192,6 +192,8 @@ public final class ExecutionEngine implements AutoCloseable {
         return resumeUnfinished(false);
     }
 
+    private volatile CommandRelay relay;
+
     /** How many unclean stops an execution may be running at before it is suspected of causing them. */
     public static final int CRASH_SUSPECT_STOPS = 2;
 
@@ -397,17 +399,41 @@ public final class ExecutionEngine implements AutoCloseable {
 
     /** Pauses a running execution: no new node starts; running nodes finish. */
     public CompletionStage<ExecutionStatus> pause(String executionId) {
-        return withRun(executionId, ExecutionRun::pause);
+        return command(executionId, ExecutionCommand.PAUSE);
     }
 
     /** Resumes a paused execution. */
     public CompletionStage<ExecutionStatus> resume(String executionId) {
-        return withRun(executionId, ExecutionRun::resume);
+        return command(executionId, ExecutionCommand.RESUME);
     }
 
     /** Cancels an execution: running actions are interrupted, nothing else starts. */
     public CompletionStage<ExecutionStatus> cancel(String executionId) {
-        return withRun(executionId, ExecutionRun::cancel);
+        return command(executionId, ExecutionCommand.CANCEL);
+    }
+
+    /**
+     * Applies a command to an execution this engine runs, or, in a cluster, sends it to the server that runs it (see
+     * {@link #relay}).
+     */
+    public CompletionStage<ExecutionStatus> command(String executionId, ExecutionCommand command) {
+        CommandRelay to = relay;
+        if (to != null && !active.containsKey(executionId)) {
+            Optional<CompletionStage<ExecutionStatus>> relayed = to.send(executionId, command);
+            if (relayed.isPresent()) {
+                return relayed.get();
+            }
+        }
+        return withRun(executionId, switch (command) {
+            case PAUSE -> ExecutionRun::pause;
+            case RESUME -> ExecutionRun::resume;
+            case CANCEL -> ExecutionRun::cancel;
+        });
+    }
+
+    /** In a cluster: where commands go for executions that other servers run. */
+    public void relay(CommandRelay relay) {
+        this.relay = relay;
     }
 
     /** The current state of an execution, running or stored. */

@@ -122,17 +122,16 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
         }
         try (JdbcExecutionStore reopened = new JdbcExecutionStore(StoreSettings.embedded(folder))) {
             assertThat(reopened.migrated()).as("current: Flyway is not started").isFalse();
-            // An older schema: the last migration (V16, the cluster's instances and owners) undone.
+            // An older schema: the last migration (V18, the cluster's plugins) undone.
             try (var connection = reopened.dataSource().getConnection(); var st = connection.createStatement()) {
-                st.execute("DROP TABLE instances");
-                st.execute("ALTER TABLE executions DROP COLUMN owner");
+                st.execute("DROP TABLE cluster_plugins");
                 st.execute("DELETE FROM flyway_schema_history WHERE version = '" + JdbcExecutionStore.SCHEMA_VERSION + "'");
             }
         }
         try (JdbcExecutionStore upgraded = new JdbcExecutionStore(StoreSettings.embedded(folder))) {
             assertThat(upgraded.migrated()).isTrue();
             try (var connection = upgraded.dataSource().getConnection(); var st = connection.createStatement();
-                    var rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'instances'")) {
+                    var rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'cluster_plugins'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).as("the table is back").isEqualTo(1);
             }

@@ -42,6 +42,7 @@ public final class Auth implements Handler<RoutingContext> {
     private final int failuresPerMinute;
     private final java.util.concurrent.atomic.AtomicLong lookups = new java.util.concurrent.atomic.AtomicLong();
     /** Digest of a presented key -> the key it names, or empty for none. */
+    private final java.util.List<Runnable> forgotten = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Cache<String, Optional<ApiKey>> known = Caffeine.newBuilder()
             .maximumSize(100_000).expireAfterWrite(REMEMBER).build();
     /** Client address -> failed authentications in the minute since its first. */
@@ -178,6 +179,12 @@ public final class Auth implements Handler<RoutingContext> {
     /** Forgets every remembered key and refusal (a key was created or deleted). */
     public void forgetAll() {
         known.invalidateAll();
+        forgotten.forEach(Runnable::run);
+    }
+
+    /** Hears {@link #forgetAll}: the keys changed (the other servers of a cluster are told). */
+    public void onForgetAll(Runnable listener) {
+        forgotten.add(listener);
     }
 
     static String address(SocketAddress remote) {

@@ -33,7 +33,21 @@ public final class PluginRoutes {
     private final PluginService plugins;
     private final Path pluginsDir;
 
+    /** Where plugins installed and removed here are shared with the other servers of a cluster; none alone. */
+    public interface Cluster {
+        void installed(InstalledPlugin plugin, Path jar);
+
+        void removed(String pluginId);
+    }
+
+    private final Cluster cluster;
+
     public PluginRoutes(Vertx vertx, Http http, PluginService plugins, Path pluginsDir, SecurityLog security) {
+        this(vertx, http, plugins, pluginsDir, security, null);
+    }
+
+    public PluginRoutes(Vertx vertx, Http http, PluginService plugins, Path pluginsDir, SecurityLog security, Cluster cluster) {
+        this.cluster = cluster;
         this.security = security;
         this.vertx = vertx;
         this.http = http;
@@ -65,16 +79,12 @@ public final class PluginRoutes {
             } else {
                 Files.write(part, body.getBytes());
             }
-            try {
-                InstalledPlugin installed = plugins.install(part);
-                Path kept = pluginsDir.resolve(installed.id() + "-" + installed.version() + ".jar");
-                deleteOtherJarsOf(installed.id(), kept);
-                Files.move(part, kept, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                security.pluginInstalled(caller, installed.id(), installed.version());
-                return describe(installed);
-            } finally {
-                Files.deleteIfExists(part);
+            InstalledPlugin installed = installAndKeep(plugins, pluginsDir, part);
+            security.pluginInstalled(caller, installed.id(), installed.version());
+            if (cluster != null) {
+                cluster.installed(installed, pluginsDir.resolve(installed.id() + "-" + installed.version() + ".jar"));
             }
+            return describe(installed);
         }).onSuccess(Http.guard(ctx, installed -> Http.json(ctx, 201, installed))).onFailure(ctx::fail);
     }
 
@@ -88,13 +98,32 @@ public final class PluginRoutes {
             }
             plugins.remove(id, force);
             security.pluginRemoved(caller, id, force);
-            deleteOtherJarsOf(id, null);
+            deleteOtherJarsOf(pluginsDir, id, null);
+            if (cluster != null) {
+                cluster.removed(id);
+            }
             return true;
         }).onSuccess(Http.guard(ctx, done -> Http.noContent(ctx))).onFailure(ctx::fail);
     }
 
+    /**
+     * Installs (or upgrades to) the JAR at {@code part}, a file in the plugins folder, and keeps it there as
+     * {@code <id>-<version>.jar}, in place of the plugin's earlier JARs. {@code part} is gone afterwards.
+     */
+    public static InstalledPlugin installAndKeep(PluginService plugins, Path pluginsDir, Path part) throws IOException {
+        try {
+            InstalledPlugin installed = plugins.install(part);
+            Path kept = pluginsDir.resolve(installed.id() + "-" + installed.version() + ".jar");
+            deleteOtherJarsOf(pluginsDir, installed.id(), kept);
+            Files.move(part, kept, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return installed;
+        } finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
     /** Deletes the JARs this API kept for a plugin ({@code <id>-<version>.jar}), except {@code keep}. */
-    private void deleteOtherJarsOf(String pluginId, Path keep) throws IOException {
+    public static void deleteOtherJarsOf(Path pluginsDir, String pluginId, Path keep) throws IOException {
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(pluginsDir, pluginId + "-*.jar")) {
             for (Path jar : jars) {
                 String version = jar.getFileName().toString().substring(pluginId.length() + 1).replaceFirst("\\.jar$", "");

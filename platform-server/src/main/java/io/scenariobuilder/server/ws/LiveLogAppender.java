@@ -17,9 +17,10 @@ import java.util.Map;
  */
 public final class LiveLogAppender extends AppenderBase<ILoggingEvent> {
 
-    private final LiveHub<LogEntry> hub;
+    private final java.util.function.Consumer<LogEntry> hub;
 
-    public LiveLogAppender(LiveHub<LogEntry> hub) {
+    /** @param hub where the lines go: the live log stream (and, in a cluster, the other servers') */
+    public LiveLogAppender(java.util.function.Consumer<LogEntry> hub) {
         this.hub = hub;
         setName("LIVE_STREAM");
     }
@@ -35,7 +36,7 @@ public final class LiveLogAppender extends AppenderBase<ILoggingEvent> {
             message = message + " (" + thrown.getClassName() + (thrown.getMessage() == null ? "" : ": " + thrown.getMessage()) + ")";
         }
         Map<String, String> mdc = event.getMDCPropertyMap();
-        hub.publish(new LogEntry(Instant.ofEpochMilli(event.getTimeStamp()), LogLevel.fromId(LogLines.level(event)).orElse(LogLevel.INFO),
+        hub.accept(new LogEntry(Instant.ofEpochMilli(event.getTimeStamp()), LogLevel.fromId(LogLines.level(event)).orElse(LogLevel.INFO),
                 LogLines.category(event), Redactor.redact(String.valueOf(message)), mdc.get("executionId"), mdc.get("scenarioId"),
                 mdc.get("nodeId"), mdc.get("traceId"), mdc.get("spanId")));
     }

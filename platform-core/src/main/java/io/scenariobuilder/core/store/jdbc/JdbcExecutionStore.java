@@ -430,6 +430,11 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         return reads.load(executionId);
     }
 
+    /** The server that owns what this store writes (several servers on PostgreSQL), or null. */
+    public String owner() {
+        return owner;
+    }
+
     /**
      * Several servers on PostgreSQL: from now on, the executions this store creates, and those whose status it writes,
      * are owned by the server {@code instanceId} (see {@link ClusterMembership}).
@@ -446,6 +451,15 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
      * one more unclean stop, as after a crash of a single server.
      */
     public List<ResumableExecution> claimOrphans(Duration lease, int limit) {
+        return claim(null, lease, limit);
+    }
+
+    /** Claims one execution as {@link #claimOrphans} would (when its owner is not alive); empty when it is not an orphan. */
+    public Optional<ResumableExecution> claimOrphan(String executionId, Duration lease) {
+        return claim(executionId, lease, 1).stream().findFirst();
+    }
+
+    private List<ResumableExecution> claim(String executionId, Duration lease, int limit) {
         String me = owner;
         if (me == null || settings.sqlite()) {
             throw new IllegalStateException("claiming executions needs PostgreSQL and an owner (ownedBy)");
@@ -453,10 +467,15 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         List<String> claimed = new ArrayList<>();
         try (Connection connection = readers.getConnection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement st = connection.prepareStatement(CLAIM_ORPHANS)) {
-                st.setLong(1, lease.toMillis());
-                st.setInt(2, limit);
-                st.setString(3, me);
+            try (PreparedStatement st = connection.prepareStatement(executionId == null ? CLAIM_ORPHANS
+                    : CLAIM_ORPHANS.replace("WHERE e.status IN", "WHERE e.id = ? AND e.status IN"))) {
+                int at = 1;
+                if (executionId != null) {
+                    st.setString(at++, executionId);
+                }
+                st.setLong(at++, lease.toMillis());
+                st.setInt(at++, limit);
+                st.setString(at, me);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         claimed.add(rs.getString(1));
@@ -611,7 +630,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
      * The schema version this code needs: the highest migration in {@code io/scenariobuilder/core/store/migration}
      * ({@code SqliteExecutionStoreTest} keeps the two in step).
      */
-    public static final int SCHEMA_VERSION = 16;
+    public static final int SCHEMA_VERSION = 18;
 
     /**
      * Whether Flyway's history shows exactly migrations 1 to {@link #SCHEMA_VERSION}, all successful. Then Flyway is

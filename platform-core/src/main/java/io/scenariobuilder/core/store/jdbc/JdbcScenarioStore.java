@@ -159,6 +159,21 @@ public final class JdbcScenarioStore implements ScenarioSource {
         return new Page(items, next);
     }
 
+    /** The latest version of every scenario, by id: what a server of a cluster compares its catalog with. */
+    public java.util.Map<String, Integer> latestVersions() {
+        java.util.Map<String, Integer> versions = new java.util.HashMap<>();
+        try (Connection connection = database.getConnection();
+                PreparedStatement st = connection.prepareStatement("SELECT id, MAX(version) FROM scenarios GROUP BY id");
+                ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                versions.put(rs.getString(1), rs.getInt(2));
+            }
+            return versions;
+        } catch (SQLException e) {
+            throw new StoreException("cannot list the scenarios' versions: " + e.getMessage(), e);
+        }
+    }
+
     /** Deletes every version of a scenario; false when there was none. Executions keep their own snapshot. */
     public boolean delete(String id) {
         try (Connection connection = database.getConnection();

@@ -1,0 +1,248 @@
+package io.scenariobuilder.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three servers on one PostgreSQL ({@code SB_CLUSTER=on}), as issue 16 asks: a scenario saved on one is served by all
+ * within a second; 300 executions started through webhooks spread over the three; one server killed (SIGKILL) in the
+ * middle; every execution completes and no node runs after it was stored completed; a live-log client on a survivor
+ * saw lines from all three; a pause sent to one server for an execution another runs works; a plugin uploaded to one
+ * runs on another.
+ */
+class ClusterTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int EXECUTIONS = 300;
+
+    @TempDir
+    Path dir;
+
+    private io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
+    private final List<ServerProcess> servers = new ArrayList<>();
+    private HttpServer witness;
+    private WebSocket socket;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (socket != null) {
+            socket.abort();
+        }
+        for (ServerProcess server : servers) {
+            server.close();
+        }
+        if (witness != null) {
+            witness.stop(0);
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private ServerProcess server(String name, Map<String, String> database) throws Exception {
+        Map<String, String> settings = new HashMap<>(database);
+        settings.put("SB_CLUSTER", "on");
+        settings.put("SB_CLUSTER_LEASE_MS", "3000");
+        settings.put("SB_INSTANCE_NAME", name);
+        settings.put("SB_MASTER_KEY", "MxrKV/XAnMMb2JX8zwH64mMtjAR/VmbLdXO1l4GVxbw=");
+        ServerProcess server = new ServerProcess(Files.createDirectories(dir.resolve(name)), Files.createDirectories(dir.resolve(name + "-data")),
+                List.of("-Xmx256m"), settings, "sb-plugin-http").start();
+        servers.add(server);
+        return server;
+    }
+
+    private static HttpResponse<String> hook(ServerProcess server, String path, String body) throws Exception {
+        return server.client.send(HttpRequest.newBuilder(URI.create(server.base + "/hooks/" + path)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> call(ServerProcess server, String method, String path, String body) throws Exception {
+        return server.send(server.api(path).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private static JsonNode execution(ServerProcess server, String id) {
+        try {
+            HttpResponse<String> answer = server.send(server.api("/api/v1/executions/" + id).build());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            return JSON.readTree(answer.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void threeServersShareTheWorkSurviveLosingOneAndSeeEachOthersChanges() throws Exception {
+        postgres = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                .setOverrideWorkingDirectory(dir.resolve("pg-work").toFile()).setDataDirectory(dir.resolve("pg-data")).start();
+        Map<String, String> database = Map.of("SB_DB_URL", postgres.getJdbcUrl("postgres", "postgres"), "SB_DB_USER", "postgres",
+                "SB_DB_PASSWORD", "postgres");
+        Map<String, List<Long>> calls = new ConcurrentHashMap<>();
+        witness = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        witness.createContext("/", exchange -> {
+            String key = exchange.getRequestURI().getPath() + "?" + exchange.getRequestURI().getQuery();
+            calls.computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>())).add(System.currentTimeMillis());
+            byte[] body = "{\"ok\": true}".getBytes();
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        witness.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        witness.start();
+
+        ServerProcess a = server("a", database);
+        ServerProcess b = server("b", database);
+        ServerProcess c = server("c", database);
+
+        // A live-log client on C, the server that survives.
+        Set<String> seenOnC = ConcurrentHashMap.newKeySet();
+        socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + c.port + "/api/v1/logs/stream?replay=0&token=" + ServerHarness.ADMIN_KEY),
+                        new WebSocket.Listener() {
+                            private final StringBuilder text = new StringBuilder();
+
+                            @Override
+                            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                                text.append(data);
+                                if (last) {
+                                    try {
+                                        JsonNode line = JSON.readTree(text.toString());
+                                        // The first node's line: written once, by the server that ran that node.
+                                        if (line.path("message").asText().startsWith("hello from ")) {
+                                            seenOnC.add(line.at("/context/executionId").asText());
+                                        }
+                                    } catch (Exception ignored) {
+                                        // not a line (a notice): nothing to count
+                                    }
+                                    text.setLength(0);
+                                }
+                                webSocket.request(1);
+                                return null;
+                            }
+                        }).get();
+
+        // A scenario saved on A is served by B and C within a second.
+        int port = witness.getAddress().getPort();
+        long saving = System.nanoTime();
+        HttpResponse<String> saved = call(a, "POST", "/api/v1/scenarios", """
+                {"id": "spread", "trigger": {"type": "webhook", "path": "spread"}, "nodes": [
+                  {"id": "hello", "integrationId": "core", "actionId": "log", "configuration": {"message": "hello from {{ execution.id }}"}},
+                  {"id": "first", "integrationId": "http", "actionId": "request",
+                   "configuration": {"method": "POST", "url": "http://127.0.0.1:%1$d/first?e={{ execution.id }}"}},
+                  {"id": "wait", "integrationId": "core", "actionId": "delay", "configuration": {"ms": 1500}},
+                  {"id": "last", "integrationId": "http", "actionId": "request",
+                   "configuration": {"method": "POST", "url": "http://127.0.0.1:%1$d/last?e={{ execution.id }}"}}
+                ], "connections": [{"fromNodeId": "hello", "toNodeId": "first"}, {"fromNodeId": "first", "toNodeId": "wait"},
+                  {"fromNodeId": "wait", "toNodeId": "last"}]}""".formatted(port));
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(201);
+        assertThat(call(a, "POST", "/api/v1/scenarios", """
+                {"id": "long", "trigger": {"type": "webhook", "path": "long"}, "nodes": [
+                  {"id": "hold", "integrationId": "core", "actionId": "delay", "configuration": {"ms": 60000}},
+                  {"id": "after", "integrationId": "core", "actionId": "noop"}
+                ], "connections": [{"fromNodeId": "hold", "toNodeId": "after"}]}""").statusCode()).isEqualTo(201);
+        assertThat(call(a, "POST", "/api/v1/scenarios", """
+                {"id": "ping", "trigger": {"type": "webhook", "path": "ping"}, "nodes": [
+                  {"id": "n", "integrationId": "core", "actionId": "noop"}]}""").statusCode()).isEqualTo(201);
+        for (ServerProcess other : List.of(b, c)) {
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() -> hook(other, "ping", "{}").statusCode() == 202);
+        }
+        System.out.printf("cluster: a scenario saved on a was served by b and c %d ms later%n", (System.nanoTime() - saving) / 1_000_000);
+
+        // Pause, resume and cancel sent to A for an execution B runs.
+        HttpResponse<String> held = hook(b, "long", "{}");
+        assertThat(held.statusCode()).as(held.body()).isEqualTo(202);
+        String heldId = JSON.readTree(held.body()).get("executionId").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "running".equals(execution(a, heldId).get("status").asText()));
+        HttpResponse<String> paused = call(a, "POST", "/api/v1/executions/" + heldId + "/pause", null);
+        assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "paused".equals(execution(b, heldId).get("status").asText()));
+
+        // 300 executions through the three servers' webhooks; B is killed half-way.
+        List<ServerProcess> alive = new ArrayList<>(List.of(a, b, c));
+        Map<String, String> startedOn = new ConcurrentHashMap<>();
+        for (int i = 0; i < EXECUTIONS; i++) {
+            if (i == EXECUTIONS / 2) {
+                b.kill();
+                alive.remove(b);
+            }
+            ServerProcess to = alive.get(i % alive.size());
+            HttpResponse<String> answer = hook(to, "spread", "{\"n\": " + i + "}");
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+            startedOn.put(JSON.readTree(answer.body()).get("executionId").asText(), to == a ? "a" : to == b ? "b" : "c");
+        }
+
+        // Every one completes (B's on A or C), and no node ran after it was stored completed.
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
+                startedOn.keySet().stream().allMatch(id -> "completed".equals(execution(c, id).get("status").asText())));
+        for (String id : startedOn.keySet()) {
+            JsonNode done = execution(c, id);
+            for (String node : List.of("first", "last")) {
+                long end = java.time.Instant.parse(nodeRecord(done, node).get("endTime").asText()).toEpochMilli();
+                assertThat(calls.get("/" + node + "?e=" + id)).as("%s of %s was called", node, id).isNotEmpty()
+                        .allSatisfy(at -> assertThat(at).as("no call of %s after it was stored completed", node).isLessThanOrEqualTo(end));
+            }
+        }
+        // The client on C saw lines written by each of the three: the first node of an execution runs on the server
+        // that started it (B's before it was killed), and a completed node never runs again.
+        for (String server : List.of("a", "b", "c")) {
+            assertThat(startedOn.entrySet().stream().filter(e -> e.getValue().equals(server)).map(Map.Entry::getKey).filter(seenOnC::contains))
+                    .as("lines written on %s seen on c", server).isNotEmpty();
+        }
+
+        // The execution paused on B is still paused, now on A or C; A resumes and cancels it.
+        await().atMost(Duration.ofSeconds(15)).until(() -> call(a, "POST", "/api/v1/executions/" + heldId + "/resume", null).statusCode() == 200);
+        HttpResponse<String> cancelled = call(a, "POST", "/api/v1/executions/" + heldId + "/cancel", null);
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "cancelled".equals(execution(c, heldId).get("status").asText()));
+
+        // A plugin uploaded to A runs on C.
+        HttpResponse<String> uploaded = a.send(a.api("/api/v1/plugins").header("Content-Type", "application/java-archive")
+                .POST(HttpRequest.BodyPublishers.ofFile(Path.of("target/upload-plugins/sb-plugin-catalog.jar"))).build());
+        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+        assertThat(call(a, "POST", "/api/v1/scenarios", """
+                {"id": "pick", "trigger": {"type": "webhook", "path": "pick"}, "nodes": [
+                  {"id": "item", "integrationId": "catalog", "actionId": "pick-item",
+                   "configuration": {"category": "mice", "product": "ms-ergo", "variant": "MS-ERG-L", "quantity": 2}}]}""").statusCode())
+                .isEqualTo(201);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hook(c, "pick?wait=true", "{}").statusCode() == 200);
+        HttpResponse<String> picked = hook(c, "pick?wait=true", "{}");
+        assertThat(picked.body()).contains("MS-ERG-L");
+    }
+
+    private static JsonNode nodeRecord(JsonNode execution, String id) {
+        for (JsonNode node : execution.get("nodes")) {
+            if (node.get("nodeId").asText().equals(id)) {
+                return node;
+            }
+        }
+        throw new AssertionError("no node " + id + " in " + execution);
+    }
+}
