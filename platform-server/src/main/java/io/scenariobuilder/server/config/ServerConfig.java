@@ -178,8 +178,9 @@ public record ServerConfig(String host, int port, Path dataDir, Path pluginsDir,
 
     /** A cluster shares a PostgreSQL database: SQLite is one server's. */
     private static ClusterSettings clusterOn(Map<String, String> values, String dbUrl) {
-        ClusterSettings cluster = ClusterSettings.from(values);
-        if (cluster.enabled() && (dbUrl == null || !dbUrl.startsWith("jdbc:postgresql:"))) {
+        boolean postgres = dbUrl != null && dbUrl.startsWith("jdbc:postgresql:");
+        ClusterSettings cluster = ClusterSettings.from(values, postgres);
+        if (cluster.enabled() && !postgres) {
             throw new ConfigException("SB_CLUSTER=on needs PostgreSQL (SB_DB_URL=jdbc:postgresql://...): the embedded SQLite store "
                     + "is one server's");
         }

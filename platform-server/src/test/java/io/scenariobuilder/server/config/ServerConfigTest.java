@@ -49,14 +49,16 @@ class ServerConfigTest {
     @Test
     void aClusterIsForPostgresOnly() {
         ServerConfig alone = ServerConfig.load(null, Map.of());
-        assertThat(alone.cluster().enabled()).isFalse();
+        assertThat(alone.cluster().enabled()).as("auto, with SQLite").isFalse();
+        assertThat(ServerConfig.load(null, Map.of("SB_DB_URL", "jdbc:postgresql://db/sb")).cluster().enabled()).as("auto, with PostgreSQL").isTrue();
+        assertThat(ServerConfig.load(null, Map.of("SB_DB_URL", "jdbc:postgresql://db/sb", "SB_CLUSTER", "off")).cluster().enabled()).isFalse();
         assertThat(alone.cluster().lease()).isEqualTo(Duration.ofSeconds(10));
         ServerConfig cluster = ServerConfig.load(null, Map.of("SB_CLUSTER", "on", "SB_DB_URL", "jdbc:postgresql://db/sb",
                 "SB_CLUSTER_LEASE_MS", "3000", "SB_INSTANCE_NAME", "web-1"));
         assertThat(cluster.cluster()).isEqualTo(new ClusterSettings(true, Duration.ofSeconds(3), "web-1"));
         assertThatThrownBy(() -> ServerConfig.load(null, Map.of("SB_CLUSTER", "on")))
                 .hasMessageContaining("SB_CLUSTER=on needs PostgreSQL").hasMessageContaining("one server's");
-        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("SB_CLUSTER", "maybe"))).hasMessageContaining("SB_CLUSTER must be on or off");
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("SB_CLUSTER", "maybe"))).hasMessageContaining("SB_CLUSTER must be auto, on or off");
         assertThatThrownBy(() -> ServerConfig.load(null, Map.of("SB_CLUSTER_LEASE_MS", "10"))).hasMessageContaining("SB_CLUSTER_LEASE_MS");
     }
 
