@@ -614,18 +614,24 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         }
     }
 
-    /** Claims the unfinished executions of stopped servers and resumes them here; answers how many. */
-    private static int claimOrphans(ExecutionEngine engine, JdbcExecutionStore store, ClusterMembership cluster) {
+    /**
+     * Claims the unfinished executions of stopped servers (their due retries with them) and resumes them here, as many
+     * as this server has room for under SB_MAX_ACTIVE_EXECUTIONS: a busy server leaves them to freer ones. Answers how
+     * many it resumed.
+     */
+    private int claimOrphans(ExecutionEngine engine, JdbcExecutionStore store) {
         int total = 0;
-        List<io.scenariobuilder.core.store.ResumableExecution> batch;
-        while (!(batch = store.claimOrphans(cluster.lease(), 500)).isEmpty()) {
+        while (true) {
+            int room = config.reliability().maxActiveExecutions() - engine.activeExecutions();
+            if (room <= 0) {
+                return total;
+            }
+            List<io.scenariobuilder.core.store.ResumableExecution> batch = store.claimOrphans(cluster.lease(), Math.min(500, room));
+            if (batch.isEmpty()) {
+                return total;
+            }
             total += engine.resumeStored(batch).size();
         }
-        return total;
-    }
-
-    private int claimOrphans(ExecutionEngine engine, JdbcExecutionStore store) {
-        return claimOrphans(engine, store, cluster);
     }
 
     /** How this server is shown to the others: SB_INSTANCE_NAME, else its host name, process and port. */
