@@ -173,7 +173,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                 // In a cluster, a server resumes what stopped servers left (itself before a restart included), claimed
                 // so that no two servers resume the same execution; the others' executions are theirs.
                 this.cluster = ClusterMembership.join(store.dataSource(), instanceName(config), config.cluster().lease());
-                store.ownedBy(cluster.id());
+                store.ownedBy(cluster.id(), cluster.lease());
                 this.bus = new ClusterBus(ServerModule.storeSettings(config), store.dataSource());
                 this.commands = new ClusterCommands(store, cluster, bus);
                 commands.attach(engine); // pause, resume, cancel reach the server running an execution
@@ -276,7 +276,10 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                 changes.start();
                 // Each heartbeat is followed by a look for executions that a stopped server left; a server that cannot
                 // beat in time stops at once, before the others may take its executions.
-                cluster.start(() -> claimOrphans(engine, store), message -> Thread.ofPlatform().name("sb-fenced")
+                cluster.start(() -> {
+                    claimOrphans(engine, store);
+                    engine.sendPendingNotifications(); // those of stopped servers: claimed, so sent by one server only
+                }, message -> Thread.ofPlatform().name("sb-fenced")
                         .start(() -> close(Duration.ZERO)));
             }
         } catch (IOException | RuntimeException | Error e) {

@@ -124,6 +124,7 @@ class ClusterTest {
 
         // A live-log client on C, the server that survives.
         Set<String> seenOnC = ConcurrentHashMap.newKeySet();
+        Map<String, Long> delays = new ConcurrentHashMap<>(); // execution -> ms from its line's time to C's client
         socket = HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + c.port + "/api/v1/logs/stream?replay=0&token=" + ServerHarness.ADMIN_KEY),
                         new WebSocket.Listener() {
@@ -138,6 +139,8 @@ class ClusterTest {
                                         // The first node's line: written once, by the server that ran that node.
                                         if (line.path("message").asText().startsWith("hello from ")) {
                                             seenOnC.add(line.at("/context/executionId").asText());
+                                            delays.put(line.at("/context/executionId").asText(), System.currentTimeMillis()
+                                                    - java.time.Instant.parse(line.path("timestamp").asText()).toEpochMilli());
                                         }
                                     } catch (Exception ignored) {
                                         // not a line (a notice): nothing to count
@@ -215,6 +218,13 @@ class ClusterTest {
         for (String server : List.of("a", "b", "c")) {
             assertThat(startedOn.entrySet().stream().filter(e -> e.getValue().equals(server)).map(Map.Entry::getKey).filter(seenOnC::contains))
                     .as("lines written on %s seen on c", server).isNotEmpty();
+        }
+
+        for (String server : List.of("a", "c")) {
+            List<Long> sorted = startedOn.entrySet().stream().filter(e -> e.getValue().equals(server)).map(e -> delays.get(e.getKey()))
+                    .filter(java.util.Objects::nonNull).sorted().toList();
+            System.out.printf("cluster: lines written on %s reached c's client after p50 %d ms, p99 %d ms (%d lines)%n", server,
+                    sorted.get(sorted.size() / 2), sorted.get((int) (sorted.size() * 0.99)), sorted.size());
         }
 
         // The execution paused on B is still paused, now on A or C; A resumes and cancels it.

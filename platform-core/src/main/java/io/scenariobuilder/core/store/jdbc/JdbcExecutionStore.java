@@ -105,6 +105,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     private volatile boolean closed;
     /** The server that runs the executions this store creates or moves on (several servers on PostgreSQL); else null. */
     private volatile String owner;
+    private volatile Duration notificationLease = Duration.ofSeconds(10);
     private final boolean migrated;
     private final com.codahale.metrics.Timer commitTimer;
     private final com.codahale.metrics.Histogram batchSizes;
@@ -328,6 +329,9 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
 
     @Override
     public List<io.scenariobuilder.core.store.ErrorNotification> pendingNotifications() {
+        if (owner != null && !settings.sqlite()) {
+            return claimNotifications();
+        }
         try (Connection connection = readers.getConnection(); PreparedStatement st = connection.prepareStatement("SELECT failed_execution_id, "
                 + "error_scenario_id, trigger_data, trace_id, parent_span_id, created_at FROM error_notifications ORDER BY created_at")) {
             List<io.scenariobuilder.core.store.ErrorNotification> pending = new ArrayList<>();
@@ -340,6 +344,42 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
             return pending;
         } catch (SQLException | JsonProcessingException e) {
             throw failure("cannot read the error notifications waiting to be sent", e);
+        }
+    }
+
+    /**
+     * In a cluster: the notifications whose failed execution's server is not alive (or that have none), claimed for this
+     * one (the execution's owner becomes this server) so that no two servers send one; a live server sends its own.
+     * Answers only those claimed by this call: the ones this server sends already are not sent twice.
+     */
+    private List<io.scenariobuilder.core.store.ErrorNotification> claimNotifications() {
+        List<io.scenariobuilder.core.store.ErrorNotification> claimed = new ArrayList<>();
+        try (Connection connection = readers.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement st = connection.prepareStatement("WITH orphans AS (SELECT e.id FROM executions e JOIN error_notifications n "
+                    + "ON n.failed_execution_id = e.id WHERE e.owner IS NULL OR e.owner NOT IN (SELECT i.id FROM instances i "
+                    + "WHERE i.heartbeat_at >= " + DB_NOW_MS + " - ?) FOR UPDATE OF e SKIP LOCKED), "
+                    + "taken AS (UPDATE executions x SET owner = ? FROM orphans o WHERE x.id = o.id RETURNING x.id) "
+                    + "SELECT n.failed_execution_id, n.error_scenario_id, n.trigger_data, n.trace_id, n.parent_span_id, n.created_at "
+                    + "FROM error_notifications n JOIN taken t ON t.id = n.failed_execution_id ORDER BY n.created_at")) {
+                st.setLong(1, notificationLease.toMillis());
+                st.setString(2, owner);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        claimed.add(new io.scenariobuilder.core.store.ErrorNotification(rs.getString(1), rs.getString(2),
+                                JSON.readTree(rs.getString(3)), rs.getString(4), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6))));
+                    }
+                }
+                connection.commit();
+            } catch (SQLException | JsonProcessingException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+            return claimed;
+        } catch (SQLException | JsonProcessingException e) {
+            throw failure("cannot claim the error notifications of stopped servers", e);
         }
     }
 
@@ -440,6 +480,12 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
      * are owned by the server {@code instanceId} (see {@link ClusterMembership}).
      */
     public void ownedBy(String instanceId) {
+        ownedBy(instanceId, Duration.ofSeconds(10));
+    }
+
+    /** As {@link #ownedBy(String)}, with the cluster's lease: a server whose heartbeat is older is taken for stopped. */
+    public void ownedBy(String instanceId, Duration lease) {
+        this.notificationLease = lease;
         this.owner = instanceId;
     }
 

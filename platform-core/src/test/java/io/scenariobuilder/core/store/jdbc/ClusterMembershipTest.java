@@ -135,6 +135,28 @@ class ClusterMembershipTest {
     }
 
     @Test
+    void theErrorNotificationsOfAServerThatLeftAreSentByOneOtherServerOnly() throws Exception {
+        JdbcExecutionStore a = store();
+        JdbcExecutionStore b = store();
+        JdbcExecutionStore c = store();
+        ClusterMembership memberA = join(a, "a");
+        join(b, "b").start(() -> { }, message -> { });
+        join(c, "c").start(() -> { }, message -> { });
+        create(a, "failed", ExecutionStatus.RUNNING);
+        done(a.executionFailed("failed", Instant.now(), new io.scenariobuilder.core.engine.ExecutionError(
+                io.scenariobuilder.api.error.ErrorType.INVALID_INPUT, "boom", null),
+                new io.scenariobuilder.core.store.ErrorNotification("failed", "alerts", JSON.createObjectNode(), null, null, Instant.now())));
+        // A is alive: it sends its own; nobody else takes it.
+        assertThat(b.pendingNotifications()).isEmpty();
+        // A leaves: exactly one of B and C takes it, once.
+        memberA.close();
+        List<io.scenariobuilder.core.store.ErrorNotification> taken = new ArrayList<>(b.pendingNotifications());
+        taken.addAll(c.pendingNotifications());
+        taken.addAll(b.pendingNotifications());
+        assertThat(taken).extracting(io.scenariobuilder.core.store.ErrorNotification::failedExecutionId).containsExactly("failed");
+    }
+
+    @Test
     void twoServersClaimingAtOnceTakeDifferentExecutions() throws Exception {
         JdbcExecutionStore gone = store();
         join(gone, "gone").close();
