@@ -177,6 +177,10 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                 this.bus = new ClusterBus(ServerModule.storeSettings(config), store.dataSource());
                 this.commands = new ClusterCommands(store, cluster, bus);
                 commands.attach(engine); // pause, resume, cancel reach the server running an execution
+                // An execution left with only a later retry waits in the store, for any server with room at its time.
+                // Not sooner than a ?wait=true caller stops waiting, so that no caller loses an answer it could get.
+                engine.parkRetriesLongerThan(config.waitTimeout().compareTo(Duration.ofSeconds(10)) > 0 ? config.waitTimeout()
+                        : Duration.ofSeconds(10));
                 this.clusterPlugins = new ClusterPlugins(store.dataSource(), bus, plugins, config.pluginsDir());
                 clusterPlugins.syncAll(); // the plugins uploaded to the cluster, before resuming what may need them
                 this.resumed = claimOrphans(engine, store);

@@ -49,6 +49,14 @@ interface EngineServices {
     /** The longest any retry waits ({@link EngineSettings#maxRetryDelayMs()}). */
     long maxRetryDelayMs();
 
+    /**
+     * In a cluster: an execution whose only work left is retries due at least this far ahead leaves this server until
+     * then (parked in the store, where any server with room takes it at its time); null on a server alone.
+     */
+    default java.time.Duration parkRetriesAfter() {
+        return null;
+    }
+
     OutputMemory outputMemory();
 
     CircuitBreakers circuitBreakers();

@@ -431,6 +431,17 @@ public final class ExecutionEngine implements AutoCloseable {
         });
     }
 
+    private volatile Duration parkRetriesAfter;
+
+    /**
+     * In a cluster: an execution whose only work left is retries due at least {@code after} from now leaves this server
+     * until then. It is parked in the store (no owner, due at the first retry's time) and any server with room claims it
+     * at that time, so a retry is not tied to the server that scheduled it. Null (the default) never parks.
+     */
+    public void parkRetriesLongerThan(Duration after) {
+        this.parkRetriesAfter = after;
+    }
+
     /** In a cluster: where commands go for executions that other servers run. */
     public void relay(CommandRelay relay) {
         this.relay = relay;
@@ -721,6 +732,11 @@ public final class ExecutionEngine implements AutoCloseable {
         @Override
         public long maxRetryDelayMs() {
             return maxRetryDelayMs;
+        }
+
+        @Override
+        public Duration parkRetriesAfter() {
+            return parkRetriesAfter;
         }
 
         @Override

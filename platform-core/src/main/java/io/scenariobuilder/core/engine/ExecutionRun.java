@@ -110,6 +110,8 @@ final class ExecutionRun {
     /** Which arming of the timeout is current: a tick of an earlier one is ignored. */
     private int timeoutGeneration;
     private boolean finished;
+    /** Set once the execution left this server to wait for its retries in the store (a cluster): nothing more happens here. */
+    private boolean parked;
     /** Set by a shutdown: nothing new starts, and {@link #drained} completes once nothing runs. */
     private boolean draining;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -294,6 +296,7 @@ final class ExecutionRun {
             }
         }
         pump();
+        parkIfOnlyRetriesWait(); // taken over from a stopped server with its retries far ahead: any server takes it then
     }
 
     CompletionStage<ExecutionStatus> pause() {
@@ -792,11 +795,12 @@ final class ExecutionRun {
             log(LogLevel.WARN, "execution", "attempt " + attempt.number + "/" + maxAttempts + " failed (" + failure.type().id() + ": "
                     + failure.message() + "); retrying in " + delay + " ms", node.id(), attempt);
             afterStored(services.store().nodeUpdated(id, record(index)), () -> {
-                if (state.status == NodeStatus.WAITING_RETRY) {
+                if (state.status == NodeStatus.WAITING_RETRY && !parked) {
                     state.retryTimer = services.timer().schedule(
                             () -> mailbox.execute(() -> retryDue(index)), delay, TimeUnit.MILLISECONDS);
                 }
                 pump();
+                parkIfOnlyRetriesWait();
             });
             return;
         }
@@ -804,9 +808,52 @@ final class ExecutionRun {
         failedForGood(index, failure);
     }
 
+    /**
+     * In a cluster: when nothing runs or waits here but retries due later than {@link EngineServices#parkRetriesAfter},
+     * the execution leaves this server until the first of them. The store keeps it without an owner until then; any
+     * server with room claims it at that time and resumes it, the retry firing at once. Not with a scenario timeout
+     * counting (its clock is this server's), nor while an earlier attempt still runs.
+     */
+    private void parkIfOnlyRetriesWait() {
+        java.time.Duration after = services.parkRetriesAfter();
+        if (after == null || parked || finished || draining || stopWith != null || status != ExecutionStatus.RUNNING || running > 0
+                || evaluating > 0 || !ready.isEmpty() || !toDecide.isEmpty() || waitingRetry == 0 || scenarioTimeout != null) {
+            return;
+        }
+        Instant now = services.clock().instant();
+        Instant first = null;
+        for (NodeState state : nodes) {
+            if (state.status == NodeStatus.WAITING_RETRY) {
+                Thread previous = state.previousAttempt == null ? null : state.previousAttempt.thread();
+                if (state.nextAttemptAt == null || (previous != null && previous.isAlive())) {
+                    return;
+                }
+                first = first == null || state.nextAttemptAt.isBefore(first) ? state.nextAttemptAt : first;
+            }
+        }
+        if (first == null || first.isBefore(now.plus(after))) {
+            return;
+        }
+        parked = true;
+        for (NodeState state : nodes) {
+            if (state.retryTimer != null) {
+                state.retryTimer.cancel(false);
+                state.retryTimer = null;
+            }
+        }
+        log(LogLevel.INFO, "only retries wait, the first in " + Duration.between(now, first).toMillis()
+                + " ms: the execution leaves this server until then, for any server of the cluster with room", null);
+        services.store().executionParked(id, first).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                services.internalError(id, failure);
+            }
+            services.executionEnded(this);
+        });
+    }
+
     private void retryDue(int index) {
         NodeState state = nodes[index];
-        if (state.status != NodeStatus.WAITING_RETRY || ready.contains(index)) {
+        if (parked || state.status != NodeStatus.WAITING_RETRY || ready.contains(index)) {
             return;
         }
         // An attempt cut by its timeout may still be running (an action that ignores interrupts): the next one, with the

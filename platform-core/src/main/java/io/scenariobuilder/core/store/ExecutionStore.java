@@ -70,6 +70,14 @@ public interface ExecutionStore {
         return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * In a cluster: the execution leaves its server until {@code until} (only retries wait): no owner, and any server
+     * claims it from then on. A store without a cluster cannot park.
+     */
+    default CompletionStage<Void> executionParked(String executionId, Instant until) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("this store cannot park executions"));
+    }
+
     /** Records a node's new state. */
     CompletionStage<Void> nodeUpdated(String executionId, NodeRecord record);
 

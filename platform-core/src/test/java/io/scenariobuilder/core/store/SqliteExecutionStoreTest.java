@@ -122,9 +122,11 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
         }
         try (JdbcExecutionStore reopened = new JdbcExecutionStore(StoreSettings.embedded(folder))) {
             assertThat(reopened.migrated()).as("current: Flyway is not started").isFalse();
-            // An older schema: the last migration (V18, the cluster's plugins) undone.
+            // An older schema: the last migrations (V18 and V19, the cluster's plugins and parked executions) undone.
             try (var connection = reopened.dataSource().getConnection(); var st = connection.createStatement()) {
                 st.execute("DROP TABLE cluster_plugins");
+                st.execute("ALTER TABLE executions DROP COLUMN parked_until");
+                st.execute("DELETE FROM flyway_schema_history WHERE version = '" + (JdbcExecutionStore.SCHEMA_VERSION - 1) + "'");
                 st.execute("DELETE FROM flyway_schema_history WHERE version = '" + JdbcExecutionStore.SCHEMA_VERSION + "'");
             }
         }

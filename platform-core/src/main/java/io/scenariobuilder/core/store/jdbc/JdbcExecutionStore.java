@@ -519,6 +519,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
                 if (executionId != null) {
                     st.setString(at++, executionId);
                 }
+                st.setInt(at++, executionId != null ? 1 : 0); // one execution, for a command: parked or not, now
                 st.setLong(at++, lease.toMillis());
                 st.setInt(at++, limit);
                 st.setString(at, me);
@@ -544,12 +545,27 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         return out;
     }
 
+    @Override
+    public CompletionStage<Void> executionParked(String executionId, Instant until) {
+        if (settings.sqlite()) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("one server: nothing to park for"));
+        }
+        return submit(executionId, s -> {
+            try (PreparedStatement st = s.connection.prepareStatement("UPDATE executions SET owner = NULL, parked_until = ? WHERE id = ?")) {
+                st.setLong(1, until.toEpochMilli());
+                st.setString(2, executionId);
+                st.executeUpdate();
+            }
+        });
+    }
+
     /** The database's clock, in epoch milliseconds: the one clock every server of a cluster agrees on. */
     static final String DB_NOW_MS = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
 
+    /** Unfinished, and its server not alive, or none: parked until a time (only retries wait), from that time on. */
     private static final String CLAIM_ORPHANS = "WITH orphans AS (SELECT e.id FROM executions e "
-            + "WHERE e.status IN ('queued', 'running', 'paused') AND (e.owner IS NULL OR e.owner NOT IN "
-            + "(SELECT i.id FROM instances i WHERE i.heartbeat_at >= " + DB_NOW_MS + " - ?)) "
+            + "WHERE e.status IN ('queued', 'running', 'paused') AND ((e.owner IS NULL AND (e.parked_until IS NULL OR e.parked_until <= "
+            + DB_NOW_MS + " OR ? = 1)) OR e.owner NOT IN (SELECT i.id FROM instances i WHERE i.heartbeat_at >= " + DB_NOW_MS + " - ?)) "
             + "ORDER BY e.start_time, e.id LIMIT ? FOR UPDATE OF e SKIP LOCKED) "
             + "UPDATE executions x SET owner = ?, unclean_stops = x.unclean_stops + CASE WHEN x.status = 'running' "
             + "AND x.owner IN (SELECT i.id FROM instances i) THEN 1 ELSE 0 END "
@@ -676,7 +692,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
      * The schema version this code needs: the highest migration in {@code io/scenariobuilder/core/store/migration}
      * ({@code SqliteExecutionStoreTest} keeps the two in step).
      */
-    public static final int SCHEMA_VERSION = 18;
+    public static final int SCHEMA_VERSION = 19;
 
     /**
      * Whether Flyway's history shows exactly migrations 1 to {@link #SCHEMA_VERSION}, all successful. Then Flyway is

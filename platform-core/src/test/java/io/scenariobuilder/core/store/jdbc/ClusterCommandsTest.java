@@ -68,7 +68,8 @@ class ClusterCommandsTest {
             commands = new ClusterCommands(store, membership, bus);
             commands.attach(engine);
             bus.start();
-            membership.start(() -> { }, message -> { });
+            // As serve does: after each heartbeat, what stopped (or parked) servers left is claimed and resumed here.
+            membership.start(() -> engine.resumeStored(store.claimOrphans(LEASE, 100)), message -> { });
             open.add(store);
             open.add(membership);
             open.add(engine);
@@ -141,5 +142,37 @@ class ClusterCommandsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> b.store.find(held.executionId()).orElseThrow().status() == ExecutionStatus.CANCELLED);
         assertThat(b.store.owner()).isEqualTo(b.membership.id());
         assertThat(b.test.runs("after")).isZero();
+    }
+
+    @Test
+    void anExecutionWaitingOnlyForALaterRetryLeavesItsServerAndIsTakenAtItsTimeByAServerWithRoom() throws Exception {
+        Server a = new Server();
+        Server b = new Server();
+        a.engine.parkRetriesLongerThan(Duration.ofSeconds(1));
+        b.engine.parkRetriesLongerThan(Duration.ofSeconds(1));
+        ExecutionHandle flaky = a.engine.start(a.injector.getInstance(ScenarioParser.class).parseOrThrow("""
+                {"id": "flaky", "nodes": [
+                  {"id": "call", "integrationId": "core", "actionId": "fail", "configuration": {"errorType": "network_error", "failTimes": 1},
+                   "retryPolicy": {"maxAttempts": 3, "baseDelayMs": 2500, "backoffMultiplier": 1, "maxDelayMs": 2500, "jitter": false}},
+                  {"id": "after", "integrationId": "core", "actionId": "noop"}
+                ], "connections": [{"fromNodeId": "call", "toNodeId": "after"}]}""", "t"), JSON.createObjectNode());
+        String id = flaky.executionId();
+
+        // The first attempt failed; only its retry, 2.5 s ahead, waits: the execution leaves A, kept without an owner.
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.engine.activeExecutions() == 0 && b.engine.activeExecutions() == 0);
+        try (var c = a.store.dataSource().getConnection();
+                var st = c.prepareStatement("SELECT owner, parked_until, status FROM executions WHERE id = ?")) {
+            st.setString(1, id);
+            try (var rs = st.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).as("no owner while parked").isNull();
+                assertThat(rs.getLong(2)).as("parked until the retry").isGreaterThan(System.currentTimeMillis());
+                assertThat(rs.getString(3)).isEqualTo("running");
+            }
+        }
+        // At its time a server claims it and the retry runs; it completes, the failing node after two attempts.
+        await().atMost(Duration.ofSeconds(15)).until(() -> a.store.find(id).orElseThrow().status() == ExecutionStatus.COMPLETED);
+        assertThat(a.store.find(id).orElseThrow().requireNode("call").attempts()).isEqualTo(2);
+        assertThat(a.store.logs(id)).anySatisfy(line -> assertThat(line.message()).contains("leaves this server until then"));
     }
 }
