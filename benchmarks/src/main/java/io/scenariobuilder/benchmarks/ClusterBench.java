@@ -39,18 +39,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ClusterBench {
 
-    private static final String SCENARIO = """
-            {"nodes": [
-              {"id": "order", "integrationId": "core", "actionId": "set", "configuration": {"values": {"id": "{{ trigger.id }}", "qty": 3}}},
-              {"id": "price", "integrationId": "core", "actionId": "transform", "configuration": {"expression": "input.qty * 9.5"}},
-              {"id": "pass", "integrationId": "core", "actionId": "noop"},
-              {"id": "note", "integrationId": "core", "actionId": "log", "configuration": {"message": "priced {{ input }}", "level": "debug"}},
-              {"id": "done", "integrationId": "core", "actionId": "transform", "configuration": {"expression": "{'total': input}"}}
-            ], "connections": [
-              {"fromNodeId": "order", "toNodeId": "price"}, {"fromNodeId": "price", "toNodeId": "pass"},
-              {"fromNodeId": "pass", "toNodeId": "note"}, {"fromNodeId": "note", "toNodeId": "done"}
-            ]}""";
-
     private record Instance(JdbcExecutionStore store, ClusterMembership membership, ExecutionEngine engine, CompiledScenario scenario) {
     }
 
@@ -98,7 +86,7 @@ public final class ClusterBench {
                     .with(binder -> binder.bind(ExecutionStore.class).toInstance(store)));
             injector.getInstance(IntegrationRegistry.class).register(new CoreIntegration().manifest(), CoreIntegration.class.getClassLoader(), "core");
             CompiledScenario scenario = injector.getInstance(ScenarioValidator.class)
-                    .compile(injector.getInstance(ScenarioParser.class).parseOrThrow(SCENARIO, "cluster-bench"));
+                    .compile(injector.getInstance(ScenarioParser.class).parseOrThrow(DurableThroughputBenchmark.SCENARIO, "cluster-bench"));
             instances.add(new Instance(store, membership, injector.getInstance(ExecutionEngine.class), scenario));
         }
         JsonNode trigger = new ObjectMapper().createObjectNode().put("id", 42);

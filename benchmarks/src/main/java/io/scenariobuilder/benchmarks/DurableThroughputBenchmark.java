@@ -47,6 +47,19 @@ public class DurableThroughputBenchmark {
 
     static final int IN_FLIGHT = 500;
 
+    /** Five {@code core} nodes in a line: set, transform, noop, log, transform (also {@link ClusterBench}'s). */
+    static final String SCENARIO = """
+                {"nodes": [
+                  {"id": "order", "integrationId": "core", "actionId": "set", "configuration": {"values": {"id": "{{ trigger.id }}", "qty": 3}}},
+                  {"id": "price", "integrationId": "core", "actionId": "transform", "configuration": {"expression": "input.qty * 9.5"}},
+                  {"id": "pass", "integrationId": "core", "actionId": "noop"},
+                  {"id": "note", "integrationId": "core", "actionId": "log", "configuration": {"message": "priced {{ input }}", "level": "debug"}},
+                  {"id": "done", "integrationId": "core", "actionId": "transform", "configuration": {"expression": "{'total': input}"}}
+                ], "connections": [
+                  {"fromNodeId": "order", "toNodeId": "price"}, {"fromNodeId": "price", "toNodeId": "pass"},
+                  {"fromNodeId": "pass", "toNodeId": "note"}, {"fromNodeId": "note", "toNodeId": "done"}
+                ]}""";
+
     @Param({"false", "true"})
     public boolean fsync;
 
@@ -65,17 +78,7 @@ public class DurableThroughputBenchmark {
         injector.getInstance(IntegrationRegistry.class)
                 .register(new CoreIntegration().manifest(), CoreIntegration.class.getClassLoader(), "core");
         engine = injector.getInstance(ExecutionEngine.class);
-        scenario = injector.getInstance(ScenarioValidator.class).compile(injector.getInstance(ScenarioParser.class).parseOrThrow("""
-                {"nodes": [
-                  {"id": "order", "integrationId": "core", "actionId": "set", "configuration": {"values": {"id": "{{ trigger.id }}", "qty": 3}}},
-                  {"id": "price", "integrationId": "core", "actionId": "transform", "configuration": {"expression": "input.qty * 9.5"}},
-                  {"id": "pass", "integrationId": "core", "actionId": "noop"},
-                  {"id": "note", "integrationId": "core", "actionId": "log", "configuration": {"message": "priced {{ input }}", "level": "debug"}},
-                  {"id": "done", "integrationId": "core", "actionId": "transform", "configuration": {"expression": "{'total': input}"}}
-                ], "connections": [
-                  {"fromNodeId": "order", "toNodeId": "price"}, {"fromNodeId": "price", "toNodeId": "pass"},
-                  {"fromNodeId": "pass", "toNodeId": "note"}, {"fromNodeId": "note", "toNodeId": "done"}
-                ]}""", "durable"));
+        scenario = injector.getInstance(ScenarioValidator.class).compile(injector.getInstance(ScenarioParser.class).parseOrThrow(SCENARIO, "durable"));
         trigger = new ObjectMapper().createObjectNode().put("id", 42);
         ExecutionResult check = engine.start(scenario, trigger).completion().toCompletableFuture().join();
         if (check.status() != ExecutionStatus.COMPLETED || store.find(check.id()).isEmpty()) {

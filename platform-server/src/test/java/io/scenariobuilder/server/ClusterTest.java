@@ -5,20 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,9 +37,8 @@ class ClusterTest {
     @TempDir
     Path dir;
 
-    private io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
-    private final List<ServerProcess> servers = new ArrayList<>();
-    private HttpServer witness;
+    private ClusterProcesses cluster;
+    private Witness witness;
     private WebSocket socket;
 
     @AfterEach
@@ -53,27 +46,12 @@ class ClusterTest {
         if (socket != null) {
             socket.abort();
         }
-        for (ServerProcess server : servers) {
-            server.close();
+        if (cluster != null) {
+            cluster.close();
         }
         if (witness != null) {
-            witness.stop(0);
+            witness.close();
         }
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
-    private ServerProcess server(String name, Map<String, String> database) throws Exception {
-        Map<String, String> settings = new HashMap<>(database);
-        settings.put("SB_CLUSTER", "on");
-        settings.put("SB_CLUSTER_LEASE_MS", "3000");
-        settings.put("SB_INSTANCE_NAME", name);
-        settings.put("SB_MASTER_KEY", "MxrKV/XAnMMb2JX8zwH64mMtjAR/VmbLdXO1l4GVxbw=");
-        ServerProcess server = new ServerProcess(Files.createDirectories(dir.resolve(name)), Files.createDirectories(dir.resolve(name + "-data")),
-                List.of("-Xmx256m"), settings, "sb-plugin-http").start();
-        servers.add(server);
-        return server;
     }
 
     private static HttpResponse<String> hook(ServerProcess server, String path, String body) throws Exception {
@@ -99,28 +77,11 @@ class ClusterTest {
 
     @Test
     void threeServersShareTheWorkSurviveLosingOneAndSeeEachOthersChanges() throws Exception {
-        postgres = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
-                .setOverrideWorkingDirectory(dir.resolve("pg-work").toFile()).setDataDirectory(dir.resolve("pg-data")).start();
-        Map<String, String> database = Map.of("SB_DB_URL", postgres.getJdbcUrl("postgres", "postgres"), "SB_DB_USER", "postgres",
-                "SB_DB_PASSWORD", "postgres");
-        Map<String, List<Long>> calls = new ConcurrentHashMap<>();
-        witness = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        witness.createContext("/", exchange -> {
-            String key = exchange.getRequestURI().getPath() + "?" + exchange.getRequestURI().getQuery();
-            calls.computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>())).add(System.currentTimeMillis());
-            byte[] body = "{\"ok\": true}".getBytes();
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        witness.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-        witness.start();
-
-        ServerProcess a = server("a", database);
-        ServerProcess b = server("b", database);
-        ServerProcess c = server("c", database);
+        cluster = new ClusterProcesses(dir, 3_000);
+        witness = new Witness();
+        ServerProcess a = cluster.server("a");
+        ServerProcess b = cluster.server("b");
+        ServerProcess c = cluster.server("c");
 
         // A live-log client on C, the server that survives.
         Set<String> seenOnC = ConcurrentHashMap.newKeySet();
@@ -153,7 +114,7 @@ class ClusterTest {
                         }).get();
 
         // A scenario saved on A is served by B and C within a second.
-        int port = witness.getAddress().getPort();
+        int port = witness.port();
         long saving = System.nanoTime();
         HttpResponse<String> saved = call(a, "POST", "/api/v1/scenarios", """
                 {"id": "spread", "trigger": {"type": "webhook", "path": "spread"}, "nodes": [
@@ -209,7 +170,7 @@ class ClusterTest {
             JsonNode done = execution(c, id);
             for (String node : List.of("first", "last")) {
                 long end = java.time.Instant.parse(nodeRecord(done, node).get("endTime").asText()).toEpochMilli();
-                assertThat(calls.get("/" + node + "?e=" + id)).as("%s of %s was called", node, id).isNotEmpty()
+                assertThat(witness.calls("/" + node + "?e=" + id)).as("%s of %s was called", node, id).isNotEmpty()
                         .allSatisfy(at -> assertThat(at).as("no call of %s after it was stored completed", node).isLessThanOrEqualTo(end));
             }
         }

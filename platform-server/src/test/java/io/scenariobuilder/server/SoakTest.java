@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -53,7 +51,7 @@ class SoakTest {
 
     private ServerProcess server;
     private io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
-    private HttpServer witness;
+    private Witness witness;
     private boolean mounted;
 
     @AfterEach
@@ -62,7 +60,7 @@ class SoakTest {
             server.close();
         }
         if (witness != null) {
-            witness.stop(0);
+            witness.close();
         }
         if (postgres != null) {
             postgres.close();
@@ -171,20 +169,7 @@ class SoakTest {
         Random random = new Random(Long.getLong("sb.soak.seed", System.nanoTime()));
 
         // The witness: each call of the http node, with the time it arrived.
-        Map<String, List<Long>> calls = new ConcurrentHashMap<>();
-        witness = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        witness.createContext("/call", exchange -> {
-            String execution = exchange.getRequestURI().getQuery().replaceFirst("^e=", "");
-            calls.computeIfAbsent(execution, e -> java.util.Collections.synchronizedList(new ArrayList<>())).add(System.currentTimeMillis());
-            byte[] body = "{\"ok\": true}".getBytes();
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        witness.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-        witness.start();
+        witness = new Witness();
 
         Map<String, String> settings = new java.util.HashMap<>(store.settings());
         settings.put("SB_SHUTDOWN_GRACE_MS", "2000");
@@ -197,7 +182,7 @@ class SoakTest {
                    "configuration": {"method": "POST", "url": "http://127.0.0.1:%d/call?e={{ execution.id }}", "body": {"n": "{{ trigger.body.n }}"}}},
                   {"id": "d", "integrationId": "core", "actionId": "noop"}
                 ], "connections": [{"fromNodeId": "a", "toNodeId": "wait"}, {"fromNodeId": "wait", "toNodeId": "call"},
-                  {"fromNodeId": "call", "toNodeId": "d"}]}""".formatted(witness.getAddress().getPort()))).build());
+                  {"fromNodeId": "call", "toNodeId": "d"}]}""".formatted(witness.port()))).build());
         assertThat(saved.statusCode()).as(saved.body()).isEqualTo(201);
 
         ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
@@ -265,7 +250,7 @@ class SoakTest {
             if (status.equals("completed")) {
                 completed++;
                 long callEnd = java.time.Instant.parse(node(execution, "call").get("endTime").asText()).toEpochMilli();
-                List<Long> arrived = calls.getOrDefault(id, List.of());
+                List<Long> arrived = witness.calls("/call?e=" + id);
                 assertThat(arrived).as("execution %s called the witness at least once", id).isNotEmpty();
                 assertThat(arrived).as("no call of execution %s after its call node was stored completed", id)
                         .allSatisfy(at -> assertThat(at).isLessThanOrEqualTo(callEnd));
