@@ -44,6 +44,7 @@ public final class ClusterCommands implements CommandRelay, AutoCloseable {
     private volatile ExecutionEngine engine;
     private volatile boolean closed;
     private Thread poller;
+    private long lastWarn = System.nanoTime() - 10_000_000_001L;
 
     public ClusterCommands(JdbcExecutionStore store, ClusterMembership membership, ClusterBus bus) {
         this.store = store;
@@ -73,7 +74,10 @@ public final class ClusterCommands implements CommandRelay, AutoCloseable {
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException e) {
-                    LOG.warn("cannot read the commands sent to this server: {}", e.getMessage());
+                    if (System.nanoTime() - lastWarn > 10_000_000_000L) { // once in 10 s through a database outage
+                        lastWarn = System.nanoTime();
+                        LOG.warn("cannot read the commands sent to this server: {}", e.getMessage());
+                    }
                 }
             }
         });

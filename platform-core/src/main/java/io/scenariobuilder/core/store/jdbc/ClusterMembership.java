@@ -87,6 +87,9 @@ public final class ClusterMembership implements AutoCloseable {
         return lease;
     }
 
+    private static final long WARN_EVERY_NS = 10_000_000_000L;
+    private long lastWarn = System.nanoTime() - WARN_EVERY_NS - 1;
+
     /** How often {@link #start}'s {@code often} runs: the claims, so that a takeover comes soon after the lease. */
     static final long TICK_MS = 250;
 
@@ -115,7 +118,10 @@ public final class ClusterMembership implements AutoCloseable {
                 try {
                     often.run();
                 } catch (RuntimeException e) {
-                    LOG.warn("after the heartbeat: {}", e.getMessage());
+                    if (System.nanoTime() - lastWarn > WARN_EVERY_NS) { // a database outage would say it 4 times a second
+                        lastWarn = System.nanoTime();
+                        LOG.warn("cannot claim the work of stopped servers yet: {}", e.getMessage());
+                    }
                 }
                 try {
                     Thread.sleep(TICK_MS);
