@@ -133,11 +133,14 @@ public final class ExecutionRoutes {
     }
 
     private void list(RoutingContext ctx) {
+        Http.onlyParams(ctx, "scenarioId", "status", "limit", "cursor");
         int limit = Http.limit(ctx);
         String scenarioId = ctx.queryParams().get("scenarioId");
         String statusText = ctx.queryParams().get("status");
-        ExecutionStatus status = statusText == null ? null : ExecutionStatus.fromId(statusText)
-                .orElseThrow(() -> ApiException.badRequest("unknown status '" + statusText + "'"));
+        // Any case (?status=COMPLETED); a wrong one is refused with the ones there are.
+        ExecutionStatus status = statusText == null ? null : ExecutionStatus.fromId(statusText.strip().toLowerCase(java.util.Locale.ROOT))
+                .orElseThrow(() -> ApiException.badRequest("unknown status '" + statusText + "': one of " + String.join(", ",
+                        java.util.Arrays.stream(ExecutionStatus.values()).map(ExecutionStatus::id).toList())));
         String cursor = ctx.queryParams().get("cursor");
         http.blocking(vertx, () -> store.list(scenarioId, status, cursor, limit))
                 .onSuccess(Http.guard(ctx, page -> Http.json(ctx, 200, Http.page(page.items(), page.nextCursor()))))

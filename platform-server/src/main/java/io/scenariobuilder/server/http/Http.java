@@ -139,6 +139,20 @@ public final class Http {
     }
 
     /** {@code ?limit=} (default 50, at most 500), or 400. */
+    /**
+     * Refuses a query parameter the route does not take (a misspelled {@code ?scenario=} for {@code ?scenarioId=} would
+     * otherwise be ignored, and the answer look like a filter that matched everything), naming the ones it takes.
+     */
+    public static void onlyParams(RoutingContext ctx, String... known) {
+        java.util.Set<String> allowed = java.util.Set.of(known);
+        for (String name : ctx.queryParams().names()) {
+            if (!allowed.contains(name)) {
+                throw ApiException.badRequest("unknown query parameter '" + name + "': this route takes "
+                        + String.join(", ", java.util.Arrays.stream(known).sorted().toList()));
+            }
+        }
+    }
+
     public static int limit(RoutingContext ctx) {
         String text = ctx.queryParams().get("limit");
         if (text == null) {

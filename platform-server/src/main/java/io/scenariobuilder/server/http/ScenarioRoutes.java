@@ -196,6 +196,7 @@ public final class ScenarioRoutes {
     }
 
     private void list(RoutingContext ctx) {
+        Http.onlyParams(ctx, "limit", "cursor");
         int limit = Http.limit(ctx);
         String cursor = ctx.queryParams().get("cursor");
         http.blocking(vertx, () -> store.list(cursor, limit)).onSuccess(Http.guard(ctx, page -> Http.json(ctx, 200,
