@@ -3,13 +3,11 @@ package io.scenariobuilder.core.store.jdbc;
 import io.scenariobuilder.core.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -79,17 +77,7 @@ public final class ClusterBus implements AutoCloseable {
     }
 
     private Connection listen() throws SQLException {
-        Properties properties = new Properties();
-        if (settings.user() != null) {
-            properties.setProperty("user", settings.user());
-        }
-        if (settings.password() != null) {
-            properties.setProperty("password", settings.password());
-        }
-        properties.setProperty("ApplicationName", "scenario-builder cluster bus");
-        properties.setProperty("connectTimeout", "5");
-        properties.setProperty("tcpKeepAlive", "true");
-        Connection connection = DriverManager.getConnection(settings.jdbcUrl(), properties);
+        Connection connection = InstanceLock.session(settings, "scenario-builder cluster bus");
         try (Statement st = connection.createStatement()) {
             for (String channel : handlers.keySet()) {
                 st.execute("LISTEN " + channel);
@@ -127,7 +115,7 @@ public final class ClusterBus implements AutoCloseable {
                     LOG.warn("lost the cluster's notifications ({}); listening again", JdbcErrors.rootMessage(e));
                 }
                 lost = true;
-                closeQuietly(session);
+                InstanceLock.closeQuietly(session);
                 session = null;
                 try {
                     Thread.sleep(500);
@@ -171,17 +159,6 @@ public final class ClusterBus implements AutoCloseable {
         if (listener != null) {
             listener.interrupt();
         }
-        closeQuietly(session);
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        if (closeable == null) {
-            return;
-        }
-        try {
-            closeable.close();
-        } catch (Exception ignored) {
-            // nothing more to give back
-        }
+        InstanceLock.closeQuietly(session);
     }
 }

@@ -106,8 +106,8 @@ public final class ClusterCommands implements CommandRelay, AutoCloseable {
 
     private Owner owner(String executionId) {
         try (Connection connection = store.dataSource().getConnection();
-                PreparedStatement st = connection.prepareStatement("SELECT e.owner, e.status, EXISTS (SELECT 1 FROM instances i "
-                        + "WHERE i.id = e.owner AND i.heartbeat_at >= " + JdbcExecutionStore.DB_NOW_MS + " - ?) FROM executions e WHERE e.id = ?")) {
+                PreparedStatement st = connection.prepareStatement("SELECT e.owner, e.status, e.owner IN " + JdbcExecutionStore.ALIVE
+                        + " FROM executions e WHERE e.id = ?")) {
             st.setLong(1, membership.lease().toMillis());
             st.setString(2, executionId);
             try (ResultSet rs = st.executeQuery()) {

@@ -88,6 +88,8 @@ public final class ClusterMembership implements AutoCloseable {
     }
 
     private static final long WARN_EVERY_NS = 10_000_000_000L;
+    /** How often servers dead for an hour are forgotten (each restart leaves a row). */
+    private static final long FORGET_EVERY_NS = 60_000_000_000L;
     private long lastWarn = System.nanoTime() - WARN_EVERY_NS - 1;
 
     /** How often {@link #start}'s {@code often} runs: the claims, so that a takeover comes soon after the lease. */
@@ -102,6 +104,7 @@ public final class ClusterMembership implements AutoCloseable {
         long every = Math.max(TICK_MS, lease.toMillis() / 4);
         beating = Thread.ofPlatform().name("sb-cluster-heartbeat").daemon().start(() -> {
             long nextBeat = System.nanoTime();
+            long nextForget = System.nanoTime();
             while (!closed) {
                 if (System.nanoTime() - nextBeat >= 0) {
                     String problem = beat();
@@ -114,6 +117,14 @@ public final class ClusterMembership implements AutoCloseable {
                         return;
                     }
                     nextBeat = System.nanoTime() + every * 1_000_000;
+                    if (System.nanoTime() - nextForget >= 0) {
+                        nextForget = System.nanoTime() + FORGET_EVERY_NS;
+                        try {
+                            forgetLongDead(Duration.ofHours(1));
+                        } catch (RuntimeException e) {
+                            LOG.debug("cannot forget long-stopped servers yet: {}", e.getMessage());
+                        }
+                    }
                 }
                 try {
                     often.run();
@@ -176,7 +187,7 @@ public final class ClusterMembership implements AutoCloseable {
      * Forgets servers dead for long (an hour by default), once no execution names them: the table does not grow with
      * every restart.
      */
-    public int forgetLongDead(Duration after) {
+    int forgetLongDead(Duration after) {
         try (Connection connection = database.getConnection();
                 PreparedStatement st = connection.prepareStatement("DELETE FROM instances i WHERE i.heartbeat_at < "
                         + JdbcExecutionStore.DB_NOW_MS + " - ? AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.owner = i.id "

@@ -223,6 +223,11 @@ public final class InstanceLock implements AutoCloseable {
 
     /** A session of its own, named after this process so that another server's message can name it. */
     private static Connection connect(StoreSettings settings) throws SQLException {
+        return session(settings, "scenario-builder " + whoAmI());
+    }
+
+    /** A PostgreSQL session of its own (not from the pool), named {@code name} in {@code pg_stat_activity}. */
+    static Connection session(StoreSettings settings, String name) throws SQLException {
         Properties properties = new Properties();
         if (settings.user() != null) {
             properties.setProperty("user", settings.user());
@@ -230,9 +235,9 @@ public final class InstanceLock implements AutoCloseable {
         if (settings.password() != null) {
             properties.setProperty("password", settings.password());
         }
-        String name = "scenario-builder " + whoAmI();
         properties.setProperty("ApplicationName", name.substring(0, Math.min(63, name.length()))); // PostgreSQL keeps 63 bytes
         properties.setProperty("connectTimeout", "5");
+        properties.setProperty("tcpKeepAlive", "true"); // held for the server's life: a dead peer is noticed
         return DriverManager.getConnection(settings.jdbcUrl(), properties);
     }
 
@@ -283,7 +288,7 @@ public final class InstanceLock implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(AutoCloseable closeable) {
+    static void closeQuietly(AutoCloseable closeable) {
         if (closeable == null) {
             return;
         }

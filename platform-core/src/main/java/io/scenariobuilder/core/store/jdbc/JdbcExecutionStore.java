@@ -357,8 +357,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         try (Connection connection = readers.getConnection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement st = connection.prepareStatement("WITH orphans AS (SELECT e.id FROM executions e JOIN error_notifications n "
-                    + "ON n.failed_execution_id = e.id WHERE e.owner IS NULL OR e.owner NOT IN (SELECT i.id FROM instances i "
-                    + "WHERE i.heartbeat_at >= " + DB_NOW_MS + " - ?) FOR UPDATE OF e SKIP LOCKED), "
+                    + "ON n.failed_execution_id = e.id WHERE e.owner IS NULL OR e.owner NOT IN " + ALIVE + " FOR UPDATE OF e SKIP LOCKED), "
                     + "taken AS (UPDATE executions x SET owner = ? FROM orphans o WHERE x.id = o.id RETURNING x.id) "
                     + "SELECT n.failed_execution_id, n.error_scenario_id, n.trigger_data, n.trace_id, n.parent_span_id, n.created_at "
                     + "FROM error_notifications n JOIN taken t ON t.id = n.failed_execution_id ORDER BY n.created_at")) {
@@ -513,8 +512,7 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         List<String> claimed = new ArrayList<>();
         try (Connection connection = readers.getConnection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement st = connection.prepareStatement(executionId == null ? CLAIM_ORPHANS
-                    : CLAIM_ORPHANS.replace("WHERE e.status IN", "WHERE e.id = ? AND e.status IN"))) {
+            try (PreparedStatement st = connection.prepareStatement(executionId == null ? CLAIM_ORPHANS : CLAIM_ORPHAN)) {
                 int at = 1;
                 if (executionId != null) {
                     st.setString(at++, executionId);
@@ -562,14 +560,22 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     /** The database's clock, in epoch milliseconds: the one clock every server of a cluster agrees on. */
     static final String DB_NOW_MS = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
 
+    /** The servers of a cluster whose heartbeat is younger than the lease (the one parameter). */
+    static final String ALIVE = "(SELECT i.id FROM instances i WHERE i.heartbeat_at >= " + DB_NOW_MS + " - ?)";
+
     /** Unfinished, and its server not alive, or none: parked until a time (only retries wait), from that time on. */
-    private static final String CLAIM_ORPHANS = "WITH orphans AS (SELECT e.id FROM executions e "
-            + "WHERE e.status IN ('queued', 'running', 'paused') AND ((e.owner IS NULL AND (e.parked_until IS NULL OR e.parked_until <= "
-            + DB_NOW_MS + " OR ? = 1)) OR e.owner NOT IN (SELECT i.id FROM instances i WHERE i.heartbeat_at >= " + DB_NOW_MS + " - ?)) "
-            + "ORDER BY e.start_time, e.id LIMIT ? FOR UPDATE OF e SKIP LOCKED) "
-            + "UPDATE executions x SET owner = ?, unclean_stops = x.unclean_stops + CASE WHEN x.status = 'running' "
-            + "AND x.owner IN (SELECT i.id FROM instances i) THEN 1 ELSE 0 END "
-            + "FROM orphans o WHERE x.id = o.id RETURNING x.id";
+    private static String claimSql(String also) {
+        return "WITH orphans AS (SELECT e.id FROM executions e WHERE " + also + "e.status IN ('queued', 'running', 'paused') "
+                + "AND ((e.owner IS NULL AND (e.parked_until IS NULL OR e.parked_until <= " + DB_NOW_MS + " OR ? = 1)) "
+                + "OR e.owner NOT IN " + ALIVE + ") ORDER BY e.start_time, e.id LIMIT ? FOR UPDATE OF e SKIP LOCKED) "
+                + "UPDATE executions x SET owner = ?, unclean_stops = x.unclean_stops + CASE WHEN x.status = 'running' "
+                + "AND x.owner IN (SELECT i.id FROM instances i) THEN 1 ELSE 0 END "
+                + "FROM orphans o WHERE x.id = o.id RETURNING x.id";
+    }
+
+    private static final String CLAIM_ORPHANS = claimSql("");
+    /** One execution, for a command: parked or not, now. */
+    private static final String CLAIM_ORPHAN = claimSql("e.id = ? AND ");
 
     @Override
     public List<ResumableExecution> unfinished() {

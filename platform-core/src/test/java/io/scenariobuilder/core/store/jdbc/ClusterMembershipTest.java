@@ -135,6 +135,21 @@ class ClusterMembershipTest {
     }
 
     @Test
+    void aServerDeadLongAgoIsForgottenOnceNoUnfinishedExecutionNamesIt() throws Exception {
+        JdbcExecutionStore a = store();
+        JdbcExecutionStore b = store();
+        ClusterMembership memberA = join(a, "a");
+        ClusterMembership memberB = join(b, "b");
+        memberB.start(() -> { }, message -> { }); // B beats; A never does
+        create(a, "left", ExecutionStatus.RUNNING);
+        await().atMost(Duration.ofSeconds(10)).until(() -> memberB.members().get(0).heartbeatAgeMs() > 1_000);
+        assertThat(memberB.forgetLongDead(Duration.ofMillis(1_000))).as("A's unfinished execution still names it").isZero();
+        assertThat(b.claimOrphans(Duration.ofMillis(1_000), 10)).hasSize(1);
+        assertThat(memberB.forgetLongDead(Duration.ofMillis(1_000))).isEqualTo(1);
+        assertThat(memberA.members()).extracting(ClusterMembership.Member::id).containsExactly(memberB.id());
+    }
+
+    @Test
     void theErrorNotificationsOfAServerThatLeftAreSentByOneOtherServerOnly() throws Exception {
         JdbcExecutionStore a = store();
         JdbcExecutionStore b = store();

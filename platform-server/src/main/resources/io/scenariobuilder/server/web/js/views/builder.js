@@ -199,7 +199,6 @@ export function BuilderView({ id }) {
   const [saving, setSaving] = useState(false);
   const [runId, setRunId] = useState(null);
   const [runError, setRunError] = useState(null);
-  const importInput = useRef(null);
   const run = useLiveExecution(runId);
   const readOnly = role === 'viewer';
 
@@ -385,7 +384,7 @@ export function BuilderView({ id }) {
       <button type="button" onClick=${() => apply(model.autoLayout)} disabled=${readOnly || scenario.nodes.length === 0} data-testid="tidy">Tidy up</button>
       <button type="button" onClick=${() => save()} disabled=${readOnly || saving || !dirty} data-testid="save">${saving ? 'Saving…' : 'Save'}</button>
       <button type="button" class="link" onClick=${() => download(`${scenario.id}.json`, model.exportScenario(scenario))} data-testid="export">Export JSON</button>
-      ${readOnly ? null : html`<label class="link file-button">Import JSON<input type="file" accept="application/json,.json" ref=${importInput}
+      ${readOnly ? null : html`<label class="link file-button">Import JSON<input type="file" accept="application/json,.json"
         data-testid="import" onChange=${(e) => importFile(e.target.files[0]).finally(() => (e.target.value = ''))} /></label>`}
     </div>
     <${ErrorBanner} error=${saveError} onClose=${() => setSaveError(null)} />

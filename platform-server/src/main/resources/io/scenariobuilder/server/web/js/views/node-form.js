@@ -10,7 +10,7 @@ import { asExpression, expressionOf, isExpression } from '../builder/model.js';
 
 const specs = new Map();
 
-export function actionSpec(integrationId, actionId) {
+function actionSpec(integrationId, actionId) {
   const key = `${integrationId}/${actionId}`;
   if (!specs.has(key)) {
     specs.set(key, api(`/api/v1/integrations/${encodeURIComponent(integrationId)}/actions/${encodeURIComponent(actionId)}`));
@@ -18,7 +18,7 @@ export function actionSpec(integrationId, actionId) {
   return specs.get(key);
 }
 
-export function filled(value) {
+function filled(value) {
   return value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0);
 }
 
