@@ -13,10 +13,12 @@ import io.scenariobuilder.api.field.FetchOptions;
 import io.scenariobuilder.api.field.FieldType;
 import io.scenariobuilder.api.field.ValidationRules;
 import io.scenariobuilder.api.integration.ActionDefinition;
+import io.scenariobuilder.api.integration.ConnectionType;
 import io.scenariobuilder.api.integration.IntegrationManifest;
 import io.scenariobuilder.api.integration.RetryPolicy;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SpiRecordsTest {
@@ -73,5 +75,19 @@ class SpiRecordsTest {
         assertThatThrownBy(() -> new IntegrationException(ErrorType.TIMEOUT, "x", true, Duration.ofSeconds(-1), null))
                 .hasMessageContaining("negative");
         assertThat(ActionResult.of(null).output().isNull()).isTrue();
+    }
+
+    @Test
+    void aConnectionTypeMarksItsSecretsAndTreatsEverythingElseAsSecretWhenItMarksNone() {
+        List<DynamicFieldConfig> fields = List.of(DynamicFieldConfig.builder("user", FieldType.INPUT).build(),
+                DynamicFieldConfig.builder("apiKey", FieldType.INPUT).build());
+        ConnectionType marked = new ConnectionType(fields, null, Set.of("apiKey"));
+        assertThat(marked.isSecret("apiKey")).isTrue();
+        assertThat(marked.isSecret("user")).isFalse();
+        assertThat(marked.isSecret("tokenSavedBeforeChecks")).as("a key it does not know").isTrue();
+        ConnectionType older = new ConnectionType(fields, null);
+        assertThat(older.secretFields()).containsExactly("user", "apiKey");
+        assertThatThrownBy(() -> new ConnectionType(fields, null, Set.of("pasword")))
+                .hasMessage("secret field 'pasword' is not one of the fields [user, apiKey]");
     }
 }

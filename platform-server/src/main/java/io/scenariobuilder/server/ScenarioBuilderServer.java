@@ -20,6 +20,8 @@ import io.scenariobuilder.core.metrics.MetricFamily;
 import io.scenariobuilder.core.metrics.PlatformMetrics;
 import io.scenariobuilder.core.plugin.PluginFolderWatcher;
 import io.scenariobuilder.core.plugin.PluginService;
+import io.scenariobuilder.core.expression.ExpressionCompiler;
+import io.scenariobuilder.core.scenario.ConfigurationValidator;
 import io.scenariobuilder.core.scenario.ScenarioValidator;
 import io.scenariobuilder.core.store.ExecutionStore;
 import io.scenariobuilder.core.store.RetentionJob;
@@ -359,7 +361,8 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                 config.reliability().maxStoreQueue());
         new ExecutionRoutes(vertx, http, engine, store, catalog, config.waitTimeout(), admission).mount(router);
         new ConnectionRoutes(vertx, http, injector.getInstance(JdbcConnectionStore.class),
-                injector.getInstance(IntegrationRegistry.class), injector.getInstance(ErrorClassifier.class), security).mount(router);
+                injector.getInstance(IntegrationRegistry.class), injector.getInstance(ErrorClassifier.class), security,
+                new ConfigurationValidator(injector.getInstance(ExpressionCompiler.class))).mount(router);
         new IntegrationRoutes(vertx, http, injector.getInstance(IntegrationRegistry.class), injector.getInstance(FieldOptions.class))
                 .mount(router);
         new ScheduleRoutes(injector.getInstance(Clock.class)).mount(router);

@@ -2,8 +2,11 @@ package io.scenariobuilder.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.scenariobuilder.server.ServerHarness.Response;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,5 +55,67 @@ class FirstHourTest {
         assertThat(h.get("/api/v1/executions?scenarioId=s").body().get("items")).hasSize(1);
         assertThat(h.get("/api/v1/scenarios?limt=5").body().at("/error/message").asText())
                 .isEqualTo("unknown query parameter 'limt': this route takes cursor, limit");
+    }
+
+    @Test
+    void aUserWhoMisspellsACredentialFieldIsToldEachProblemWithItsPath() throws Exception {
+        installHttp();
+        Response wrong = h.post("/api/v1/connections", ServerHarness.json("""
+                {"id": "shop", "integrationId": "http", "credentials": {"tokn": "a", "authType": "oauth", "testUrl": 7}}"""));
+        assertThat(wrong.status()).as(wrong.text()).isEqualTo(400);
+        assertThat(wrong.error()).isEqualTo("connection_invalid");
+        assertThat(wrong.body().at("/error/message").asText()).isEqualTo("the connection is not valid (3 problems)");
+        assertThat(wrong.body().at("/error/details").findValuesAsText("path"))
+                .containsExactly("$.credentials.tokn", "$.credentials.authType", "$.credentials.testUrl");
+        assertThat(wrong.body().at("/error/details/0/message").asText()).startsWith("unknown credential field 'tokn' (known keys: [authType, token,");
+        assertThat(wrong.body().at("/error/details/1/message").asText())
+                .isEqualTo("must be one of [none, bearer, basic, apiKeyHeader, apiKeyQuery], got 'oauth'");
+        assertThat(wrong.body().at("/error/details/2/message").asText()).isEqualTo("expected a string, got a number");
+        assertThat(h.get("/api/v1/connections/shop").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aUserReadingBackAConnectionSeesEverythingButItsSecrets() throws Exception {
+        installHttp();
+        Response saved = h.post("/api/v1/connections", ServerHarness.json("""
+                {"id": "shop", "integrationId": "http", "allowedHosts": ["api.example.com"],
+                 "credentials": {"authType": "basic", "username": "ada", "password": "s3cret-pw", "testUrl": "https://api.example.com/me"}}"""));
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        for (JsonNode shown : List.of(saved.body(), h.get("/api/v1/connections/shop").body(), h.get("/api/v1/connections").body().at("/items/0"))) {
+            assertThat(shown.get("credentials")).isEqualTo(ServerHarness.json("""
+                    {"authType": "basic", "username": "ada", "password": "********", "testUrl": "https://api.example.com/me"}"""));
+            assertThat(shown.get("allowedHosts")).isEqualTo(ServerHarness.json("[\"api.example.com\"]"));
+        }
+        assertThat(h.get("/api/v1/integrations/http").body().at("/connectionType/secretFields"))
+                .isEqualTo(ServerHarness.json("[\"token\", \"password\", \"apiKey\"]"));
+        assertThat(h.get("/api/v1/connections").text()).doesNotContain("s3cret-pw");
+    }
+
+    @Test
+    void aUserWhoForgetsTheCredentialsIsToldTheyAreMissing() throws Exception {
+        installHttp();
+        Response missing = h.post("/api/v1/connections", ServerHarness.json("{\"integrationId\": \"http\"}"));
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.body().at("/error/message").asText()).isEqualTo("credentials are missing: send them as \"credentials\": {...}, "
+                + "the fields of http's connection type (GET /api/v1/integrations/http)");
+        Response text = h.post("/api/v1/connections", ServerHarness.json("{\"integrationId\": \"http\", \"credentials\": \"abc\"}"));
+        assertThat(text.body().at("/error/message").asText()).isEqualTo("credentials must be a JSON object, got a string");
+    }
+
+    @Test
+    void aUserWhoNamesAConnectionThatDoesNotExistIsToldOnSaveNotOnRun() throws Exception {
+        installHttp();
+        String scenario = """
+                {"id": "call", "nodes": [{"id": "a", "integrationId": "http", "actionId": "request", "connectionId": "shop-api",
+                 "configuration": {"url": "https://api.example.com/"}}]}""";
+        for (Response refused : List.of(h.post("/api/v1/scenarios", ServerHarness.json(scenario)),
+                h.post("/api/v1/scenarios/validate", ServerHarness.json(scenario)))) {
+            assertThat(refused.text()).contains("$.nodes[0].connectionId", "connection 'shop-api' does not exist");
+        }
+        assertThat(h.get("/api/v1/scenarios/call").status()).isEqualTo(404);
+    }
+
+    private void installHttp() throws Exception {
+        assertThat(h.post("/api/v1/plugins", Files.readAllBytes(Path.of("target/upload-plugins/sb-plugin-http.jar"))).status()).isEqualTo(201);
     }
 }

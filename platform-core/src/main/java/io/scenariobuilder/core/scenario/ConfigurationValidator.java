@@ -6,6 +6,7 @@ import io.scenariobuilder.api.field.DynamicFieldConfig;
 import io.scenariobuilder.api.field.FieldType;
 import io.scenariobuilder.api.field.ValidationRules;
 import io.scenariobuilder.api.integration.ActionDefinition;
+import io.scenariobuilder.api.integration.ConnectionType;
 import io.scenariobuilder.core.expression.ExpressionCompiler;
 import io.scenariobuilder.core.expression.ExpressionSyntaxException;
 import java.time.LocalDate;
@@ -36,29 +37,8 @@ public final class ConfigurationValidator {
      * @return problems with the field path relative to the configuration ({@code url}, {@code headers.x})
      */
     public List<ConfigurationProblem> validate(JsonNode configuration, ActionDefinition action, boolean templatesAllowed) {
-        List<ConfigurationProblem> problems = new ArrayList<>();
-        for (Iterator<String> names = configuration.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (action.field(name).isEmpty()) {
-                String known = action.fields().isEmpty()
-                        ? "this action takes no configuration"
-                        : "known keys: " + action.fields().stream().map(DynamicFieldConfig::fieldName).toList();
-                problems.add(new ConfigurationProblem(name, "unknown configuration key '" + name + "' (" + known + ")"));
-            }
-        }
-        for (DynamicFieldConfig field : action.fields()) {
-            JsonNode value = configuration.get(field.fieldName());
-            if (value == null || value.isNull()) {
-                if (field.required() && field.defaultValue() == null) {
-                    problems.add(new ConfigurationProblem(field.fieldName(), "required field '" + field.fieldName() + "' is missing"));
-                }
-                continue;
-            }
-            if (templatesAllowed && value.isTextual() && value.textValue().contains("{{") && !field.ui().isJsonata()) {
-                continue;
-            }
-            checkValue(field, value, problems);
-        }
+        List<ConfigurationProblem> problems = checkFields(configuration, action.fields(), templatesAllowed, "configuration key",
+                "this action takes no configuration");
         // A call into the plugin: its class loader is the context class loader, as for every other call.
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -69,6 +49,42 @@ public final class ConfigurationValidator {
             problems.add(new ConfigurationProblem("", "the action's own validation failed: " + e));
         } finally {
             thread.setContextClassLoader(previous);
+        }
+        return problems;
+    }
+
+    /**
+     * Checks a connection's credentials against its connection type's fields, as a node's configuration is checked:
+     * unknown fields, required fields, types and the validation rules (no templates: credentials are literal).
+     *
+     * @return problems with the credential field's name as their path
+     */
+    public List<ConfigurationProblem> validateCredentials(JsonNode credentials, ConnectionType type) {
+        return checkFields(credentials, type.fields(), false, "credential field", "this integration takes no credentials");
+    }
+
+    private List<ConfigurationProblem> checkFields(JsonNode values, List<DynamicFieldConfig> fields, boolean templatesAllowed,
+            String what, String none) {
+        List<ConfigurationProblem> problems = new ArrayList<>();
+        for (Iterator<String> names = values.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (fields.stream().noneMatch(field -> field.fieldName().equals(name))) {
+                String known = fields.isEmpty() ? none : "known keys: " + fields.stream().map(DynamicFieldConfig::fieldName).toList();
+                problems.add(new ConfigurationProblem(name, "unknown " + what + " '" + name + "' (" + known + ")"));
+            }
+        }
+        for (DynamicFieldConfig field : fields) {
+            JsonNode value = values.get(field.fieldName());
+            if (value == null || value.isNull()) {
+                if (field.required() && field.defaultValue() == null) {
+                    problems.add(new ConfigurationProblem(field.fieldName(), "required field '" + field.fieldName() + "' is missing"));
+                }
+                continue;
+            }
+            if (templatesAllowed && value.isTextual() && value.textValue().contains("{{") && !field.ui().isJsonata()) {
+                continue;
+            }
+            checkValue(field, value, problems);
         }
         return problems;
     }

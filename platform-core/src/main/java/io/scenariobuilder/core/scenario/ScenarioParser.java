@@ -399,7 +399,8 @@ public final class ScenarioParser {
         return value.asLong();
     }
 
-    static String kind(JsonNode node) {
+    /** What a JSON value is, for messages: {@code a string}, {@code an object}... */
+    public static String kind(JsonNode node) {
         return switch (node.getNodeType()) {
             case ARRAY -> "an array";
             case OBJECT, POJO -> "an object";

@@ -5,6 +5,8 @@ import io.scenariobuilder.api.integration.ConnectionType;
 import io.scenariobuilder.core.error.ErrorClassifier;
 import io.scenariobuilder.core.error.ErrorInfo;
 import io.scenariobuilder.core.integration.IntegrationRegistry;
+import io.scenariobuilder.core.scenario.ConfigurationValidator;
+import io.scenariobuilder.core.scenario.ScenarioParser;
 import io.scenariobuilder.core.store.jdbc.JdbcApiKeyStore.ApiKey;
 import io.scenariobuilder.core.store.jdbc.JdbcConnectionStore;
 import io.scenariobuilder.core.store.jdbc.JdbcConnectionStore.StoredConnection;
@@ -19,8 +21,9 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * {@code /api/v1/connections}: credentials for integrations. Write-only: every answer masks every credential value,
- * and no credential is ever logged. {@code POST .../{id}/test} asks the integration to check them. A connection keeps
+ * {@code /api/v1/connections}: credentials for integrations, checked against the integration's connection type when
+ * saved (one problem per field, with its path). Secrets are write-only: every answer masks the fields the connection
+ * type marks secret (and any field it does not know), and no credential is ever logged. {@code POST .../{id}/test} asks the integration to check them. A connection keeps
  * the key that created it: an editor changes or deletes only its own ({@link Access#checkConnectionOwner}), so it
  * cannot add its own host to the {@code allowedHosts} of someone else's credentials.
  */
@@ -32,9 +35,11 @@ public final class ConnectionRoutes {
     private final IntegrationRegistry registry;
     private final ErrorClassifier classifier;
     private final SecurityLog security;
+    private final ConfigurationValidator validator;
 
     public ConnectionRoutes(Vertx vertx, Http http, JdbcConnectionStore store, IntegrationRegistry registry,
-            ErrorClassifier classifier, SecurityLog security) {
+            ErrorClassifier classifier, SecurityLog security, ConfigurationValidator validator) {
+        this.validator = validator;
         this.security = security;
         this.vertx = vertx;
         this.http = http;
@@ -66,12 +71,25 @@ public final class ConnectionRoutes {
         if (integrationId == null) {
             throw ApiException.badRequest("integrationId is required");
         }
-        if (registry.find(integrationId).isEmpty()) {
-            throw ApiException.badRequest("unknown integration '" + integrationId + "'");
-        }
+        var integration = registry.find(integrationId).orElseThrow(() -> ApiException.badRequest("unknown integration '" + integrationId
+                + "' (GET /api/v1/integrations lists them)"));
         JsonNode credentials = body.get("credentials");
-        if (credentials == null || !credentials.isObject()) {
-            throw ApiException.badRequest("credentials must be a JSON object");
+        if (credentials == null || credentials.isNull()) {
+            throw ApiException.badRequest("credentials are missing: send them as \"credentials\": {...}, the fields of "
+                    + integrationId + "'s connection type (GET /api/v1/integrations/" + integrationId + ")");
+        }
+        if (!credentials.isObject()) {
+            throw ApiException.badRequest("credentials must be a JSON object, got " + ScenarioParser.kind(credentials));
+        }
+        ConnectionType type = integration.manifest().connectionType();
+        if (type != null) {
+            List<Map<String, Object>> problems = validator.validateCredentials(credentials, type).stream()
+                    .map(problem -> Map.<String, Object>of("path", "$.credentials." + problem.field(), "message", problem.message()))
+                    .toList();
+            if (!problems.isEmpty()) {
+                throw new ApiException(400, "connection_invalid", "the connection is not valid (" + problems.size() + " problem"
+                        + (problems.size() == 1 ? "" : "s") + ")", problems);
+            }
         }
         String name = body.path("name").asText(id);
         List<String> allowedHosts = allowedHosts(body.get("allowedHosts"));
@@ -90,7 +108,7 @@ public final class ConnectionRoutes {
             var saved = store.put(id, integrationId, name, credentials, allowedHosts, caller.id());
             security.connectionChanged(caller, create ? "created" : "replaced", id, integrationId);
             return saved;
-        }).onSuccess(Http.guard(ctx, saved -> Http.json(ctx, create ? 201 : 200, saved.masked()))).onFailure(ctx::fail);
+        }).onSuccess(Http.guard(ctx, saved -> Http.json(ctx, create ? 201 : 200, shown(saved)))).onFailure(ctx::fail);
     }
 
     /**
@@ -123,14 +141,25 @@ public final class ConnectionRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        http.blocking(vertx, store::list).onSuccess(Http.guard(ctx, all -> Http.json(ctx, 200,
-                Http.page(all.stream().map(StoredConnection::masked).toList(), null)))).onFailure(ctx::fail);
+        http.blocking(vertx, () -> store.list(this::isSecret)).onSuccess(Http.guard(ctx, all -> Http.json(ctx, 200, Http.page(all, null))))
+                .onFailure(ctx::fail);
     }
 
     private void get(RoutingContext ctx) {
         String id = Http.param(ctx, "id");
         http.blocking(vertx, () -> store.get(id).orElseThrow(() -> ApiException.notFound("no connection '" + id + "'")))
-                .onSuccess(Http.guard(ctx, found -> Http.json(ctx, 200, found.masked()))).onFailure(ctx::fail);
+                .onSuccess(Http.guard(ctx, found -> Http.json(ctx, 200, shown(found)))).onFailure(ctx::fail);
+    }
+
+    /** The connection as answers show it: its secret fields masked. */
+    private StoredConnection shown(StoredConnection connection) {
+        return connection.masked(field -> isSecret(connection.integrationId(), field));
+    }
+
+    /** Whether a credential field's value is never shown: every field of an integration that is not installed is. */
+    private boolean isSecret(String integrationId, String field) {
+        ConnectionType type = registry.find(integrationId).map(found -> found.manifest().connectionType()).orElse(null);
+        return type == null || type.isSecret(field);
     }
 
     private void delete(RoutingContext ctx) {

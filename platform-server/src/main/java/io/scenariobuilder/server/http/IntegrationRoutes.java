@@ -103,6 +103,7 @@ public final class IntegrationRoutes {
         out.put("pluginId", integration.pluginId());
         out.put("connectionType", manifest.connectionType() == null ? null : Map.of(
                 "fields", manifest.connectionType().fields(),
+                "secretFields", manifest.connectionType().secretFields(),
                 "testable", manifest.connectionType().tester() != null));
         out.put("actions", manifest.actions().stream().map(action -> describe(integration, action)).toList());
         return out;

@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /**
@@ -56,9 +58,19 @@ public final class JdbcConnectionStore implements CredentialStore {
 
         /** The same connection with every credential value replaced by {@value JdbcConnectionStore#MASK}. */
         public StoredConnection masked() {
+            return masked(field -> true);
+        }
+
+        /** The same connection with the values of the {@code secret} credential fields replaced by {@value JdbcConnectionStore#MASK}. */
+        public StoredConnection masked(Predicate<String> secret) {
             ObjectNode masked = JSON.createObjectNode();
             for (Iterator<Map.Entry<String, JsonNode>> it = credentials.fields(); it.hasNext(); ) {
-                masked.put(it.next().getKey(), MASK);
+                Map.Entry<String, JsonNode> entry = it.next();
+                if (secret.test(entry.getKey())) {
+                    masked.put(entry.getKey(), MASK);
+                } else {
+                    masked.set(entry.getKey(), entry.getValue());
+                }
             }
             return new StoredConnection(id, integrationId, name, masked, allowedHosts, createdBy, createdAt, updatedAt);
         }
@@ -124,15 +136,21 @@ public final class JdbcConnectionStore implements CredentialStore {
         }
     }
 
-    /** Every connection, masked, by id. */
+    /** Every connection, every credential masked, by id. */
     public List<StoredConnection> list() {
+        return list((integrationId, field) -> true);
+    }
+
+    /** Every connection by id, the credentials for which {@code secret} holds (given the integration and field) masked. */
+    public List<StoredConnection> list(BiPredicate<String, String> secret) {
         List<StoredConnection> all = new ArrayList<>();
         try (Connection connection = database.getConnection();
                 PreparedStatement st = connection.prepareStatement(
                         "SELECT id, integration_id, name, credentials, created_at, updated_at, allowed_hosts, created_by FROM connections ORDER BY id");
                 ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
-                all.add(read(rs).masked());
+                StoredConnection read = read(rs);
+                all.add(read.masked(field -> secret.test(read.integrationId(), field)));
             }
             return all;
         } catch (SQLException e) {

@@ -13,6 +13,7 @@ import io.scenariobuilder.api.integration.ConnectionType;
 import io.scenariobuilder.api.integration.Integration;
 import io.scenariobuilder.api.integration.IntegrationManifest;
 import java.util.List;
+import java.util.Set;
 import org.pf4j.Extension;
 
 /**
@@ -41,7 +42,8 @@ public final class CatalogIntegration implements Integration {
                     DynamicFieldConfig.builder("latencyMs", FieldType.NUMBER).label("Simulated latency (ms)")
                             .description("How long each catalog look-up takes: to see the option cache at work.")
                             .validation(ValidationRules.range(0, 60_000)).build()),
-                    CatalogIntegration::testConnection),
+                    CatalogIntegration::testConnection,
+                    Set.of()),
             List.of(ActionDefinition.builder("pick-item", new PickItemAction())
                     .name("Pick a catalog item")
                     .description("Outputs the chosen variant with its price and the line total: {sku, product, variant, price, "

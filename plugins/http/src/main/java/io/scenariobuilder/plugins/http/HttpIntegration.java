@@ -13,6 +13,7 @@ import io.scenariobuilder.api.integration.Integration;
 import io.scenariobuilder.api.integration.IntegrationManifest;
 import io.scenariobuilder.api.integration.RetryPolicy;
 import java.util.List;
+import java.util.Set;
 import org.pf4j.Extension;
 
 /** The {@code http} integration: one {@code request} action, auth from an optional connection. */
@@ -41,7 +42,8 @@ public final class HttpIntegration implements Integration {
                             .description("Default: X-API-Key as a header, api_key as a query parameter.").build(),
                     DynamicFieldConfig.builder("testUrl", FieldType.INPUT).label("URL to test the credentials with")
                             .description("The connection test sends a GET here and expects a 2xx answer.").build()),
-                    new HttpConnectionTester()),
+                    new HttpConnectionTester(),
+                    Set.of("token", "password", "apiKey")),
             List.of(ActionDefinition.builder("request", new HttpRequestAction())
                     .name("HTTP request")
                     .description("Sends one HTTP request; outputs {status, headers, body} with JSON bodies parsed.")

@@ -95,9 +95,9 @@ function ConnectionPicker({ node, onChange, readOnly }) {
   </div>`;
 }
 
-/** Secrets are write-only: every credential is sent once and never shown again (the API masks them all). */
-function looksSecret(field) {
-  return /token|secret|password|key/i.test(field.fieldName) && !/name$/i.test(field.fieldName);
+/** Secrets are write-only: the fields the connection type marks secret are sent once and never shown again. */
+function isSecret(type, field) {
+  return (type.secretFields ?? []).includes(field.fieldName);
 }
 
 function ConnectionForm({ integrationId, type, onCreated, onCancel }) {
@@ -151,7 +151,7 @@ function ConnectionForm({ integrationId, type, onCreated, onCancel }) {
   const fid = (f) => `connection-${integrationId}-${f}`;
   if (created) {
     return html`<div class="connection-form panel" data-testid="connection-created">
-      <p>Connection <code>${created.id}</code> saved; its credentials are stored encrypted and shown only masked from now on.</p>
+      <p>Connection <code>${created.id}</code> saved; its credentials are stored encrypted, and its secrets are shown only masked from now on.</p>
       ${type.testable ? html`<button type="button" onClick=${runTest} disabled=${busy} data-testid="test-connection">Test it</button>`
         : html`<p class="muted">${integrationId} has no connection test.</p>`}
       ${test ? html`<p class=${test.ok ? 'ok-text' : 'error-text'} role="status" data-testid="connection-test-result">
@@ -167,7 +167,7 @@ function ConnectionForm({ integrationId, type, onCreated, onCancel }) {
       <label for=${fid(f.fieldName)}>${f.label}${f.required ? html`<span aria-label="required"> *</span>` : null}</label>
       ${f.validation?.enum ? html`<select id=${fid(f.fieldName)} value=${values[f.fieldName] ?? ''} onChange=${(e) => set(f.fieldName, e.target.value)}>
           <option value="">choose…</option>${f.validation.enum.map((c) => html`<option value=${c}>${c}</option>`)}</select>`
-        : html`<input id=${fid(f.fieldName)} type=${f.type === 'number' ? 'number' : looksSecret(f) ? 'password' : 'text'}
+        : html`<input id=${fid(f.fieldName)} type=${f.type === 'number' ? 'number' : isSecret(type, f) ? 'password' : 'text'}
           autocomplete="off" value=${values[f.fieldName] ?? ''}
           onInput=${(e) => set(f.fieldName, f.type === 'number' && e.target.value !== '' ? Number(e.target.value) : e.target.value)} />`}
       ${f.description ? html`<div class="muted">${f.description}</div>` : null}
