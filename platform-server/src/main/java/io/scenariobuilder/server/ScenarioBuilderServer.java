@@ -42,7 +42,9 @@ import io.scenariobuilder.server.http.Admission;
 import io.scenariobuilder.server.http.Auth;
 import io.scenariobuilder.server.http.ConnectionRoutes;
 import io.scenariobuilder.server.http.ExecutionRoutes;
+import io.scenariobuilder.server.http.ApiException;
 import io.scenariobuilder.server.http.FailureHandler;
+import io.scenariobuilder.server.http.RouteTemplates;
 import io.scenariobuilder.server.http.Http;
 import io.scenariobuilder.server.http.IntegrationRoutes;
 import io.scenariobuilder.server.http.KeyRoutes;
@@ -75,6 +77,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -370,8 +373,14 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         new KeyRoutes(vertx, http, keys, auth, security).mount(router);
         new WebhookRoutes(vertx, http, engine, catalog, config.waitTimeout(), security, config.security().webhookTolerance(),
                 injector.getInstance(Clock.class), admission).mount(router);
-        router.route().last().handler(ctx -> ctx.fail(404));
+        RouteTemplates[] routes = {RouteTemplates.none()};
+        router.route().last().handler(ctx -> {
+            Set<String> allowed = routes[0].allowed(ctx.request().path());
+            ctx.fail(allowed.isEmpty() ? ApiException.notFound("no such resource: " + ctx.request().method() + " " + ctx.request().path())
+                    : ApiException.methodNotAllowed(ctx.request().method() + " is not allowed on " + ctx.request().path(), allowed));
+        });
         router.route().failureHandler(new FailureHandler());
+        routes[0] = RouteTemplates.of(router);
         requestMetrics.learn(router);
         return router;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scenariobuilder.server.ServerHarness.Response;
+import io.vertx.core.http.HttpMethod;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -113,6 +114,52 @@ class FirstHourTest {
             assertThat(refused.text()).contains("$.nodes[0].connectionId", "connection 'shop-api' does not exist");
         }
         assertThat(h.get("/api/v1/scenarios/call").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aUserWhoSendsTheWrongMethodIsToldWhichMethodsThePathTakes() {
+        Response delete = h.delete("/api/v1/executions");
+        assertThat(delete.status()).isEqualTo(405);
+        assertThat(delete.error()).isEqualTo("method_not_allowed");
+        assertThat(delete.headers().get("Allow")).isEqualTo("GET");
+        assertThat(delete.body().at("/error/message").asText()).isEqualTo("DELETE is not allowed on /api/v1/executions (it takes GET)");
+        Response patch = h.call(HttpMethod.PATCH, "/api/v1/scenarios/s", ServerHarness.json("{}"), ServerHarness.ADMIN_KEY);
+        assertThat(patch.status()).isEqualTo(405);
+        assertThat(patch.headers().get("Allow")).isEqualTo("DELETE, GET, PUT");
+        assertThat(h.get("/api/v1/nothing-here").status()).as("an unknown path stays 404").isEqualTo(404);
+        assertThat(h.call(HttpMethod.DELETE, "/api/v1/executions", null, null).status()).as("no key: 401 first").isEqualTo(401);
+
+        assertThat(h.post("/api/v1/scenarios", ServerHarness.json("""
+                {"id": "hook", "trigger": {"type": "webhook", "path": "orders", "method": "POST"},
+                 "nodes": [{"id": "a", "integrationId": "core", "actionId": "noop"}]}""")).status()).isEqualTo(201);
+        Response get = h.call(HttpMethod.GET, "/hooks/orders", null, null);
+        assertThat(get.status()).isEqualTo(405);
+        assertThat(get.error()).isEqualTo("method_not_allowed");
+        assertThat(get.headers().get("Allow")).isEqualTo("POST");
+    }
+
+    @Test
+    void aUserWhoSendsBrokenJsonIsToldOnePlaceInOneSentence() {
+        Response broken = h.post("/api/v1/scenarios", "{\"id\": \"x\", \"nodes\": [}");
+        assertThat(broken.error()).isEqualTo("invalid_json");
+        assertThat(broken.body().at("/error/message").asText())
+                .isEqualTo("the body is not valid JSON at line 1, column 23 (unexpected close marker '}': expected ']')");
+    }
+
+    @Test
+    void aWebhookCallerWaitingOnAFailedExecutionGets502NamingItNot500() {
+        assertThat(h.post("/api/v1/scenarios", ServerHarness.json("""
+                {"id": "breaks", "trigger": {"type": "webhook", "path": "breaks", "method": "POST"},
+                 "nodes": [{"id": "a", "integrationId": "core", "actionId": "fail", "configuration": {"errorType": "invalid_input", "message": "the shop said no"}}]}""")).text())
+                .contains("\"version\":1");
+        Response failed = h.call(HttpMethod.POST, "/hooks/breaks?wait=true", ServerHarness.json("{}"), null);
+        assertThat(failed.status()).as(failed.text()).isEqualTo(502);
+        assertThat(failed.error()).isEqualTo("execution_failed");
+        JsonNode detail = failed.body().at("/error/details/0");
+        assertThat(detail.get("status").asText()).isEqualTo("failed");
+        assertThat(detail.get("errorType").asText()).isNotBlank();
+        assertThat(h.get("/api/v1/executions/" + detail.get("executionId").asText()).body().get("status").asText()).isEqualTo("failed");
+        assertThat(failed.text()).as("the message only when the scenario opts in").doesNotContain("the shop said no");
     }
 
     private void installHttp() throws Exception {

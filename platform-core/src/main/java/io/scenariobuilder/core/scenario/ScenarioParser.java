@@ -66,9 +66,7 @@ public final class ScenarioParser {
         try {
             tree = mapper.readTree(json);
         } catch (JsonProcessingException e) {
-            var location = e.getLocation();
-            String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-            return new Parsed(null, null, List.of(new ScenarioProblem("$", "malformed JSON" + where + ": " + e.getOriginalMessage())));
+            return new Parsed(null, null, List.of(new ScenarioProblem("$", "malformed JSON " + JsonSyntax.describe(e))));
         }
         if (tree == null || tree.isMissingNode()) {
             return new Parsed(null, null, List.of(new ScenarioProblem("$", "empty document: expected a scenario object")));

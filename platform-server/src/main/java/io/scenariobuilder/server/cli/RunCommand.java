@@ -15,6 +15,7 @@ import io.scenariobuilder.core.engine.ExecutionResult;
 import io.scenariobuilder.core.engine.ExecutionStatus;
 import io.scenariobuilder.core.plugin.PluginInvalidException;
 import io.scenariobuilder.core.plugin.PluginService;
+import io.scenariobuilder.core.scenario.JsonSyntax;
 import io.scenariobuilder.core.scenario.ScenarioProblem;
 import io.scenariobuilder.core.scenario.ScenarioValidator;
 import io.scenariobuilder.core.store.ExecutionStore;
@@ -172,10 +173,7 @@ final class RunCommand implements Callable<Integer> {
             }
             return node;
         } catch (JsonProcessingException e) {
-            var location = e.getLocation();
-            throw new BadInput("error: trigger " + file + " is malformed JSON"
-                    + (location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr())
-                    + ": " + e.getOriginalMessage());
+            throw new BadInput("error: trigger " + file + " is malformed JSON " + JsonSyntax.describe(e));
         }
     }
 

@@ -58,6 +58,12 @@ public final class ApiException extends RuntimeException {
         return new ApiException(404, "not_found", message);
     }
 
+    /** 405 {@code method_not_allowed} with the {@code Allow} header listing the methods the path takes. */
+    public static ApiException methodNotAllowed(String message, java.util.Collection<String> allowed) {
+        return new ApiException(405, "method_not_allowed", message + " (it takes " + String.join(", ", allowed) + ")")
+                .withHeader("Allow", String.join(", ", allowed));
+    }
+
     public static ApiException conflict(String message) {
         return new ApiException(409, "conflict", message);
     }

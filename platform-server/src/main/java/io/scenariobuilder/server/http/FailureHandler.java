@@ -100,7 +100,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
                 case 401 -> new ApiException(401, "unauthorized", "missing or wrong API key");
                 case 403 -> new ApiException(403, "forbidden", "not allowed");
                 case 404 -> ApiException.notFound("no such resource: " + ctx.request().method() + " " + ctx.request().path());
-                case 405 -> new ApiException(405, "bad_request", ctx.request().method() + " is not allowed on " + ctx.request().path());
+                case 405 -> new ApiException(405, "method_not_allowed", ctx.request().method() + " is not allowed on " + ctx.request().path());
                 case 413 -> new ApiException(413, "payload_too_large", "the body is larger than the server accepts (SB_MAX_BODY_BYTES)");
                 case 415 -> new ApiException(415, "bad_request", "unsupported content type");
                 default -> status >= 400 && status < 500

@@ -1,7 +1,6 @@
 package io.scenariobuilder.server.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.scenariobuilder.core.scenario.JsonSyntax;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -62,9 +62,7 @@ public final class Http {
             JsonNode node = reader.readTree(bytes);
             return node == null ? JSON.createObjectNode() : node;
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new ApiException(400, "invalid_json", "the body is not valid JSON" + where + ": " + e.getOriginalMessage());
+            throw new ApiException(400, "invalid_json", "the body is not valid JSON " + JsonSyntax.describe(e));
         } catch (java.io.IOException e) {
             throw new ApiException(400, "invalid_json", "the body cannot be read: " + e.getMessage());
         }

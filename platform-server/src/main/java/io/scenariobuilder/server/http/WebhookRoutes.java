@@ -91,7 +91,8 @@ public final class WebhookRoutes {
         Trigger.Webhook trigger = (Trigger.Webhook) scenario.trigger();
         String method = ctx.request().method().name();
         if (!trigger.method().equalsIgnoreCase(method)) {
-            throw new ApiException(405, "bad_request", "webhook '" + hookPath + "' takes " + trigger.method() + ", not " + method);
+            throw ApiException.methodNotAllowed("webhook '" + hookPath + "' takes " + trigger.method() + ", not " + method,
+                    List.of(trigger.method().toUpperCase(Locale.ROOT)));
         }
         Buffer raw = ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
         if (trigger.secret() != null) {

@@ -3,17 +3,14 @@ package io.scenariobuilder.server.metrics;
 import com.codahale.metrics.Timer;
 import io.scenariobuilder.core.metrics.MetricFamily;
 import io.scenariobuilder.core.metrics.PlatformMetrics;
+import io.scenariobuilder.server.http.RouteTemplates;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * Times every HTTP request by route template ({@code /api/v1/executions/:id}, never the id itself), method and status
@@ -27,14 +24,11 @@ public final class RequestMetrics implements Handler<RoutingContext> {
             "sb_http_request_duration_seconds", "HTTP requests by route template, method and status class", "route", "method",
             "status_class");
 
-    private record Template(Pattern pattern, String name, java.util.Set<HttpMethod> methods) {
-    }
-
     private record Key(String route, String method, int statusClass) {
     }
 
     private final PlatformMetrics metrics;
-    private volatile List<Template> templates = List.of();
+    private volatile RouteTemplates templates = RouteTemplates.none();
     private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
 
     public RequestMetrics(PlatformMetrics metrics) {
@@ -43,30 +37,7 @@ public final class RequestMetrics implements Handler<RoutingContext> {
 
     /** Learns the route templates of a router, once its routes are all mounted. */
     public void learn(Router router) {
-        List<Template> found = new ArrayList<>();
-        for (Route route : router.getRoutes()) {
-            String path = route.getPath(); // the template as registered ("/api/v1/executions/:id"); null for catch-alls
-            if (path == null) {
-                continue;
-            }
-            boolean prefix = path.endsWith("*");
-            String base = prefix ? path.substring(0, path.length() - 1) : path;
-            StringBuilder regex = new StringBuilder("^");
-            for (String part : base.split("(?=/)")) {
-                if (part.startsWith("/:")) {
-                    regex.append("/[^/]+");
-                } else {
-                    regex.append(Pattern.quote(part));
-                }
-            }
-            regex.append(prefix ? ".*$" : "/?$");
-            String name = prefix ? base + "*" : path;
-            if (name.equals("/api/*")) {
-                continue; // the authentication in front of every API route, not a route of its own
-            }
-            found.add(new Template(Pattern.compile(regex.toString()), name, route.methods()));
-        }
-        templates = List.copyOf(found);
+        templates = RouteTemplates.of(router);
     }
 
     @Override
@@ -85,15 +56,6 @@ public final class RequestMetrics implements Handler<RoutingContext> {
 
     /** The template of the first route serving this method and path, or {@code unmatched}. */
     String name(HttpMethod method, String path) {
-        if (path == null) {
-            return "unmatched";
-        }
-        for (Template template : templates) {
-            if ((template.methods() == null || template.methods().isEmpty() || template.methods().contains(method))
-                    && template.pattern().matcher(path).matches()) {
-                return template.name();
-            }
-        }
-        return "unmatched";
+        return templates.name(method, path);
     }
 }
