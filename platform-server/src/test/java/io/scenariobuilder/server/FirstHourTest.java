@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -160,6 +161,73 @@ class FirstHourTest {
         assertThat(detail.get("errorType").asText()).isNotBlank();
         assertThat(h.get("/api/v1/executions/" + detail.get("executionId").asText()).body().get("status").asText()).isEqualTo("failed");
         assertThat(failed.text()).as("the message only when the scenario opts in").doesNotContain("the shop said no");
+    }
+
+    @Test
+    void aUserWhoFixesAFailedScenarioRetriesUnderTheFixOrTheOriginalAndIsToldWhichRuns() {
+        String broken = """
+                {"id": "orders", "nodes": [
+                  {"id": "load", "integrationId": "core", "actionId": "set", "configuration": {"values": {"total": 42}}},
+                  {"id": "send", "integrationId": "core", "actionId": "fail", "configuration": {"errorType": "invalid_input"}}],
+                 "connections": [{"fromNodeId": "load", "toNodeId": "send"}]}""";
+        assertThat(h.post("/api/v1/scenarios", ServerHarness.json(broken)).status()).isEqualTo(201);
+        String first = failedExecution();
+        String second = failedExecution();
+        JsonNode loadBefore = h.get("/api/v1/executions/" + first).body().at("/nodes/0");
+        String fixed = """
+                {"id": "orders", "nodes": [
+                  {"id": "load", "integrationId": "core", "actionId": "set", "configuration": {"values": {"total": 42}}},
+                  {"id": "send", "integrationId": "core", "actionId": "transform", "configuration": {"expression": "{'sent': input.total}"}},
+                  {"id": "audit", "integrationId": "core", "actionId": "noop"}],
+                 "connections": [{"fromNodeId": "load", "toNodeId": "send"}, {"fromNodeId": "send", "toNodeId": "audit"}]}""";
+        assertThat(h.call(HttpMethod.PUT, "/api/v1/scenarios/orders", ServerHarness.json(fixed), ServerHarness.ADMIN_KEY,
+                Map.of("If-Match", "1")).status()).isEqualTo(200);
+
+        Response original = h.post("/api/v1/executions/" + second + "/retry?wait=true", null);
+        assertThat(original.body().get("status").asText()).as("the original version fails again").isEqualTo("failed");
+        assertThat(original.body().get("scenarioVersion").asInt()).isEqualTo(1);
+
+        Response accepted = h.post("/api/v1/executions/" + first + "/retry?version=latest", null);
+        assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
+        assertThat(accepted.body().get("scenarioVersion").asInt()).isEqualTo(2);
+        JsonNode result = Awaitility.await().until(() -> h.get("/api/v1/executions/" + first).body(),
+                body -> body.get("status").asText().equals("completed"));
+        assertThat(result.get("scenarioVersion").asInt()).isEqualTo(2);
+        assertThat(result.at("/nodes").findValuesAsText("nodeId")).containsExactlyInAnyOrder("load", "send", "audit");
+        JsonNode load = result.at("/nodes/0");
+        assertThat(load.get("nodeId").asText()).isEqualTo("load");
+        assertThat(load.get("attempts")).as("a completed node is kept, not run again").isEqualTo(loadBefore.get("attempts"));
+        assertThat(load.get("endTime")).isEqualTo(loadBefore.get("endTime"));
+        assertThat(result.at("/context/send/sent").asInt()).isEqualTo(42);
+
+        Response wrong = h.post("/api/v1/executions/" + second + "/retry?version=newest", null);
+        assertThat(wrong.body().at("/error/message").asText()).startsWith("version must be 'latest'");
+    }
+
+    @Test
+    void aRetryUnderALatestVersionThatNoLongerHasACompletedNodeIsRefusedSayingWhy() {
+        assertThat(h.post("/api/v1/scenarios", ServerHarness.json("""
+                {"id": "orders", "nodes": [
+                  {"id": "load", "integrationId": "core", "actionId": "noop"},
+                  {"id": "send", "integrationId": "core", "actionId": "fail", "configuration": {"errorType": "invalid_input"}}],
+                 "connections": [{"fromNodeId": "load", "toNodeId": "send"}]}""")).status()).isEqualTo(201);
+        String failed = failedExecution();
+        assertThat(h.call(HttpMethod.PUT, "/api/v1/scenarios/orders", ServerHarness.json("""
+                {"id": "orders", "nodes": [{"id": "fetch", "integrationId": "core", "actionId": "noop"}]}"""), ServerHarness.ADMIN_KEY,
+                Map.of("If-Match", "1")).status()).isEqualTo(200);
+        Response refused = h.post("/api/v1/executions/" + failed + "/retry?version=latest", null);
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.body().at("/error/message").asText()).isEqualTo("execution " + failed + " cannot go on under version 2 of "
+                + "scenario 'orders': its completed node [load] is gone from that version. Retry it under the version it ran (v1, "
+                + "without ?version=latest), or start a new execution");
+        assertThat(h.get("/api/v1/executions/" + failed).body().get("status").asText()).as("nothing changed").isEqualTo("failed");
+        assertThat(h.post("/api/v1/executions/" + failed + "/retry", null).body().get("scenarioVersion").asInt()).isEqualTo(1);
+    }
+
+    private String failedExecution() {
+        Response run = h.post("/api/v1/scenarios/orders/executions?wait=true", ServerHarness.json("{}"));
+        assertThat(run.body().get("status").asText()).as(run.text()).isEqualTo("failed");
+        return run.body().get("id").asText();
     }
 
     private void installHttp() throws Exception {

@@ -26,10 +26,12 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -177,7 +179,7 @@ public final class ExecutionEngine implements AutoCloseable {
         ExecutionRun run = new ExecutionRun(services, id, trace, scenario, triggerData, clock.instant());
         active.put(id, run);
         run.start(tick);
-        return new ExecutionHandle(id, run.accepted(), run.completion(), trace.traceId());
+        return new ExecutionHandle(id, run.accepted(), run.completion(), trace.traceId(), scenario.scenario().version());
     }
 
     /**
@@ -278,7 +280,8 @@ public final class ExecutionEngine implements AutoCloseable {
         ExecutionRun run = new ExecutionRun(services, stored.id(), stored.trace(), scenario, stored.trigger(), stored.startTime());
         active.put(stored.id(), run);
         run.restore(stored.status(), stored.nodes());
-        return new ExecutionHandle(stored.id(), run.accepted(), run.completion(), stored.trace().traceId());
+        return new ExecutionHandle(stored.id(), run.accepted(), run.completion(), stored.trace().traceId(),
+                scenario.scenario().version());
     }
 
     /**
@@ -296,6 +299,21 @@ public final class ExecutionEngine implements AutoCloseable {
      * @throws InvalidScenarioException when its scenario no longer compiles (an integration is gone)
      */
     public ExecutionHandle retry(String executionId) {
+        return retry(executionId, null);
+    }
+
+    /**
+     * Runs a {@code failed} or {@code incomplete} execution again, as {@link #retry(String)} does, but under
+     * {@code latest}, a newer version of its scenario (the user fixed what failed): its completed and skipped nodes
+     * keep their outputs when their ids are still in {@code latest}; its failed and pending nodes run again under the
+     * new version; nodes new in it run when their inputs are decided; nodes gone from it are forgotten. The execution
+     * records that it now runs {@code latest}'s version.
+     *
+     * @param latest the version to run, or {@code null} for the version the execution ran before
+     * @throws ExecutionStateException also when {@code latest} is another scenario, or a completed node's id is gone
+     *         from it (its output could feed nothing the new version names)
+     */
+    public ExecutionHandle retry(String executionId, Scenario latest) {
         if (closed) {
             throw new IllegalStateException("the engine is shut down");
         }
@@ -314,10 +332,14 @@ public final class ExecutionEngine implements AutoCloseable {
         if (!parsed.problems().isEmpty()) {
             throw new InvalidScenarioException(parsed.problems());
         }
-        CompiledScenario scenario = validator.compile(parsed.scenario());
+        CompiledScenario scenario = validator.compile(latest == null ? parsed.scenario() : latest);
+        Set<String> dropped = latest == null ? Set.of() : fitting(executionId, parsed.scenario(), latest, stored.nodes());
         List<NodeRecord> records = new ArrayList<>(stored.nodes().size());
         List<NodeRecord> reset = new ArrayList<>();
         for (NodeRecord record : stored.nodes()) {
+            if (dropped.contains(record.nodeId())) {
+                continue;
+            }
             if (runsAgain(scenario, record)) {
                 NodeRecord pending = new NodeRecord(record.nodeId(), NodeStatus.PENDING, record.attempts(), null, null, null, null,
                         null, null, record.attemptHistory());
@@ -338,6 +360,9 @@ public final class ExecutionEngine implements AutoCloseable {
         try {
             List<CompletableFuture<Void>> writes = new ArrayList<>(reset.size() + 2);
             writes.add(store.executionReopened(executionId).toCompletableFuture()); // first: the writes below are taken
+            if (latest != null) {
+                writes.add(store.executionScenarioChanged(executionId, latest.version(), scenario.snapshot(), dropped).toCompletableFuture());
+            }
             reset.forEach(record -> writes.add(store.nodeUpdated(executionId, record).toCompletableFuture()));
             writes.add(store.executionUpdated(executionId, ExecutionStatus.RUNNING, null, null).toCompletableFuture());
             CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
@@ -347,7 +372,36 @@ public final class ExecutionEngine implements AutoCloseable {
             throw e;
         }
         run.retry(records);
-        return new ExecutionHandle(executionId, run.accepted(), run.completion(), stored.trace().traceId());
+        return new ExecutionHandle(executionId, run.accepted(), run.completion(), stored.trace().traceId(),
+                scenario.scenario().version());
+    }
+
+    /**
+     * Whether an execution that ran {@code ran} can go on under {@code latest}: the same scenario, and every node that
+     * completed or was skipped still there. Answers the ids of the stored nodes {@code latest} no longer has.
+     */
+    private static Set<String> fitting(String executionId, Scenario ran, Scenario latest, List<NodeRecord> nodes) {
+        if (!ran.id().equals(latest.id())) {
+            throw new ExecutionStateException("execution " + executionId + " ran scenario '" + ran.id() + "', not '" + latest.id() + "'");
+        }
+        Set<String> ids = latest.nodesById().keySet();
+        List<String> gone = new ArrayList<>();
+        Set<String> dropped = new LinkedHashSet<>();
+        for (NodeRecord record : nodes) {
+            if (!ids.contains(record.nodeId())) {
+                dropped.add(record.nodeId());
+                if (record.status() == NodeStatus.COMPLETED) {
+                    gone.add(record.nodeId());
+                }
+            }
+        }
+        if (!gone.isEmpty()) {
+            throw new ExecutionStateException("execution " + executionId + " cannot go on under version " + latest.version()
+                    + " of scenario '" + latest.id() + "': its completed node" + (gone.size() == 1 ? " " : "s ") + gone
+                    + (gone.size() == 1 ? " is" : " are") + " gone from that version. Retry it under the version it ran (v"
+                    + ran.version() + ", without ?version=latest), or start a new execution");
+        }
+        return dropped;
     }
 
     /** Whether a node of a failed or incomplete execution runs again when it is retried. */

@@ -123,6 +123,14 @@ public interface ExecutionStore {
         return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * A failed or incomplete execution is retried under another version of its scenario: it runs {@code scenario} from
+     * now on (also after a restart), its nodes in {@code droppedNodes} (gone from that version) are forgotten.
+     * Written after {@link #executionReopened} and before the retry's other writes.
+     */
+    CompletionStage<Void> executionScenarioChanged(String executionId, int scenarioVersion, ScenarioSnapshot scenario,
+            java.util.Set<String> droppedNodes);
+
     /** Forgets the unclean stops an execution has seen (it is retried by hand, or finished). */
     default void clearUncleanStops(String executionId) {
     }

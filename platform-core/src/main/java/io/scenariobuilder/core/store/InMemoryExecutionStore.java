@@ -47,8 +47,8 @@ public final class InMemoryExecutionStore implements ExecutionStore {
     private static final class Stored {
         final String id;
         final String scenarioId;
-        final int scenarioVersion;
-        final ScenarioSnapshot scenario;
+        volatile int scenarioVersion;
+        volatile ScenarioSnapshot scenario;
         final JsonNode trigger;
         final Instant startTime;
         final TraceContext trace;
@@ -104,6 +104,22 @@ public final class InMemoryExecutionStore implements ExecutionStore {
                 }
             }
         }
+        return DONE;
+    }
+
+    @Override
+    public CompletionStage<Void> executionScenarioChanged(String executionId, int scenarioVersion, ScenarioSnapshot scenario,
+            java.util.Set<String> droppedNodes) {
+        Stored stored = executions.get(executionId);
+        if (stored == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("execution " + executionId + " is not stored"));
+        }
+        stored.scenarioVersion = scenarioVersion;
+        stored.scenario = scenario;
+        droppedNodes.forEach(nodeId -> {
+            stored.nodes.remove(nodeId);
+            stored.nodeOrder.remove(nodeId);
+        });
         return DONE;
     }
 

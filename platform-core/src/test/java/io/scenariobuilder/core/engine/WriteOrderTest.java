@@ -81,6 +81,12 @@ class WriteOrderTest {
         }
 
         @Override
+        public CompletionStage<Void> executionScenarioChanged(String executionId, int scenarioVersion,
+                io.scenariobuilder.core.scenario.ScenarioSnapshot scenario, java.util.Set<String> droppedNodes) {
+            return delegate.executionScenarioChanged(executionId, scenarioVersion, scenario, droppedNodes);
+        }
+
+        @Override
         public CompletionStage<Void> executionUpdated(String executionId, ExecutionStatus status, Instant endTime,
                 ExecutionError error) {
             return inOrder(false, () -> delegate.executionUpdated(executionId, status, endTime, error));

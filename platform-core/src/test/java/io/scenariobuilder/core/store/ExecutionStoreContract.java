@@ -99,6 +99,25 @@ public abstract class ExecutionStoreContract {
     }
 
     @Test
+    void anExecutionRetriedUnderANewerVersionIsLoadedWithItAndWithoutItsDroppedNodes() {
+        ExecutionStore store = store();
+        done(store.executionCreated("e9", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, T0, TraceContext.fresh()));
+        done(store.nodeUpdated("e9", new NodeRecord("a", NodeStatus.COMPLETED, 1, T0, T0, 0L, json("{\"v\": 1}"), null)));
+        done(store.nodeUpdated("e9", new NodeRecord("gone", NodeStatus.FAILED, 1, T0, T0, 0L, json("null"), null)));
+        done(store.executionUpdated("e9", ExecutionStatus.FAILED, T0, null));
+        ScenarioSnapshot v2 = new ScenarioSnapshot("h2", json("{\"id\": \"s\", \"version\": 2, \"nodes\": []}"));
+
+        done(store.executionReopened("e9"));
+        done(store.executionScenarioChanged("e9", 2, v2, java.util.Set.of("gone")));
+
+        assertThat(store.find("e9").orElseThrow().scenarioVersion()).isEqualTo(2);
+        assertThat(store.find("e9").orElseThrow().nodes()).extracting(NodeRecord::nodeId).containsExactly("a");
+        var loaded = store.load("e9").orElseThrow();
+        assertThat(loaded.scenario()).isEqualTo(v2.document());
+        assertThat(loaded.nodes()).extracting(NodeRecord::nodeId).containsExactly("a");
+    }
+
+    @Test
     void logLinesComeBackInOrderWithTheirIds() {
         ExecutionStore store = store();
         done(store.executionCreated("e3", "s3", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, T0, TraceContext.fresh()));

@@ -125,10 +125,11 @@ public final class ExecutionRoutes {
         return body;
     }
 
-    /** The answer to a start: the execution's id, status and trace id. */
+    /** The answer to a start: the execution's id, status, trace id and the scenario version it runs. */
     static Map<String, Object> accepted(ExecutionHandle handle, ExecutionStatus status) {
         Map<String, Object> body = accepted(handle.executionId(), status);
         body.put("traceId", handle.traceId());
+        body.put("scenarioVersion", handle.scenarioVersion());
         return body;
     }
 
@@ -172,8 +173,27 @@ public final class ExecutionRoutes {
                 .onFailure(ctx::fail);
     }
 
+    /**
+     * Retries a failed or incomplete execution under the version it ran, or with {@code ?version=latest} under its
+     * scenario's latest version (the user fixed what failed, as n8n's "retry with the currently saved workflow").
+     */
     private void retry(RoutingContext ctx) {
+        Http.onlyParams(ctx, "version", "wait", "timeoutMs");
         String id = Http.param(ctx, "id");
-        http.blocking(vertx, () -> engine.retry(id)).onSuccess(Http.guard(ctx, handle -> answer(ctx, handle, 202))).onFailure(ctx::fail);
+        String version = ctx.queryParams().get("version");
+        if (version != null && !version.equals("latest") && !version.equals("original")) {
+            throw ApiException.badRequest("version must be 'latest' (the scenario as saved now) or 'original' (the version the "
+                    + "execution ran, the default), got '" + version + "'");
+        }
+        boolean latest = "latest".equals(version);
+        http.blocking(vertx, () -> {
+            if (!latest) {
+                return engine.retry(id);
+            }
+            String scenarioId = store.find(id).orElseThrow(() -> ApiException.notFound("no execution '" + id + "'")).scenarioId();
+            Scenario scenario = catalog.find(scenarioId).orElseThrow(() -> ApiException.conflict("execution " + id + " ran scenario '"
+                    + scenarioId + "', which is deleted: retry it without ?version=latest"));
+            return engine.retry(id, scenario);
+        }).onSuccess(Http.guard(ctx, handle -> answer(ctx, handle, 202))).onFailure(ctx::fail);
     }
 }

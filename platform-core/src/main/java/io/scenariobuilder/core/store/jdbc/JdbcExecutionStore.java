@@ -287,6 +287,36 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
     }
 
     @Override
+    public CompletionStage<Void> executionScenarioChanged(String executionId, int scenarioVersion, ScenarioSnapshot scenario,
+            java.util.Set<String> droppedNodes) {
+        String document = scenario.document().toString();
+        // Run at once on the writer's connection, inside its transaction, before the batched writes that follow it.
+        return submit(executionId, s -> {
+            try (PreparedStatement snapshot = s.connection.prepareStatement(INSERT_SNAPSHOT);
+                    PreparedStatement execution = s.connection.prepareStatement(
+                            "UPDATE executions SET scenario_version = ?, scenario_hash = ? WHERE id = ?");
+                    PreparedStatement node = s.connection.prepareStatement("DELETE FROM node_records WHERE execution_id = ? AND node_id = ?");
+                    PreparedStatement blob = s.connection.prepareStatement(
+                            "DELETE FROM node_output_blobs WHERE execution_id = ? AND node_id = ?")) {
+                snapshot.setString(1, scenario.hash());
+                snapshot.setString(2, document);
+                snapshot.executeUpdate();
+                execution.setInt(1, scenarioVersion);
+                execution.setString(2, scenario.hash());
+                execution.setString(3, executionId);
+                execution.executeUpdate();
+                for (String nodeId : droppedNodes) {
+                    for (PreparedStatement delete : List.of(node, blob)) {
+                        delete.setString(1, executionId);
+                        delete.setString(2, nodeId);
+                        delete.executeUpdate();
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
     public CompletionStage<Void> executionUpdated(String executionId, ExecutionStatus status, Instant endTime, ExecutionError error) {
         String errorJson = error == null ? null : json(error);
         return submit(executionId, s -> addUpdate(s, executionId, status, endTime, errorJson));
