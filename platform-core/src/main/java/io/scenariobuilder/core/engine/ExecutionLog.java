@@ -37,8 +37,14 @@ public final class ExecutionLog {
         this.clock = clock;
     }
 
+    /** A listener's registration: closing it removes the listener. */
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Adds a listener that sees every line; returns a handle that removes it. */
-    public AutoCloseable addListener(Consumer<LogEntry> listener) {
+    public Registration addListener(Consumer<LogEntry> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
     }

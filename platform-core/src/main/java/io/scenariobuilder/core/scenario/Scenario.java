@@ -37,6 +37,11 @@ public record Scenario(
         connections = List.copyOf(connections);
     }
 
+    /** The same scenario as another version. */
+    public Scenario withVersion(int newVersion) {
+        return new Scenario(id, name, newVersion, trigger, settings, nodes, connections, errorScenarioId);
+    }
+
     /** The node with this id, if any. */
     public Optional<Node> node(String nodeId) {
         for (Node node : nodes) {

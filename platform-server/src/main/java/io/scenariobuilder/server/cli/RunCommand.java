@@ -5,14 +5,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.google.inject.Injector;
 import io.scenariobuilder.core.bootstrap.EngineModule;
 import io.scenariobuilder.core.bootstrap.Engines;
 import io.scenariobuilder.core.engine.EngineSettings;
 import io.scenariobuilder.core.engine.ExecutionEngine;
+import io.scenariobuilder.core.engine.ExecutionLog;
 import io.scenariobuilder.core.engine.ExecutionResult;
 import io.scenariobuilder.core.engine.ExecutionStatus;
+import io.scenariobuilder.core.engine.LogEntry;
 import io.scenariobuilder.core.plugin.PluginInvalidException;
 import io.scenariobuilder.core.plugin.PluginService;
 import io.scenariobuilder.core.scenario.JsonSyntax;
@@ -25,7 +28,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.LoggerFactory;
@@ -55,7 +60,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--trigger", paramLabel = "FILE", description = "Trigger data (JSON) given to the start nodes; default {}.")
     Path triggerFile;
 
-    @Option(names = "--json", description = "Print only the execution result document on stdout (logs go to stderr).")
+    @Option(names = "--json", description = "Print only the execution result document on stdout, its log under \"logs\"; "
+            + "the log lines also go to stderr as they are written.")
     boolean json;
 
     @Option(names = "--plugins-dir", paramLabel = "DIR",
@@ -69,14 +75,13 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!json && System.getenv("SB_LOG_LEVEL") == null) {
-            // The summary shows the execution log already; do not print it twice on stderr.
-            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.scenariobuilder.execution")).setLevel(Level.OFF);
+        boolean engineLogs = System.getenv("SB_LOG_LEVEL") != null;
+        if (!engineLogs) {
+            // The execution log is printed below (the summary, or stderr with --json), not by the logging system too.
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(ExecutionLog.LOGGER)).setLevel(Level.OFF);
         }
-        String scenarioText;
         JsonNode trigger;
         try {
-            scenarioText = Files.readString(scenarioFile);
             trigger = triggerFile == null ? JSON.createObjectNode() : readTrigger(triggerFile);
         } catch (BadInput e) {
             err.println(e.getMessage());
@@ -85,44 +90,33 @@ final class RunCommand implements Callable<Integer> {
             err.println("error: no such file: " + e.getFile());
             return ScenarioBuilderCli.BAD_INPUT;
         } catch (IOException e) {
-            err.println("error: cannot read " + scenarioFile + ": " + e.getMessage());
+            err.println("error: cannot read " + triggerFile + ": " + e.getMessage());
             return ScenarioBuilderCli.BAD_INPUT;
         }
-
         Injector injector = Engines.injector(new EngineModule(EngineSettings.defaults()));
         try (PluginService plugins = injector.getInstance(PluginService.class);
                 ExecutionEngine engine = injector.getInstance(ExecutionEngine.class)) {
-            for (Path directory : pluginDirectories()) {
-                PluginService.DirectoryLoad load;
-                try {
-                    load = plugins.loadDirectory(directory);
-                } catch (PluginInvalidException e) {
-                    err.println("error: " + e.getMessage());
-                    return ScenarioBuilderCli.BAD_INPUT;
-                }
-                if (!load.failed().isEmpty()) {
-                    load.failed().forEach((jar, failure) -> err.println("error: " + failure.getMessage()));
-                    return ScenarioBuilderCli.BAD_INPUT;
-                }
-            }
-            ScenarioValidator.Validation validation =
-                    injector.getInstance(ScenarioValidator.class).validate(scenarioText, defaultId(scenarioFile));
-            if (!validation.valid()) {
-                err.println("error: " + scenarioFile + " is not a valid scenario (" + validation.problems().size() + " problem"
-                        + (validation.problems().size() == 1 ? "" : "s") + "):");
-                for (ScenarioProblem problem : validation.problems()) {
-                    err.println(problem.path() + ": " + problem.message());
-                }
+            ScenarioValidator.Validation validation = validate(injector, plugins, scenarioFile, pluginsDir, err);
+            if (validation == null) {
                 return ScenarioBuilderCli.BAD_INPUT;
             }
-            ExecutionResult result = engine.start(validation.compiled(), trigger).completion().toCompletableFuture().get();
+            ExecutionLog.Registration printing = json && !engineLogs
+                    ? injector.getInstance(ExecutionLog.class).addListener(line -> err.println(RunSummary.line(line)))
+                    : () -> { };
+            ExecutionResult result;
+            try (printing) {
+                result = engine.start(validation.compiled(), trigger).completion().toCompletableFuture().get();
+            }
+            List<LogEntry> logs = injector.getInstance(ExecutionStore.class).logs(result.id());
             if (json) {
-                out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+                ObjectNode document = JSON.valueToTree(result);
+                document.set("logs", JSON.valueToTree(logs.stream().map(RunCommand::logLine).toList()));
+                out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document));
             } else {
-                out.print(new RunSummary(validation.scenario(), result,
-                        injector.getInstance(ExecutionStore.class).logs(result.id())).render());
+                out.print(new RunSummary(validation.scenario(), result, logs).render());
             }
             out.flush();
+            err.flush();
             return result.status() == ExecutionStatus.COMPLETED ? 0 : 1;
         } catch (ExecutionException e) {
             err.println("error: the execution failed inside the engine: " + e.getCause());
@@ -137,7 +131,63 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private List<Path> pluginDirectories() {
+    /** One execution log line as the result document's {@code logs} carries it (the node id included). */
+    private static Map<String, Object> logLine(LogEntry line) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("timestamp", line.timestamp().toString());
+        out.put("level", line.level().id());
+        out.put("category", line.category());
+        out.put("nodeId", line.nodeId());
+        out.put("message", line.message());
+        return out;
+    }
+
+    /**
+     * Loads the plugins, reads {@code file} and checks it; prints what is wrong to {@code err} and answers
+     * {@code null} when it cannot run. A document without a version is version 1, as the server numbers a new
+     * scenario's first save.
+     */
+    static ScenarioValidator.Validation validate(Injector injector, PluginService plugins, Path file, Path pluginsDir, PrintWriter err) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            err.println("error: no such file: " + e.getFile());
+            return null;
+        } catch (IOException e) {
+            err.println("error: cannot read " + file + ": " + e.getMessage());
+            return null;
+        }
+        for (Path directory : pluginDirectories(pluginsDir)) {
+            PluginService.DirectoryLoad load;
+            try {
+                load = plugins.loadDirectory(directory);
+            } catch (PluginInvalidException e) {
+                err.println("error: " + e.getMessage());
+                return null;
+            }
+            if (!load.failed().isEmpty()) {
+                load.failed().forEach((jar, failure) -> err.println("error: " + failure.getMessage()));
+                return null;
+            }
+        }
+        ScenarioValidator validator = injector.getInstance(ScenarioValidator.class);
+        ScenarioValidator.Validation validation = validator.validate(text, defaultId(file));
+        if (validation.valid() && validation.scenario().version() == 0) {
+            validation = validator.validate(validation.scenario().withVersion(1));
+        }
+        if (!validation.valid()) {
+            err.println("error: " + file + " is not a valid scenario (" + validation.problems().size() + " problem"
+                    + (validation.problems().size() == 1 ? "" : "s") + "):");
+            for (ScenarioProblem problem : validation.problems()) {
+                err.println(problem.path() + ": " + problem.message());
+            }
+            return null;
+        }
+        return validation;
+    }
+
+    private static List<Path> pluginDirectories(Path pluginsDir) {
         List<Path> directories = new ArrayList<>();
         String home = System.getProperty("sb.home");
         if (home != null) {

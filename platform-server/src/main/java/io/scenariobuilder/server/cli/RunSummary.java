@@ -58,13 +58,16 @@ final class RunSummary {
         if (!logs.isEmpty()) {
             out.append("\nLog\n");
             for (LogEntry line : logs) {
-                out.append("  ").append(TIME.format(line.timestamp())).append("  ")
-                        .append(String.format("%-8s ", line.level().id()))
-                        .append(line.nodeId() == null ? "" : "[" + line.nodeId() + "] ")
-                        .append(line.message()).append('\n');
+                out.append("  ").append(line(line)).append('\n');
             }
         }
         return out.toString();
+    }
+
+    /** One execution log line: {@code 18:25:45.896  info     [announce] order 1042 totals 135}. */
+    static String line(LogEntry line) {
+        return TIME.format(line.timestamp()) + "  " + String.format("%-8s ", line.level().id())
+                + (line.nodeId() == null ? "" : "[" + line.nodeId() + "] ") + line.message();
     }
 
     private String counts() {

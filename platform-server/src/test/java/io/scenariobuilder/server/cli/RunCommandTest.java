@@ -39,7 +39,11 @@ class RunCommandTest {
     }
 
     private Run run(String... args) {
-        List<String> all = new ArrayList<>(List.of("run", "--plugins-dir", PLUGINS.toString()));
+        return command("run", args);
+    }
+
+    private Run command(String name, String... args) {
+        List<String> all = new ArrayList<>(List.of(name, "--plugins-dir", PLUGINS.toString()));
         all.addAll(List.of(args));
         CommandLine commandLine = ScenarioBuilderCli.commandLine();
         StringWriter out = new StringWriter();
@@ -76,9 +80,49 @@ class RunCommandTest {
         assertThat(bigOrder.get("nodeId").asText()).isEqualTo("bigOrder");
         assertThat(bigOrder.get("status").asText()).isEqualTo("skipped");
         for (String field : List.of("id", "scenarioId", "status", "startTime", "endTime", "duration", "completedNodes",
-                "failedNodes", "totalNodes", "context", "error", "nodes")) {
+                "failedNodes", "totalNodes", "context", "error", "nodes", "logs")) {
             assertThat(result.has(field)).as(field).isTrue();
         }
+    }
+
+    @Test
+    void aScriptUsingJsonGetsTheLogOnStderrAndInTheResultAndVersionOneAsTheServerSays() throws Exception {
+        Run run = run(EXAMPLES.resolve("linear-pipeline.json").toString(), "--trigger", EXAMPLES.resolve("order.json").toString(), "--json");
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode result = new ObjectMapper().readTree(run.out());
+        assertThat(result.get("scenarioVersion").asInt()).as("a file's scenario is v1, as its first save on the server").isEqualTo(1);
+        assertThat(run.err().lines().toList()).hasSize(3).satisfies(lines -> {
+            assertThat(lines.get(0)).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  info     execution started \\(scenario linear-pipeline v1\\)");
+            assertThat(lines.get(1)).endsWith("info     [announce] order 1042 totals 135 (3 items, gold)");
+            assertThat(lines.get(2)).contains("execution completed in");
+        });
+        JsonNode announce = result.get("logs").get(1);
+        assertThat(announce.get("nodeId").asText()).isEqualTo("announce");
+        assertThat(announce.get("level").asText()).isEqualTo("info");
+        assertThat(announce.get("message").asText()).isEqualTo("order 1042 totals 135 (3 items, gold)");
+        assertThat(result.get("logs")).hasSize(3);
+    }
+
+    @Test
+    void aUserWhoValidatesAFileGetsZeroForAGoodOneAndEveryProblemWithTwoForABadOne() throws Exception {
+        Run good = command("validate", EXAMPLES.resolve("fan-out-fan-in.json").toString());
+        assertThat(good.exit()).as(good.err()).isZero();
+        assertThat(good.out()).contains("fan-out-fan-in.json is a valid scenario: fan-out-fan-in, 9 nodes, ");
+        Path bad = Files.writeString(dir.resolve("bad.json"), """
+                {"id": "bad", "nodes": [
+                  {"id": "a", "integrationId": "core", "actionId": "nope"},
+                  {"id": "b", "integrationId": "core", "actionId": "delay", "configuration": {"ms": -1}}],
+                 "connections": [{"fromNodeId": "a", "toNodeId": "b"}, {"fromNodeId": "b", "toNodeId": "a"}]}""");
+        Run invalid = command("validate", bad.toString());
+        assertThat(invalid.exit()).isEqualTo(2);
+        assertThat(invalid.out()).isEmpty();
+        assertThat(invalid.err()).contains("is not a valid scenario (3 problems):", "$.nodes[0].actionId: integration 'core' has no action 'nope'",
+                "$.nodes[1].configuration.ms: must be at least 0, got -1", "cycle: ");
+        Path broken = Files.writeString(dir.resolve("broken.json"), "{\"id\": \"x\", \"nodes\": [}");
+        Run malformed = command("validate", broken.toString());
+        assertThat(malformed.exit()).isEqualTo(2);
+        assertThat(malformed.err()).contains("$: malformed JSON at line 1, column 23 (unexpected close marker '}': expected ']')")
+                .doesNotContain("StreamReadFeature", "Source");
     }
 
     @Test

@@ -1,0 +1,61 @@
+package io.scenariobuilder.server.cli;
+
+import com.google.inject.Injector;
+import io.scenariobuilder.core.bootstrap.EngineModule;
+import io.scenariobuilder.core.bootstrap.Engines;
+import io.scenariobuilder.core.engine.EngineSettings;
+import io.scenariobuilder.core.plugin.PluginService;
+import io.scenariobuilder.core.scenario.Scenario;
+import io.scenariobuilder.core.scenario.ScenarioValidator;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code validate}: the checks {@code run} makes, without running anything. */
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Checks a scenario as 'run' and the server do (structure, actions, fields, expressions, cycles) without running it.",
+            "Exit status: 0 valid, 2 not valid (every problem printed with its JSON path) or unreadable."
+        })
+final class ValidateCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "The scenario document (JSON).")
+    Path scenarioFile;
+
+    @Option(names = "--plugins-dir", paramLabel = "DIR",
+            description = "Extra plugin JARs to load (default: $SB_PLUGINS_DIR, else ./plugins when it holds JARs).")
+    Path pluginsDir;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Injector injector = Engines.injector(new EngineModule(EngineSettings.defaults()));
+        try (PluginService plugins = injector.getInstance(PluginService.class)) {
+            ScenarioValidator.Validation validation = RunCommand.validate(injector, plugins, scenarioFile, pluginsDir, err);
+            err.flush();
+            if (validation == null) {
+                return ScenarioBuilderCli.BAD_INPUT;
+            }
+            Scenario scenario = validation.scenario();
+            out.println(scenarioFile + " is a valid scenario: " + scenario.id() + ", " + count(scenario.nodes().size(), "node") + ", "
+                    + count(scenario.connections().size(), "connection") + ", trigger " + scenario.trigger().type());
+            out.flush();
+            return 0;
+        }
+    }
+
+    private static String count(int n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
+    }
+}
