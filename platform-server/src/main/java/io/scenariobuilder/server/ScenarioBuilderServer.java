@@ -101,6 +101,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
     private final Router router;
     private final List<HttpServer> servers = new ArrayList<>();
     private final String createdAdminKey;
+    private final boolean ignoredAdminKey;
     private final int resumed;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LiveHub<LogEntry> liveLogs;
@@ -197,6 +198,8 @@ public final class ScenarioBuilderServer implements AutoCloseable {
 
             JdbcApiKeyStore keys = injector.getInstance(JdbcApiKeyStore.class);
             this.createdAdminKey = bootstrapAdminKey(keys);
+            // SB_ADMIN_KEY on a database with keys, and not one of them: it is not made, and the start says so.
+            this.ignoredAdminKey = config.adminKey() != null && keys.authenticate(config.adminKey()).isEmpty(); // serve says so
 
             JdbcScenarioStore scenarios = injector.getInstance(JdbcScenarioStore.class);
             ScenarioCatalog catalog = injector.getInstance(ScenarioCatalog.class);
@@ -274,6 +277,14 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                 }
             } catch (java.util.concurrent.TimeoutException e) {
                 throw new IOException("the HTTP server did not start listening on " + config.host() + ":" + config.port() + " in 30 s", e);
+            } catch (RuntimeException e) {
+                // Taken between the check at the start and now.
+                for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                    if (cause instanceof java.net.BindException bind) {
+                        throw addressInUse(config.host(), port, bind);
+                    }
+                }
+                throw e;
             }
             if (cluster != null) {
                 // Changes made on any server reach this one; then it listens, and catches up with what came meanwhile.
@@ -316,7 +327,26 @@ public final class ScenarioBuilderServer implements AutoCloseable {
      */
     public static ScenarioBuilderServer start(ServerConfig config, List<Path> builtinPluginDirs, VertxOptions vertxOptions)
             throws IOException {
+        checkAddress(config.host(), config.port()); // before the store opens or the examples are imported
         return new ScenarioBuilderServer(config, builtinPluginDirs, vertxOptions);
+    }
+
+    /** Fails, naming the address, when another program listens on it already ({@code port} 0 takes any free port). */
+    static void checkAddress(String host, int port) throws IOException {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.net.BindException e) {
+            throw addressInUse(host, port, e);
+        }
+    }
+
+    private static IOException addressInUse(String host, int port, Exception cause) {
+        return new IOException(host + ":" + port + " is in use by another program (another Scenario Builder?): stop it, or choose "
+                + "another port with SB_PORT or --port (" + cause.getMessage() + ")", cause);
     }
 
     private Router router(ScenarioCatalog catalog, JdbcApiKeyStore keys, JdbcScenarioStore scenarios, ExecutionEngine engine,
@@ -550,6 +580,11 @@ public final class ScenarioBuilderServer implements AutoCloseable {
     /** The admin key this start created (first start without {@code SB_ADMIN_KEY}), else {@code null}. */
     public String createdAdminKey() {
         return createdAdminKey;
+    }
+
+    /** Whether {@code SB_ADMIN_KEY} was set but not made a key: the database had keys already, and not this one. */
+    public boolean ignoredAdminKey() {
+        return ignoredAdminKey;
     }
 
     /** How many unfinished executions this start resumed. */

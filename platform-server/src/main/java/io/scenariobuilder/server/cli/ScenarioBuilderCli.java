@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ScenarioBuilderCli.Version.class,
         description = "Scenario Builder: runs automation scenarios (DAGs of integration actions).",
-        subcommands = {RunCommand.class, ValidateCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, ServeCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
 public final class ScenarioBuilderCli {
 
     /** Exit code for bad input: an invalid scenario, an unreadable file, a plugin that will not load. */

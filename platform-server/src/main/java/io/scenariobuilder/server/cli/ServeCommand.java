@@ -96,7 +96,8 @@ public final class ServeCommand implements Callable<Integer> {
         if (config.pluginsDir().equals(Path.of("./plugins")) && java.nio.file.Files.exists(Path.of("plugins", "pom.xml"))) {
             // Started from a checkout of Scenario Builder itself: ./plugins holds the built-in plugins' sources.
             config = config.withPluginsDir(config.dataDir().resolve("plugins"));
-            out.println("./plugins is the source folder of the built-in plugins; plugin JARs go to " + config.pluginsDir());
+            LoggerFactory.getLogger(ServeCommand.class).debug("./plugins is the source folder of the built-in plugins; plugin JARs go to {}",
+                    config.pluginsDir());
         }
         List<Path> builtins = new ArrayList<>();
         String home = System.getProperty("sb.home");
@@ -120,6 +121,10 @@ public final class ServeCommand implements Callable<Integer> {
         }, "sb-shutdown"));
         if (server.createdAdminKey() != null) {
             out.println("created the admin API key (shown once; keep it): " + server.createdAdminKey());
+        }
+        if (server.ignoredAdminKey()) {
+            out.println("SB_ADMIN_KEY is ignored: it creates the admin key on the first start only, and this database has keys "
+                    + "already. To add or recover an admin key, stop the server and run: ./scenario-builder keys create --role admin");
         }
         if (server.resumedExecutions() > 0) {
             out.println("resumed " + server.resumedExecutions() + " unfinished execution(s)");

@@ -48,12 +48,13 @@ public record StoreSettings(String jdbcUrl, String user, String password, boolea
         return new StoreSettings(jdbcUrl, user, password, fsync, maxBatch, bytes);
     }
 
-    boolean sqlite() {
+    /** Whether this is the embedded SQLite store. */
+    public boolean sqlite() {
         return jdbcUrl.startsWith("jdbc:sqlite:");
     }
 
     /** The SQLite database file, when the URL names one ({@code jdbc:sqlite:PATH}, not {@code :memory:} or a URI). */
-    java.util.Optional<Path> sqliteFile() {
+    public java.util.Optional<Path> sqliteFile() {
         if (!sqlite()) {
             return java.util.Optional.empty();
         }
