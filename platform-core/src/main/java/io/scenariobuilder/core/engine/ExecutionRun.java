@@ -14,6 +14,7 @@ import io.scenariobuilder.api.execution.NodeExecutor;
 import io.scenariobuilder.core.error.CircuitBreakers;
 import io.scenariobuilder.core.error.ErrorInfo;
 import io.scenariobuilder.core.fields.FieldOptions;
+import io.scenariobuilder.core.expression.ConfigurationTemplate;
 import io.scenariobuilder.core.expression.ExpressionEvaluationException;
 import io.scenariobuilder.core.expression.InlineEvaluation;
 import io.scenariobuilder.core.expression.JsonValues;
@@ -30,10 +31,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
@@ -81,6 +85,8 @@ final class ExecutionRun {
     private final JsonNode trigger;
     private final Instant startTime;
     private final Mailbox mailbox;
+    /** The template warnings given already (node, field, expression), so that each is given once; mailbox only. */
+    private final Set<String> warnedTemplates = new HashSet<>();
     private final NodeState[] nodes;
     private final DecisionGraph graph;
     private final AtomicReferenceArray<NodeView> views;
@@ -464,16 +470,32 @@ final class ExecutionRun {
         }
         // Templates are resolved here when they are quick; one that takes longer is resolved again on the expression
         // threads, so that it holds no engine thread (every execution's state machine runs on those).
-        InlineEvaluation.Outcome<JsonNode> inline = InlineEvaluation.attempt(() -> node.configuration().resolve(source));
+        Set<ConfigurationTemplate.Unresolved> nothing = ConcurrentHashMap.newKeySet(); // filled on whichever thread resolves
+        InlineEvaluation.Outcome<JsonNode> inline = InlineEvaluation.attempt(() -> node.configuration().resolve(source, nothing::add));
         if (!inline.tooSlow()) {
+            warnUnresolved(node, nothing);
             resolved(node, attempt, inline.value(), inline.failure());
             return;
         }
-        offload(outputs.published(), () -> node.configuration().resolve(source), (value, failure) -> {
+        offload(outputs.published(), () -> node.configuration().resolve(source, nothing::add), (value, failure) -> {
             if (!attempt.finished) {
+                warnUnresolved(node, nothing);
                 resolved(node, attempt, value, failure);
             }
         });
+    }
+
+    /**
+     * A template path that resolved to nothing becomes null or an empty string, as in JSONata, but a misspelled path
+     * should not go unseen: one warning per node, field and expression in each execution (not one per retry or item).
+     */
+    private void warnUnresolved(CompiledNode node, Set<ConfigurationTemplate.Unresolved> nothing) {
+        for (ConfigurationTemplate.Unresolved unresolved : nothing) {
+            if (warnedTemplates.add(node.id() + "\u0000" + unresolved.field() + "\u0000" + unresolved.expression())) {
+                log(LogLevel.WARN, "field '" + unresolved.field() + "': {{ " + unresolved.expression() + " }} resolved to nothing (no "
+                        + "such path in the data), so it is empty", node.id());
+            }
+        }
     }
 
     /**

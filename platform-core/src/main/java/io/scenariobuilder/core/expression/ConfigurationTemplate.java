@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -52,14 +53,33 @@ public final class ConfigurationTemplate {
      * @throws ExpressionEvaluationException when an expression fails
      */
     public JsonNode resolve(Supplier<Object> document) {
+        return resolve(document, nothing -> { });
+    }
+
+    /**
+     * Resolves the templates, telling {@code nothing} of each expression that resolved to nothing (JSONata's
+     * undefined: a path that is not in the data). Such an expression still gives {@code null} when it is the whole
+     * string and an empty string inside text, as JSONata does; the engine logs a warning so that a misspelled path is
+     * seen. {@code nothing} may be called on any thread that resolves.
+     */
+    public JsonNode resolve(Supplier<Object> document, Consumer<Unresolved> nothing) {
         if (root == null) {
             return original;
         }
-        return root.resolve(document.get());
+        return root.resolve(document.get(), nothing);
+    }
+
+    /**
+     * An expression that resolved to nothing.
+     *
+     * @param field where in the configuration ({@code message}, {@code headers.x}, {@code items[2]})
+     * @param expression the expression's source, as written between the braces
+     */
+    public record Unresolved(String field, String expression) {
     }
 
     private interface Part {
-        JsonNode resolve(Object document);
+        JsonNode resolve(Object document, Consumer<Unresolved> nothing);
     }
 
     private static Part compileObjectTop(JsonNode node, java.util.Set<String> bareKeys, ExpressionCompiler compiler,
@@ -97,12 +117,12 @@ public final class ConfigurationTemplate {
             }
             return switch (template) {
                 case Template.Literal literal -> null;
-                case Template.Single single -> document -> JsonValues.toJson(single.expression().evaluate(document));
-                case Template.Mixed mixed -> document -> {
+                case Template.Single single -> (document, nothing) -> JsonValues.toJson(evaluate(single.expression(), document, path, nothing));
+                case Template.Mixed mixed -> (document, nothing) -> {
                     StringBuilder out = new StringBuilder();
                     for (Object part : mixed.parts()) {
                         if (part instanceof CompiledExpression expression) {
-                            out.append(JsonValues.toTemplateText(expression.evaluate(document)));
+                            out.append(JsonValues.toTemplateText(evaluate(expression, document, path, nothing)));
                         } else {
                             out.append((String) part);
                         }
@@ -133,10 +153,10 @@ public final class ConfigurationTemplate {
             if (!any) {
                 return null;
             }
-            return document -> {
+            return (document, nothing) -> {
                 ArrayNode array = JsonNodeFactory.instance.arrayNode(parts.size());
                 for (Part part : parts) {
-                    array.add(part.resolve(document));
+                    array.add(part.resolve(document, nothing));
                 }
                 return array;
             };
@@ -145,16 +165,25 @@ public final class ConfigurationTemplate {
     }
 
     private static Part objectPart(Map<String, Part> parts) {
-        return document -> {
+        return (document, nothing) -> {
             ObjectNode object = JsonNodeFactory.instance.objectNode();
             for (Map.Entry<String, Part> entry : parts.entrySet()) {
-                object.set(entry.getKey(), entry.getValue().resolve(document));
+                object.set(entry.getKey(), entry.getValue().resolve(document, nothing));
             }
             return object;
         };
     }
 
     private static Part constant(JsonNode value) {
-        return document -> value;
+        return (document, nothing) -> value;
+    }
+
+    /** Evaluates one expression; undefined (Java's {@code null}, unlike JSONata's {@code null}) is told to {@code nothing}. */
+    private static Object evaluate(CompiledExpression expression, Object document, String path, Consumer<Unresolved> nothing) {
+        Object value = expression.evaluate(document);
+        if (value == null) {
+            nothing.accept(new Unresolved(path.startsWith(".") ? path.substring(1) : path, expression.source().strip()));
+        }
+        return value;
     }
 }

@@ -104,6 +104,42 @@ class RunCommandTest {
     }
 
     @Test
+    void aTemplatePathThatIsNotInTheDataIsEmptyAndWarnedOncePerExecutionWithNodeFieldAndExpression() throws Exception {
+        Path scenario = Files.writeString(dir.resolve("typo.json"), """
+                {"id": "typo", "nodes": [
+                  {"id": "say", "integrationId": "core", "actionId": "log",
+                   "configuration": {"message": "got order {{ input.body.orderId }} for {{ input.customer }}"}},
+                  {"id": "flaky", "integrationId": "core", "actionId": "fail",
+                   "configuration": {"errorType": "timeout", "failTimes": 2, "message": "no {{ input.body.orderId }}"},
+                   "retryPolicy": {"maxAttempts": 3, "baseDelayMs": 1, "backoffMultiplier": 1, "maxDelayMs": 1, "jitter": false}},
+                  {"id": "keep", "integrationId": "core", "actionId": "set",
+                   "configuration": {"values": {"order": "{{ input.body.orderId }}", "also": ["{{ input.nope }}"]}}}]}""");
+        Path trigger = Files.writeString(dir.resolve("t.json"), "{\"customer\": \"ada\"}");
+        Run run = run(scenario.toString(), "--trigger", trigger.toString(), "--json");
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode result = new ObjectMapper().readTree(run.out());
+        assertThat(result.at("/context/keep/order").isNull()).as("the whole value: null, as JSONata").isTrue();
+        List<String> warnings = new ArrayList<>();
+        result.get("logs").forEach(line -> {
+            if (line.get("level").asText().equals("warn") && line.get("message").asText().contains("resolved to nothing")) {
+                warnings.add(line.get("nodeId").asText() + ": " + line.get("message").asText());
+            }
+        });
+        assertThat(warnings).containsExactlyInAnyOrder(
+                "say: field 'message': {{ input.body.orderId }} resolved to nothing (no such path in the data), so it is empty",
+                "keep: field 'values.order': {{ input.body.orderId }} resolved to nothing (no such path in the data), so it is empty",
+                "keep: field 'values.also[0]': {{ input.nope }} resolved to nothing (no such path in the data), so it is empty",
+                "flaky: field 'message': {{ input.body.orderId }} resolved to nothing (no such path in the data), so it is empty");
+        JsonNode flaky = null;
+        for (JsonNode node : result.get("nodes")) {
+            flaky = node.get("nodeId").asText().equals("flaky") ? node : flaky;
+        }
+        assertThat(flaky.get("attempts").asInt()).as("three attempts, one warning").isEqualTo(3);
+        assertThat(result.get("logs").toString()).contains("got order  for ada");
+        assertThat(run.err()).contains("warn     [say] field 'message': {{ input.body.orderId }} resolved to nothing");
+    }
+
+    @Test
     void aUserWhoValidatesAFileGetsZeroForAGoodOneAndEveryProblemWithTwoForABadOne() throws Exception {
         Run good = command("validate", EXAMPLES.resolve("fan-out-fan-in.json").toString());
         assertThat(good.exit()).as(good.err()).isZero();
