@@ -12,7 +12,6 @@ import io.scenariobuilder.core.engine.ExecutionEvent;
 import io.scenariobuilder.core.engine.ExecutionEvents;
 import io.scenariobuilder.core.engine.ExecutionLog;
 import io.scenariobuilder.core.engine.LogEntry;
-import io.scenariobuilder.core.engine.ExecutionHandle;
 import io.scenariobuilder.core.error.ErrorClassifier;
 import io.scenariobuilder.core.fields.FieldOptions;
 import io.scenariobuilder.core.integration.IntegrationRegistry;

@@ -16,10 +16,8 @@ import io.scenariobuilder.core.engine.ExecutionLog;
 import io.scenariobuilder.core.engine.ExecutionResult;
 import io.scenariobuilder.core.engine.ExecutionStatus;
 import io.scenariobuilder.core.engine.LogEntry;
-import io.scenariobuilder.core.plugin.PluginInvalidException;
 import io.scenariobuilder.core.plugin.PluginService;
 import io.scenariobuilder.core.scenario.JsonSyntax;
-import io.scenariobuilder.core.scenario.ScenarioProblem;
 import io.scenariobuilder.core.scenario.ScenarioValidator;
 import io.scenariobuilder.core.store.ExecutionStore;
 import java.io.IOException;
@@ -27,7 +25,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +33,8 @@ import java.util.concurrent.ExecutionException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code run}: runs one scenario in-process and reports what each node did. */
@@ -54,8 +51,8 @@ final class RunCommand implements Callable<Integer> {
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "The scenario document (JSON).")
-    Path scenarioFile;
+    @Mixin
+    ScenarioFile scenario;
 
     @Option(names = "--trigger", paramLabel = "FILE", description = "Trigger data (JSON) given to the start nodes; default {}.")
     Path triggerFile;
@@ -63,10 +60,6 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print only the execution result document on stdout, its log under \"logs\"; "
             + "the log lines also go to stderr as they are written.")
     boolean json;
-
-    @Option(names = "--plugins-dir", paramLabel = "DIR",
-            description = "Extra plugin JARs to load (default: $SB_PLUGINS_DIR, else ./plugins when it holds JARs).")
-    Path pluginsDir;
 
     @Spec
     CommandSpec spec;
@@ -96,7 +89,7 @@ final class RunCommand implements Callable<Integer> {
         Injector injector = Engines.injector(new EngineModule(EngineSettings.defaults()));
         try (PluginService plugins = injector.getInstance(PluginService.class);
                 ExecutionEngine engine = injector.getInstance(ExecutionEngine.class)) {
-            ScenarioValidator.Validation validation = validate(injector, plugins, scenarioFile, pluginsDir, err);
+            ScenarioValidator.Validation validation = scenario.load(injector, plugins, err);
             if (validation == null) {
                 return ScenarioBuilderCli.BAD_INPUT;
             }
@@ -142,78 +135,6 @@ final class RunCommand implements Callable<Integer> {
         return out;
     }
 
-    /**
-     * Loads the plugins, reads {@code file} and checks it; prints what is wrong to {@code err} and answers
-     * {@code null} when it cannot run. A document without a version is version 1, as the server numbers a new
-     * scenario's first save.
-     */
-    static ScenarioValidator.Validation validate(Injector injector, PluginService plugins, Path file, Path pluginsDir, PrintWriter err) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            err.println("error: no such file: " + e.getFile());
-            return null;
-        } catch (IOException e) {
-            err.println("error: cannot read " + file + ": " + e.getMessage());
-            return null;
-        }
-        for (Path directory : pluginDirectories(pluginsDir)) {
-            PluginService.DirectoryLoad load;
-            try {
-                load = plugins.loadDirectory(directory);
-            } catch (PluginInvalidException e) {
-                err.println("error: " + e.getMessage());
-                return null;
-            }
-            if (!load.failed().isEmpty()) {
-                load.failed().forEach((jar, failure) -> err.println("error: " + failure.getMessage()));
-                return null;
-            }
-        }
-        ScenarioValidator validator = injector.getInstance(ScenarioValidator.class);
-        ScenarioValidator.Validation validation = validator.validate(text, defaultId(file));
-        if (validation.valid() && validation.scenario().version() == 0) {
-            validation = validator.validate(validation.scenario().withVersion(1));
-        }
-        if (!validation.valid()) {
-            err.println("error: " + file + " is not a valid scenario (" + validation.problems().size() + " problem"
-                    + (validation.problems().size() == 1 ? "" : "s") + "):");
-            for (ScenarioProblem problem : validation.problems()) {
-                err.println(problem.path() + ": " + problem.message());
-            }
-            return null;
-        }
-        return validation;
-    }
-
-    private static List<Path> pluginDirectories(Path pluginsDir) {
-        List<Path> directories = new ArrayList<>();
-        String home = System.getProperty("sb.home");
-        if (home != null) {
-            directories.add(Path.of(home, "plugins"));
-        }
-        if (pluginsDir != null) {
-            directories.add(pluginsDir);
-        } else if (System.getenv("SB_PLUGINS_DIR") != null) {
-            directories.add(Path.of(System.getenv("SB_PLUGINS_DIR")));
-        } else if (holdsJars(Path.of("plugins"))) {
-            directories.add(Path.of("plugins"));
-        }
-        return directories;
-    }
-
-    private static boolean holdsJars(Path directory) {
-        if (!Files.isDirectory(directory)) {
-            return false;
-        }
-        try (var files = Files.list(directory)) {
-            return files.anyMatch(p -> p.getFileName().toString().endsWith(".jar"));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     private static JsonNode readTrigger(Path file) throws IOException {
         String text = Files.readString(file);
         try {
@@ -225,15 +146,6 @@ final class RunCommand implements Callable<Integer> {
         } catch (JsonProcessingException e) {
             throw new BadInput("error: trigger " + file + " is malformed JSON " + JsonSyntax.describe(e));
         }
-    }
-
-    /** The scenario id used when the document has none: the file name without extension, made a valid id. */
-    static String defaultId(Path file) {
-        String name = file.getFileName().toString().replaceFirst("\\.json$", "").replaceAll("[^A-Za-z0-9_-]", "-");
-        if (name.isEmpty()) {
-            return "scenario";
-        }
-        return name.length() > 64 ? name.substring(0, 64) : name;
     }
 
     private static final class BadInput extends RuntimeException {

@@ -8,12 +8,10 @@ import io.scenariobuilder.core.plugin.PluginService;
 import io.scenariobuilder.core.scenario.Scenario;
 import io.scenariobuilder.core.scenario.ScenarioValidator;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code validate}: the checks {@code run} makes, without running anything. */
@@ -26,12 +24,8 @@ import picocli.CommandLine.Spec;
         })
 final class ValidateCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "The scenario document (JSON).")
-    Path scenarioFile;
-
-    @Option(names = "--plugins-dir", paramLabel = "DIR",
-            description = "Extra plugin JARs to load (default: $SB_PLUGINS_DIR, else ./plugins when it holds JARs).")
-    Path pluginsDir;
+    @Mixin
+    ScenarioFile scenarioFile;
 
     @Spec
     CommandSpec spec;
@@ -42,13 +36,13 @@ final class ValidateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Injector injector = Engines.injector(new EngineModule(EngineSettings.defaults()));
         try (PluginService plugins = injector.getInstance(PluginService.class)) {
-            ScenarioValidator.Validation validation = RunCommand.validate(injector, plugins, scenarioFile, pluginsDir, err);
+            ScenarioValidator.Validation validation = scenarioFile.load(injector, plugins, err);
             err.flush();
             if (validation == null) {
                 return ScenarioBuilderCli.BAD_INPUT;
             }
             Scenario scenario = validation.scenario();
-            out.println(scenarioFile + " is a valid scenario: " + scenario.id() + ", " + count(scenario.nodes().size(), "node") + ", "
+            out.println(scenarioFile.file + " is a valid scenario: " + scenario.id() + ", " + count(scenario.nodes().size(), "node") + ", "
                     + count(scenario.connections().size(), "connection") + ", trigger " + scenario.trigger().type());
             out.flush();
             return 0;

@@ -239,9 +239,9 @@ class RunCommandTest {
 
     @Test
     void theDefaultScenarioIdComesFromTheFileName() {
-        assertThat(RunCommand.defaultId(Path.of("my flow.v2.json"))).isEqualTo("my-flow-v2");
-        assertThat(RunCommand.defaultId(Path.of(".json"))).isEqualTo("scenario");
-        assertThat(RunCommand.defaultId(Path.of("x".repeat(80) + ".json"))).hasSize(64);
+        assertThat(ScenarioFile.defaultId(Path.of("my flow.v2.json"))).isEqualTo("my-flow-v2");
+        assertThat(ScenarioFile.defaultId(Path.of(".json"))).isEqualTo("scenario");
+        assertThat(ScenarioFile.defaultId(Path.of("x".repeat(80) + ".json"))).hasSize(64);
     }
 
     @Test
