@@ -91,6 +91,11 @@ class FirstHourTest {
         assertThat(h.get("/api/v1/integrations/http").body().at("/connectionType/secretFields"))
                 .isEqualTo(ServerHarness.json("[\"token\", \"password\", \"apiKey\"]"));
         assertThat(h.get("/api/v1/connections").text()).doesNotContain("s3cret-pw");
+        String viewer = h.post("/api/v1/keys", ServerHarness.json("{\"name\": \"watcher\", \"role\": \"viewer\"}")).body().get("key").asText();
+        Response asViewer = h.call(HttpMethod.GET, "/api/v1/connections/shop", null, viewer);
+        assertThat(asViewer.text()).as("another role sees no more").contains("\"password\":\"********\"").doesNotContain("s3cret-pw");
+        // Nor does the connection test's answer (its error names the URL it called, never the credentials).
+        assertThat(h.post("/api/v1/connections/shop/test", null).text()).doesNotContain("s3cret-pw");
     }
 
     @Test

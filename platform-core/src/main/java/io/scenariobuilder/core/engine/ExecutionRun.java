@@ -492,8 +492,10 @@ final class ExecutionRun {
     private void warnUnresolved(CompiledNode node, Set<ConfigurationTemplate.Unresolved> nothing) {
         for (ConfigurationTemplate.Unresolved unresolved : nothing) {
             if (warnedTemplates.add(node.id() + "\u0000" + unresolved.field() + "\u0000" + unresolved.expression())) {
-                log(LogLevel.WARN, "field '" + unresolved.field() + "': {{ " + unresolved.expression() + " }} resolved to nothing (no "
-                        + "such path in the data), so it is empty", node.id());
+                String expression = unresolved.expression().length() > 200 ? unresolved.expression().substring(0, 200) + "..."
+                        : unresolved.expression();
+                log(LogLevel.WARN, "field '" + unresolved.field() + "': {{ " + expression + " }} resolved to nothing (no such path in "
+                        + "the data), so it is empty", node.id());
             }
         }
     }

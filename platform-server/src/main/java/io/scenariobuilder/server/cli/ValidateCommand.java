@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
         name = "validate",
         mixinStandardHelpOptions = true,
         description = {
-            "Checks a scenario as 'run' and the server do (structure, actions, fields, expressions, cycles) without running it.",
+            "Checks a scenario as 'run' does (structure, actions, fields, expressions, cycles) without running it.",
+            "The server checks two things more on save: that named connections exist, and options fetched from plugins.",
             "Exit status: 0 valid, 2 not valid (every problem printed with its JSON path) or unreadable."
         })
 final class ValidateCommand implements Callable<Integer> {

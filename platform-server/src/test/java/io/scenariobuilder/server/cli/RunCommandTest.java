@@ -140,6 +140,18 @@ class RunCommandTest {
     }
 
     @Test
+    void aHugeTemplateThatResolvesToNothingIsWarnedCutShort() throws Exception {
+        String path = "input." + "a".repeat(5_000);
+        Path scenario = Files.writeString(dir.resolve("huge.json"), """
+                {"id": "huge", "nodes": [{"id": "say", "integrationId": "core", "actionId": "log",
+                  "configuration": {"message": "x{{ %s }}"}}]}""".formatted(path));
+        Run run = run(scenario.toString(), "--json");
+        assertThat(run.exit()).as(run.err()).isZero();
+        String warning = run.err().lines().filter(line -> line.contains("resolved to nothing")).findFirst().orElseThrow();
+        assertThat(warning).contains("{{ " + path.substring(0, 200) + "... }}").hasSizeLessThan(400);
+    }
+
+    @Test
     void aUserWhoValidatesAFileGetsZeroForAGoodOneAndEveryProblemWithTwoForABadOne() throws Exception {
         Run good = command("validate", EXAMPLES.resolve("fan-out-fan-in.json").toString());
         assertThat(good.exit()).as(good.err()).isZero();
