@@ -229,6 +229,15 @@ class FirstHourTest {
         assertThat(h.post("/api/v1/executions/" + failed + "/retry", null).body().get("scenarioVersion").asInt()).isEqualTo(1);
     }
 
+    @Test
+    void aUserWhoSendsTheKeyWithoutBearerIsToldTheSchemeIsMissing() {
+        Response bare = h.call(HttpMethod.GET, "/api/v1/scenarios", null, null, Map.of("Authorization", ServerHarness.ADMIN_KEY));
+        assertThat(bare.status()).isEqualTo(401);
+        assertThat(bare.body().at("/error/message").asText())
+                .isEqualTo("the Authorization header has no 'Bearer ' scheme: send it as Bearer <key>");
+        assertThat(bare.text()).as("the key is not echoed").doesNotContain(ServerHarness.ADMIN_KEY);
+    }
+
     private String failedExecution() {
         Response run = h.post("/api/v1/scenarios/orders/executions?wait=true", ServerHarness.json("{}"));
         assertThat(run.body().get("status").asText()).as(run.text()).isEqualTo("failed");
