@@ -36,7 +36,7 @@ public final class ErrorClassifier {
             "getCode", "getRawStatusCode");
 
     private static final Pattern RETRY_AFTER = Pattern.compile(
-            "retry[- _]?after\\D{0,3}(\\d{1,9})\\s*(ms|millis|milliseconds|s|sec|secs|seconds)?", Pattern.CASE_INSENSITIVE);
+            "retry[- _]?after\\D{0,3}(\\d+)\\s*(ms|millis|milliseconds|s|sec|secs|seconds)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern STATUS_IN_MESSAGE = Pattern.compile(
             "(?:\\bstatus(?:\\s*code)?|\\bHTTP(?:/\\d(?:\\.\\d)?)?|\\bcode|\\bresponse)\\W{0,3}([1-5]\\d\\d)\\b", Pattern.CASE_INSENSITIVE);
 

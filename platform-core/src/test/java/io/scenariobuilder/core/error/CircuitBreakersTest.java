@@ -122,4 +122,48 @@ class CircuitBreakersTest {
         assertThat(gauge).as(name).isNotNull();
         return (Integer) gauge.getValue();
     }
+
+    @Test
+    void aProbeThatFailsLaterReopensForTheWholeWaitFromThen() {
+        for (int i = 0; i < 4; i++) {
+            call("shop", null, ErrorType.GENERIC_ERROR);
+        }
+        clock.advance(Duration.ofSeconds(11));
+        Call first = breakers.acquire("shop", null); // half-open from here
+        Call second = breakers.acquire("shop", null);
+        clock.advance(Duration.ofSeconds(3)); // the probes take 3 s to fail
+        first.finished(ErrorType.TIMEOUT);
+        assertThat(second.finished(ErrorType.TIMEOUT)).contains(State.OPEN);
+        assertThat(breakers.acquire("shop", null).retryAfterMs()).as("counted from the reopening, not the half-opening")
+                .isEqualTo(10_000);
+    }
+
+    @Test
+    void aProbeEndingInAnErrorThatDoesNotCountGivesItsPlaceBack() {
+        for (int i = 0; i < 4; i++) {
+            call("shop", null, ErrorType.NETWORK_ERROR);
+        }
+        clock.advance(Duration.ofSeconds(11));
+        Call bad = breakers.acquire("shop", null);
+        assertThat(bad.finished(ErrorType.INVALID_INPUT)).as("the caller's mistake says nothing of the service").isEmpty();
+        Call one = breakers.acquire("shop", null);
+        Call two = breakers.acquire("shop", null);
+        assertThat(one.permitted()).isTrue();
+        assertThat(two.permitted()).as("both probes are still allowed").isTrue();
+        assertThat(breakers.acquire("shop", null).permitted()).as("and no third").isFalse();
+    }
+
+    @Test
+    void settingsTakeTheirBoundsAndRefuseWhatIsPastThem() {
+        assertThat(new CircuitBreakerSettings(true, 100, 1, 1, Duration.ofMillis(1), 1).failureRateThreshold()).isEqualTo(100);
+        for (Runnable bad : java.util.List.<Runnable>of(
+                () -> new CircuitBreakerSettings(true, 0, 4, 4, Duration.ofSeconds(1), 1),
+                () -> new CircuitBreakerSettings(true, 100.5f, 4, 4, Duration.ofSeconds(1), 1),
+                () -> new CircuitBreakerSettings(true, 50, 0, 4, Duration.ofSeconds(1), 1),
+                () -> new CircuitBreakerSettings(true, 50, 4, 0, Duration.ofSeconds(1), 1),
+                () -> new CircuitBreakerSettings(true, 50, 4, 4, Duration.ofSeconds(1), 0),
+                () -> new CircuitBreakerSettings(true, 50, 4, 4, Duration.ZERO, 1))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(bad::run).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }

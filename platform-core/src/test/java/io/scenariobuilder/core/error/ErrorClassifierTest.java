@@ -143,4 +143,81 @@ class ErrorClassifierTest {
         assertThat(ErrorSeverity.HIGH.id()).isEqualTo("high");
         assertThat(ErrorCategory.SECURITY.toString()).isEqualTo("security");
     }
+
+    @Test
+    void statusRangesEndWhereHttpsDo() {
+        assertThat(ErrorClassifier.byStatus(399)).isNull();
+        assertThat(ErrorClassifier.byStatus(400)).isEqualTo(ErrorType.INVALID_INPUT);
+        assertThat(ErrorClassifier.byStatus(499)).isEqualTo(ErrorType.INVALID_INPUT);
+        assertThat(ErrorClassifier.byStatus(500)).isEqualTo(ErrorType.GENERIC_ERROR);
+        assertThat(ErrorClassifier.byStatus(599)).isEqualTo(ErrorType.GENERIC_ERROR);
+        assertThat(ErrorClassifier.byStatus(600)).isNull();
+    }
+
+    /** A plugin's own exception with a status accessor. */
+    public static final class Status extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Object status;
+
+        Status(Object status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public Object statusCode() {
+            return status;
+        }
+    }
+
+    /** An enum-like status, as HTTP libraries have (HttpStatus.NOT_FOUND.value()). */
+    public enum LibraryStatus {
+        NOT_FOUND(404);
+
+        private final int value;
+
+        LibraryStatus(int value) {
+            this.value = value;
+        }
+
+        public int value() {
+            return value;
+        }
+    }
+
+    @Test
+    void anAccessorsStatusCountsOnlyInHttpsRangeAndEnumLikeStatusesAreRead() {
+        assertThat(classifier.classify(new Status(99, "upstream said status 404")).type()).as("99 is no status: the message's 404")
+                .isEqualTo(ErrorType.RESOURCE_NOT_FOUND);
+        assertThat(classifier.classify(new Status(100, "upstream said status 404")).type()).as("100 is a status, not an error")
+                .isEqualTo(ErrorType.GENERIC_ERROR);
+        assertThat(classifier.classify(new Status(599, "x")).type()).isEqualTo(ErrorType.GENERIC_ERROR);
+        assertThat(classifier.classify(new Status(600, "upstream said status 404")).type()).isEqualTo(ErrorType.RESOURCE_NOT_FOUND);
+        assertThat(classifier.classify(new Status(LibraryStatus.NOT_FOUND, "x")).type()).isEqualTo(ErrorType.RESOURCE_NOT_FOUND);
+        assertThat(classifier.classify(new Status("404", "x")).type()).as("text is not read as a status").isEqualTo(ErrorType.GENERIC_ERROR);
+    }
+
+    @Test
+    void aStatusDeepInTheCauseChainIsFoundToSixteenLevels() {
+        Throwable at16 = new HttpStatusException(404, "inner");
+        for (int i = 0; i < 15; i++) {
+            at16 = new RuntimeException("wrapper " + i, at16);
+        }
+        assertThat(classifier.classify(at16).type()).isEqualTo(ErrorType.RESOURCE_NOT_FOUND);
+        Throwable at17 = new RuntimeException("one more", at16);
+        assertThat(classifier.classify(at17).type()).as("past sixteen levels the search stops").isEqualTo(ErrorType.GENERIC_ERROR);
+    }
+
+    @Test
+    void aRetryAfterIsReadOnlyForErrorsWorthRetrying() {
+        assertThat(classifier.classify(new RuntimeException("Connection reset by peer, retry after 2s")).retryAfterMs()).isEqualTo(2_000L);
+        assertThat(classifier.classify(new RuntimeException("Invalid API key; retry after 5 s")).retryAfterMs()).isNull();
+        assertThat(ErrorClassifier.retryAfterIn(null)).isNull();
+        assertThat(ErrorClassifier.retryAfterIn("no hint here")).isNull();
+        long largest = Long.MAX_VALUE / 1_000;
+        assertThat(ErrorClassifier.retryAfterIn("retry after " + largest + " s")).isEqualTo(largest * 1_000);
+        assertThat(ErrorClassifier.retryAfterIn("retry after " + (largest + 1) + " s")).isEqualTo(Long.MAX_VALUE);
+        // Every digit counts: a long wait is not read as its first few digits.
+        assertThat(ErrorClassifier.retryAfterIn("Retry-After: 1234567890123 ms")).isEqualTo(1_234_567_890_123L);
+        assertThat(ErrorClassifier.retryAfterIn("retry after " + "9".repeat(40) + "ms")).as("past a long").isEqualTo(Long.MAX_VALUE);
+    }
 }

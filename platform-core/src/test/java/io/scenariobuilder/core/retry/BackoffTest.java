@@ -71,4 +71,15 @@ class BackoffTest {
         assertThat(Backoff.delayMs(RetryPolicy.PLATFORM_DEFAULT, 1, Backoff.retryAfterMs(ErrorType.RATE_LIMITED, null, true), random))
                 .isEqualTo(60_000);
     }
+
+    /** A random source that always draws its lowest value. */
+    private static final java.util.random.RandomGenerator LOWEST = () -> 0L;
+
+    @Test
+    void jitterTakesUpToHalfOffAndLeavesAOneMillisecondDelayAlone() {
+        RetryPolicy jittered = new RetryPolicy(3, 1_000, 2.0, 60_000, true);
+        assertThat(Backoff.delayMs(jittered, 1, null, LOWEST)).as("the lowest draw: half").isEqualTo(500);
+        RetryPolicy tiny = new RetryPolicy(3, 1, 1.0, 60_000, true);
+        assertThat(Backoff.delayMs(tiny, 1, null, LOWEST)).as("1 ms is not halved to 0").isEqualTo(1);
+    }
 }

@@ -37,8 +37,9 @@ class RetryAfterCapTest {
 
     @Test
     void aRetryAfterTooLongForALongIsTheLongestWaitNotAFailure() {
-        // A message's number is read to 9 digits at most: long, never negative, never an exception.
-        assertThat(ErrorClassifier.retryAfterIn("slow down; retry after 99999999999999999999999999 s")).isEqualTo(999_999_999_000L);
+        // A message's number past a long is the longest wait (the engine caps it): never negative, never an exception, and
+        // never its first few digits (which read "retry after 1234567890123 ms" as 123456789 s before).
+        assertThat(ErrorClassifier.retryAfterIn("slow down; retry after 99999999999999999999999999 s")).isEqualTo(Long.MAX_VALUE);
         var info = new ErrorClassifier().classify(IntegrationException.rateLimited("throttled", Duration.ofSeconds(Long.MAX_VALUE)));
         assertThat(info.retryAfterMs()).isEqualTo(Long.MAX_VALUE);
     }
