@@ -62,10 +62,22 @@ public final class ServerProcess implements AutoCloseable {
         settings.putAll(extra);
     }
 
+    /**
+     * The JaCoCo agent this test JVM runs with, if any, for the server process too: what the real server does in these
+     * tests (the cluster's code runs only there) counts in the coverage report. The agent appends to the same file,
+     * under a lock, when the process exits (a SIGKILL loses that process's share, nothing else).
+     */
+    static List<String> coverageAgent() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(argument -> argument.startsWith("-javaagent:") && argument.contains("jacoco"))
+                .toList();
+    }
+
     /** Starts the server and waits until it is ready. */
     public ServerProcess start() throws IOException {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Dguice_custom_class_loading=CHILD"));
+        command.addAll(coverageAgent());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ScenarioBuilderCli.class.getName(), "serve"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
