@@ -275,6 +275,50 @@ class RecoveryTest {
     }
 
     @Test
+    void anExecutionRetriedUnderTheLatestVersionResumesUnderItAfterACrash() throws Exception {
+        String v1 = """
+                {"id": "orders", "version": 1, "nodes": [
+                  {"id": "a", "integrationId": "test", "actionId": "record"},
+                  {"id": "old", "integrationId": "test", "actionId": "record"},
+                  {"id": "b", "integrationId": "core", "actionId": "fail", "retryPolicy": {"maxAttempts": 1},
+                   "configuration": {"errorType": "invalid_input"}}
+                ], "connections": [{"fromNodeId": "a", "toNodeId": "b"}, {"fromNodeId": "b", "toNodeId": "old"}]}""";
+        Platform first = new Platform();
+        ExecutionResult failed = first.engine.start(first.compile(v1), json("{\"v\": 3}")).completion()
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(failed.requireNode("old").status()).as("never reached").isEqualTo(NodeStatus.PENDING);
+        // v2 fixes b (now a gate the test holds), drops "old", adds c after b.
+        var v2 = first.injector.getInstance(ScenarioParser.class).parseOrThrow("""
+                {"id": "orders", "version": 2, "nodes": [
+                  {"id": "a", "integrationId": "test", "actionId": "record"},
+                  {"id": "b", "integrationId": "test", "actionId": "gate", "configuration": {"gate": "b"}},
+                  {"id": "c", "integrationId": "test", "actionId": "record"}
+                ], "connections": [{"fromNodeId": "a", "toNodeId": "b"}, {"fromNodeId": "b", "toNodeId": "c"}]}""", "orders");
+        var other = first.injector.getInstance(ScenarioParser.class).parseOrThrow("""
+                {"id": "other", "nodes": [{"id": "a", "integrationId": "test", "actionId": "record"}]}""", "other");
+        assertThatThrownBy(() -> first.engine.retry(failed.id(), other))
+                .isInstanceOf(ExecutionStateException.class).hasMessageContaining("ran scenario 'orders', not 'other'");
+        ExecutionHandle retried = first.engine.retry(failed.id(), v2);
+        assertThat(retried.scenarioVersion()).isEqualTo(2);
+        assertThat(first.test.startedAt("b").await(10, TimeUnit.SECONDS)).isTrue();
+        // The server stops while b runs under v2 (the gate holds it): the store must say v2, without "old".
+        first.engine.drain(Duration.ofMillis(50));
+        first.store.close();
+
+        Platform second = new Platform();
+        ExecutionResult stored = second.store.find(failed.id()).orElseThrow();
+        assertThat(stored.scenarioVersion()).isEqualTo(2);
+        assertThat(stored.nodes()).extracting(NodeRecord::nodeId).doesNotContain("old");
+        second.test.open("b");
+        ExecutionResult result = second.engine.resumeUnfinished().get(0).completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(result.scenarioVersion()).isEqualTo(2);
+        assertThat(second.test.runs("a")).as("a completed under v1 and was kept").isZero();
+        assertThat(second.test.runs("c")).isEqualTo(1);
+    }
+
+    @Test
     void aDrainLetsTheRunningNodeFinishStartsNothingNewAndTheRestResumesOnTheNextStart() throws Exception {
         Platform first = new Platform();
         ExecutionHandle handle = first.engine.start(first.compile(SCENARIO), json("{\"v\": 1}"));
