@@ -196,13 +196,15 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             }
 
             JdbcApiKeyStore keys = injector.getInstance(JdbcApiKeyStore.class);
+            // A database without keys has never been started: its first start makes the admin key and imports the
+            // examples. (Counting scenarios instead imported them again after a user deleted every one.)
+            boolean firstStart = keys.list().isEmpty();
             this.createdAdminKey = bootstrapAdminKey(keys);
             // SB_ADMIN_KEY on a database with keys, and not one of them: it is not made, and the start says so.
             this.ignoredAdminKey = config.adminKey() != null && keys.authenticate(config.adminKey()).isEmpty(); // serve says so
 
             JdbcScenarioStore scenarios = injector.getInstance(JdbcScenarioStore.class);
             ScenarioCatalog catalog = injector.getInstance(ScenarioCatalog.class);
-            boolean firstStart = scenarios.list(null, 1).items().isEmpty();
             if (firstStart && config.importExamples()) {
                 importExamples(scenarios, injector.getInstance(ScenarioValidator.class));
             }

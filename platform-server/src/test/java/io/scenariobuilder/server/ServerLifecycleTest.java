@@ -1,0 +1,72 @@
+package io.scenariobuilder.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What an operator sees at start: the examples imported once, a failed start that leaves nothing locked, garbage refused. */
+class ServerLifecycleTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theFirstStartImportsTheExampleScenariosOnceAndLeavesTriggerDataAndBrokenFilesOut() throws Exception {
+        Path examples = Files.createDirectories(dir.resolve("examples"));
+        Files.writeString(examples.resolve("hello.json"), """
+                {"id": "hello", "nodes": [{"id": "a", "integrationId": "core", "actionId": "noop"}]}""");
+        Files.writeString(examples.resolve("order.json"), "{\"orderId\": 1042}"); // trigger data, not a scenario
+        Files.writeString(examples.resolve("broken.json"), "{\"id\": \"broken\", \"nodes\": [");
+        Map<String, String> settings = Map.of("SB_IMPORT_EXAMPLES", "true", "SB_EXAMPLES_DIR", examples.toString());
+        ServerHarness h = new ServerHarness(dir, settings);
+        try {
+            JsonNode items = h.get("/api/v1/scenarios").body().get("items");
+            assertThat(items).hasSize(1);
+            assertThat(items.get(0).get("id").asText()).isEqualTo("hello");
+            assertThat(h.delete("/api/v1/scenarios/hello").status()).isEqualTo(204);
+            h.stop();
+            h.start();
+            assertThat(h.get("/api/v1/scenarios").body().get("items")).as("a deleted example stays deleted").isEmpty();
+        } finally {
+            h.close();
+        }
+    }
+
+    @Test
+    void aStartThatFailsLeavesTheDataFolderFreeForTheNextOne() throws Exception {
+        new ServerHarness(dir, Map.of()).close(); // a data folder with its key file
+        assertThatThrownBy(() -> new ServerHarness(dir, Map.of("SB_MASTER_KEY", "not base64 at all")))
+                .hasMessageContaining("SB_MASTER_KEY");
+        ServerHarness again = new ServerHarness(dir, Map.of());
+        try {
+            assertThat(again.get("/health/ready").status()).as("the lock was given back").isEqualTo(200);
+        } finally {
+            again.close();
+        }
+    }
+
+    @Test
+    void aRequestThatIsNotHttpGetsAJsonErrorAndTheConnectionClosed() throws Exception {
+        ServerHarness h = new ServerHarness(dir, Map.of());
+        try (Socket socket = new Socket("127.0.0.1", h.server.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /health/live HTTP/1.1\r\nHost: x\r\nContent-Length: banana\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8); // until the server closes
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("\"code\":\"bad_request\"", "the request is not valid HTTP");
+        } finally {
+            h.close();
+        }
+    }
+}
