@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Three servers on one PostgreSQL ({@code SB_CLUSTER=on}), as issue 16 asks: a scenario saved on one is served by all
  * within a second; 300 executions started through webhooks spread over the three; one server killed (SIGKILL) in the
  * middle; every execution completes and no node runs after it was stored completed; a live-log client on a survivor
- * saw lines from all three; a pause sent to one server for an execution another runs works; a plugin uploaded to one
+ * saw lines from all three; a pause sent to one server for an execution another runs works; a key revoked on one is
+ * refused on another at once; a scenario and then its plugin deleted on one are gone from another; a plugin uploaded to one
  * runs on another.
  */
 class ClusterTest {
@@ -206,6 +207,22 @@ class ClusterTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> hook(c, "pick?wait=true", "{}").statusCode() == 200);
         HttpResponse<String> picked = hook(c, "pick?wait=true", "{}");
         assertThat(picked.body()).contains("MS-ERG-L");
+
+        // A key revoked on A is refused on C at once: C's cache of good keys is told to forget.
+        HttpResponse<String> created = call(a, "POST", "/api/v1/keys", "{\"name\": \"temp\", \"role\": \"viewer\"}");
+        JsonNode key = JSON.readTree(created.body());
+        HttpRequest asViewerOnC = HttpRequest.newBuilder(URI.create(c.base + "/api/v1/scenarios"))
+                .header("Authorization", "Bearer " + key.get("key").asText()).build();
+        assertThat(c.send(asViewerOnC).statusCode()).isEqualTo(200);
+        assertThat(call(a, "DELETE", "/api/v1/keys/" + key.get("id").asText(), null).statusCode()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(2)).until(() -> c.send(asViewerOnC).statusCode() == 401);
+
+        // A scenario deleted on A stops answering on C; then its plugin, removed on A, is gone from C too.
+        assertThat(call(a, "DELETE", "/api/v1/scenarios/pick", null).statusCode()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hook(c, "pick", "{}").statusCode() == 404);
+        HttpResponse<String> removed = call(a, "DELETE", "/api/v1/plugins/catalog", null);
+        assertThat(removed.statusCode()).as(removed.body()).isIn(200, 202, 204);
+        await().atMost(Duration.ofSeconds(15)).until(() -> !call(c, "GET", "/api/v1/plugins", null).body().contains("\"catalog\""));
     }
 
     private static JsonNode nodeRecord(JsonNode execution, String id) {
