@@ -110,6 +110,14 @@ class FirstHourCliTest {
     }
 
     @Test
+    void aSettingWithAWrongValueStopsTheStartNamingItWithExitTwo() throws Exception {
+        Result wrong = cli("serve", "--config", config("SB_WAIT_TIMEOUT_MS=soon").toString(), "--port", "0", "--exit-when-ready");
+        assertThat(wrong.exit()).isEqualTo(2);
+        assertThat(wrong.err()).startsWith("error: ").contains("SB_WAIT_TIMEOUT_MS");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
     void aPortInUseIsNamedAndNothingIsWrittenBeforeTheCheck() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             Result refused = cli("serve", "--config", config("SB_IMPORT_EXAMPLES=true").toString(), "--port",
