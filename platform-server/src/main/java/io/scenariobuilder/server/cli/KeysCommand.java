@@ -80,101 +80,98 @@ final class KeysCommand {
         int run(JdbcApiKeyStore keys);
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the keys (never their secrets).")
-    static final class ListKeys implements Callable<Integer> {
+    /** What every {@code keys} subcommand shares: the parent's settings, and the key store opened under the lock. */
+    private abstract static class KeyWorkCommand implements Callable<Integer> {
         @ParentCommand
         KeysCommand parent;
 
         @Spec
         CommandSpec spec;
+
+        /** The work, given the store; prints to {@code out} and {@code err} and answers the exit status. */
+        abstract int work(JdbcApiKeyStore keys, PrintWriter out, PrintWriter err);
+
+        /** Checks the arguments before the database is opened: an exit status when they are wrong, else {@code null}. */
+        Integer refuse(PrintWriter err) {
+            return null;
+        }
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            int exit = parent.withKeys(spec.commandLine().getErr(), keys -> {
-                List<ApiKey> all = keys.list();
-                out.printf("%-24s %-8s %-26s %s%n", "ID", "ROLE", "CREATED", "NAME");
-                for (ApiKey key : all) {
-                    out.printf("%-24s %-8s %-26s %s%n", key.id(), key.role().id(), key.createdAt(), key.name());
-                }
-                return 0;
-            });
+            PrintWriter err = spec.commandLine().getErr();
+            Integer refused = refuse(err);
+            int exit = refused != null ? refused : parent.withKeys(err, keys -> work(keys, out, err));
             out.flush();
+            err.flush();
             return exit;
         }
     }
 
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the keys (never their secrets).")
+    static final class ListKeys extends KeyWorkCommand {
+        @Override
+        int work(JdbcApiKeyStore keys, PrintWriter out, PrintWriter err) {
+            out.printf("%-24s %-8s %-26s %s%n", "ID", "ROLE", "CREATED", "NAME");
+            for (ApiKey key : keys.list()) {
+                out.printf("%-24s %-8s %-26s %s%n", key.id(), key.role().id(), key.createdAt(), key.name());
+            }
+            return 0;
+        }
+    }
+
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Creates a key and prints it once.")
-    static final class CreateKey implements Callable<Integer> {
-        @ParentCommand
-        KeysCommand parent;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class CreateKey extends KeyWorkCommand {
         @Option(names = "--role", required = true, paramLabel = "ROLE", description = "admin, editor or viewer.")
         String role;
 
         @Option(names = "--name", paramLabel = "NAME", description = "What the key is for (default: the role).")
         String name;
 
+        private Role parsed;
+
         @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            Role parsed;
+        Integer refuse(PrintWriter err) {
             try {
                 parsed = Role.valueOf(role.strip().toUpperCase(java.util.Locale.ROOT));
+                return null;
             } catch (IllegalArgumentException e) {
                 err.println("error: unknown role '" + role + "': admin, editor or viewer");
                 return ScenarioBuilderCli.BAD_INPUT;
             }
+        }
+
+        @Override
+        int work(JdbcApiKeyStore keys, PrintWriter out, PrintWriter err) {
             String keyName = name == null || name.isBlank() ? parsed.id() : name.strip();
-            int exit = parent.withKeys(err, keys -> {
-                JdbcApiKeyStore.CreatedKey created = keys.create(keyName, parsed);
-                out.println("created the " + parsed.id() + " key '" + keyName + "' (" + created.key().id() + "); shown once, keep it:");
-                out.println(created.secret());
-                return 0;
-            });
-            out.flush();
-            return exit;
+            JdbcApiKeyStore.CreatedKey created = keys.create(keyName, parsed);
+            out.println("created the " + parsed.id() + " key '" + keyName + "' (" + created.key().id() + "); shown once, keep it:");
+            out.println(created.secret());
+            return 0;
         }
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Deletes a key by id (see 'keys list').")
-    static final class RevokeKey implements Callable<Integer> {
-        @ParentCommand
-        KeysCommand parent;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class RevokeKey extends KeyWorkCommand {
         @Parameters(index = "0", paramLabel = "ID", description = "The key's id, such as key_3c3d9ce2e8388fa8af.")
         String id;
 
         @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            int exit = parent.withKeys(err, keys -> {
-                List<ApiKey> all = keys.list();
-                ApiKey key = all.stream().filter(k -> k.id().equals(id)).findFirst().orElse(null);
-                if (key == null) {
-                    err.println("error: no key '" + id + "' ('keys list' shows the ids)");
-                    return ScenarioBuilderCli.BAD_INPUT;
-                }
-                if (key.role() == Role.ADMIN && all.stream().filter(k -> k.role() == Role.ADMIN).count() == 1) {
-                    err.println("error: '" + id + "' is the last admin key: create another first (keys create --role admin), so that "
-                            + "someone can still manage keys and plugins");
-                    return 1;
-                }
-                keys.delete(id);
-                out.println("revoked " + key.role().id() + " key '" + key.name() + "' (" + id + ")");
-                return 0;
-            });
-            out.flush();
-            err.flush();
-            return exit;
+        int work(JdbcApiKeyStore keys, PrintWriter out, PrintWriter err) {
+            List<ApiKey> all = keys.list();
+            ApiKey key = all.stream().filter(k -> k.id().equals(id)).findFirst().orElse(null);
+            if (key == null) {
+                err.println("error: no key '" + id + "' ('keys list' shows the ids)");
+                return ScenarioBuilderCli.BAD_INPUT;
+            }
+            if (key.role() == Role.ADMIN && all.stream().filter(k -> k.role() == Role.ADMIN).count() == 1) {
+                err.println("error: '" + id + "' is the last admin key: create another first (keys create --role admin), so that "
+                        + "someone can still manage keys and plugins");
+                return 1;
+            }
+            keys.delete(id);
+            out.println("revoked " + key.role().id() + " key '" + key.name() + "' (" + id + ")");
+            return 0;
         }
     }
 }
