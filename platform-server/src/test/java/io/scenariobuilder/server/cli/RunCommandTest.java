@@ -250,6 +250,19 @@ class RunCommandTest {
     }
 
     @Test
+    void aFolderGivenWhereAFileIsExpectedIsBadInputNamingIt() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("a-folder.json"));
+        Run scenario = run(folder.toString());
+        assertThat(scenario.exit()).isEqualTo(2);
+        assertThat(scenario.err()).startsWith("error: cannot read " + folder);
+        Run trigger = run(EXAMPLES.resolve("linear-pipeline.json").toString(), "--trigger", folder.toString());
+        assertThat(trigger.exit()).isEqualTo(2);
+        assertThat(trigger.err()).startsWith("error: cannot read " + folder);
+        Run missingTrigger = run(EXAMPLES.resolve("linear-pipeline.json").toString(), "--trigger", dir.resolve("nope.json").toString());
+        assertThat(missingTrigger.err()).isEqualTo("error: no such file: " + dir.resolve("nope.json") + "\n");
+    }
+
+    @Test
     void theDefaultScenarioIdComesFromTheFileName() {
         assertThat(ScenarioFile.defaultId(Path.of("my flow.v2.json"))).isEqualTo("my-flow-v2");
         assertThat(ScenarioFile.defaultId(Path.of(".json"))).isEqualTo("scenario");
