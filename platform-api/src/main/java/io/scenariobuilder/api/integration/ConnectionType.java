@@ -21,8 +21,8 @@ import java.util.Set;
  *
  * @param fields the credential fields
  * @param tester checks a set of credentials, or {@code null} when they cannot be checked
- * @param secretFields the names of the fields whose values are never shown (each one of {@code fields}, kept in their order); {@code null}
- *         makes every field secret, which is what a connection type written before this marker gets
+ * @param secretFields the names of the fields whose values are never shown (each one of {@code fields}, kept in their
+ *         order); {@code null} makes every field secret, which is what a connection type written before this marker gets
  */
 public record ConnectionType(List<DynamicFieldConfig> fields, ConnectionTester tester, Set<String> secretFields) {
 

@@ -23,9 +23,10 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * {@code /api/v1/connections}: credentials for integrations, checked against the integration's connection type when
  * saved (one problem per field, with its path). Secrets are write-only: every answer masks the fields the connection
- * type marks secret (and any field it does not know), and no credential is ever logged. {@code POST .../{id}/test} asks the integration to check them. A connection keeps
- * the key that created it: an editor changes or deletes only its own ({@link Access#checkConnectionOwner}), so it
- * cannot add its own host to the {@code allowedHosts} of someone else's credentials.
+ * type marks secret (and any field it does not know), and no credential is ever logged. {@code POST .../{id}/test}
+ * asks the integration to check them. A connection keeps the key that created it: an editor changes or deletes only its
+ * own ({@link Access#checkConnectionOwner}), so it cannot add its own host to the {@code allowedHosts} of someone
+ * else's credentials.
  */
 public final class ConnectionRoutes {
 
