@@ -199,7 +199,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             // A database without keys has never been started: its first start makes the admin key and imports the
             // examples. (Counting scenarios instead imported them again after a user deleted every one.)
             boolean firstStart = keys.list().isEmpty();
-            this.createdAdminKey = bootstrapAdminKey(keys);
+            this.createdAdminKey = firstStart ? bootstrapAdminKey(keys) : null;
             // SB_ADMIN_KEY on a database with keys, and not one of them: it is not made, and the start says so.
             this.ignoredAdminKey = config.adminKey() != null && keys.authenticate(config.adminKey()).isEmpty(); // serve says so
 
@@ -404,15 +404,15 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         new KeyRoutes(vertx, http, keys, auth, security).mount(router);
         new WebhookRoutes(vertx, http, engine, catalog, config.waitTimeout(), security, config.security().webhookTolerance(),
                 injector.getInstance(Clock.class), admission).mount(router);
-        RouteTemplates[] routes = {RouteTemplates.none()};
+        // Every route with a path is mounted: the templates are read once, for the metrics and for 404 against 405.
+        RouteTemplates routes = RouteTemplates.of(router);
+        requestMetrics.learn(routes);
         router.route().last().handler(ctx -> {
-            Set<String> allowed = routes[0].allowed(ctx.request().path());
+            Set<String> allowed = routes.allowed(ctx.request().path());
             ctx.fail(allowed.isEmpty() ? ApiException.notFound("no such resource: " + ctx.request().method() + " " + ctx.request().path())
                     : ApiException.methodNotAllowed(ctx.request().method() + " is not allowed on " + ctx.request().path(), allowed));
         });
         router.route().failureHandler(new FailureHandler());
-        routes[0] = RouteTemplates.of(router);
-        requestMetrics.learn(router);
         return router;
     }
 
@@ -537,9 +537,6 @@ public final class ScenarioBuilderServer implements AutoCloseable {
 
     /** On first start (no key stored): the admin key from SB_ADMIN_KEY, or a new one (returned, to print once). */
     private String bootstrapAdminKey(JdbcApiKeyStore keys) {
-        if (!keys.list().isEmpty()) {
-            return null;
-        }
         if (config.adminKey() != null) {
             keys.createWithSecret("admin", JdbcApiKeyStore.Role.ADMIN, config.adminKey());
             return null;

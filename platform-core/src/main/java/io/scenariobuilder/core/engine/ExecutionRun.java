@@ -85,8 +85,8 @@ final class ExecutionRun {
     private final JsonNode trigger;
     private final Instant startTime;
     private final Mailbox mailbox;
-    /** The template warnings given already (node, field, expression), so that each is given once; mailbox only. */
-    private final Set<String> warnedTemplates = new HashSet<>();
+    /** The template warnings given already, by node, so that each is given once; mailbox only. */
+    private final Set<Map.Entry<String, ConfigurationTemplate.Unresolved>> warnedTemplates = new HashSet<>();
     private final NodeState[] nodes;
     private final DecisionGraph graph;
     private final AtomicReferenceArray<NodeView> views;
@@ -491,7 +491,7 @@ final class ExecutionRun {
      */
     private void warnUnresolved(CompiledNode node, Set<ConfigurationTemplate.Unresolved> nothing) {
         for (ConfigurationTemplate.Unresolved unresolved : nothing) {
-            if (warnedTemplates.add(node.id() + "\u0000" + unresolved.field() + "\u0000" + unresolved.expression())) {
+            if (warnedTemplates.add(Map.entry(node.id(), unresolved))) {
                 String expression = unresolved.expression().length() > 200 ? unresolved.expression().substring(0, 200) + "..."
                         : unresolved.expression();
                 log(LogLevel.WARN, "field '" + unresolved.field() + "': {{ " + expression + " }} resolved to nothing (no such path in "

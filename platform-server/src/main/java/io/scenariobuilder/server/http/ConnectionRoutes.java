@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /**
  * {@code /api/v1/connections}: credentials for integrations, checked against the integration's connection type when
@@ -142,7 +143,7 @@ public final class ConnectionRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        http.blocking(vertx, () -> store.list(this::isSecret)).onSuccess(Http.guard(ctx, all -> Http.json(ctx, 200, Http.page(all, null))))
+        http.blocking(vertx, () -> store.list(this::secretOf)).onSuccess(Http.guard(ctx, all -> Http.json(ctx, 200, Http.page(all, null))))
                 .onFailure(ctx::fail);
     }
 
@@ -154,13 +155,13 @@ public final class ConnectionRoutes {
 
     /** The connection as answers show it: its secret fields masked. */
     private StoredConnection shown(StoredConnection connection) {
-        return connection.masked(field -> isSecret(connection.integrationId(), field));
+        return connection.masked(secretOf(connection.integrationId()));
     }
 
-    /** Whether a credential field's value is never shown: every field of an integration that is not installed is. */
-    private boolean isSecret(String integrationId, String field) {
+    /** Which credential fields of an integration are never shown: every one when it is not installed or has no type. */
+    private Predicate<String> secretOf(String integrationId) {
         ConnectionType type = registry.find(integrationId).map(found -> found.manifest().connectionType()).orElse(null);
-        return type == null || type.isSecret(field);
+        return type == null ? field -> true : type::isSecret;
     }
 
     private void delete(RoutingContext ctx) {

@@ -6,7 +6,6 @@ import io.scenariobuilder.core.metrics.PlatformMetrics;
 import io.scenariobuilder.server.http.RouteTemplates;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,9 +34,9 @@ public final class RequestMetrics implements Handler<RoutingContext> {
         this.metrics = metrics;
     }
 
-    /** Learns the route templates of a router, once its routes are all mounted. */
-    public void learn(Router router) {
-        templates = RouteTemplates.of(router);
+    /** Learns the route templates of the router, once its routes are all mounted. */
+    public void learn(RouteTemplates routes) {
+        templates = routes;
     }
 
     @Override

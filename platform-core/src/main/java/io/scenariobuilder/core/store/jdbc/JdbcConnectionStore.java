@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.BiPredicate;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 
@@ -138,11 +138,14 @@ public final class JdbcConnectionStore implements CredentialStore {
 
     /** Every connection, every credential masked, by id. */
     public List<StoredConnection> list() {
-        return list((integrationId, field) -> true);
+        return list(integrationId -> field -> true);
     }
 
-    /** Every connection by id, the credentials for which {@code secret} holds (given the integration and field) masked. */
-    public List<StoredConnection> list(BiPredicate<String, String> secret) {
+    /**
+     * Every connection by id, masked: {@code secretOf} gives, for an integration id, which of its credential fields to
+     * mask (asked once per connection).
+     */
+    public List<StoredConnection> list(Function<String, Predicate<String>> secretOf) {
         List<StoredConnection> all = new ArrayList<>();
         try (Connection connection = database.getConnection();
                 PreparedStatement st = connection.prepareStatement(
@@ -150,7 +153,7 @@ public final class JdbcConnectionStore implements CredentialStore {
                 ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
                 StoredConnection read = read(rs);
-                all.add(read.masked(field -> secret.test(read.integrationId(), field)));
+                all.add(read.masked(secretOf.apply(read.integrationId())));
             }
             return all;
         } catch (SQLException e) {
