@@ -61,6 +61,9 @@ public class StoreException extends RuntimeException {
             if (e instanceof SQLException && SQLITE_TRANSIENT_MESSAGE.matcher(String.valueOf(e.getMessage())).find()) {
                 return true; // a batch failure re-thrown without its SQLiteException
             }
+            if (e instanceof com.fasterxml.jackson.core.JacksonException) {
+                return false; // a stored value that does not parse: damaged data, which waiting does not mend
+            }
             if (e instanceof java.io.IOException) {
                 return true; // the socket to the database broke under the driver
             }
