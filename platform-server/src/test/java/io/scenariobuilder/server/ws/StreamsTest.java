@@ -215,4 +215,39 @@ class StreamsTest {
             }));
         }
     }
+
+    @Test
+    void aStreamThatDoesNotExistOrAReplayThatIsNotANumberIsRefused(VertxTestContext test) {
+        assertThat(h.call(HttpMethod.GET, "/api/v1/events/stream?replay=soon", null, ADMIN_KEY).body().at("/error/message").asText())
+                .isEqualTo("replay must be a whole number, got 'soon'");
+        Checkpoint unknown = test.checkpoint();
+        Checkpoint notANumber = test.checkpoint();
+        client.connect(options("/api/v1/gossip/stream?token=" + ADMIN_KEY)).onComplete(test.failing(failure -> {
+            test.verify(() -> assertThat(((UpgradeRejectedException) failure).getStatus()).isEqualTo(404));
+            unknown.flag();
+        }));
+        client.connect(options("/api/v1/events/stream?replay=soon&token=" + ADMIN_KEY)).onComplete(test.failing(failure -> {
+            test.verify(() -> assertThat(((UpgradeRejectedException) failure).getStatus()).isEqualTo(400));
+            notANumber.flag();
+        }));
+    }
+
+    @Test
+    void theEventsStreamNarrowedToNodeEventsOfOneExecutionSendsOnlyThose(VertxTestContext test) throws Exception {
+        String done = h.post("/api/v1/scenarios/pipe/executions?wait=true", json("{\"n\": 1}")).body().get("id").asText();
+        h.post("/api/v1/scenarios/pipe/executions?wait=true", json("{\"n\": 2}"));
+        Checkpoint received = test.checkpoint();
+        List<JsonNode> events = new CopyOnWriteArrayList<>();
+        client.connect(options("/api/v1/events/stream?type=node&executionId=" + done + "&replay=100&token=" + ADMIN_KEY))
+                .onComplete(test.succeeding(socket -> socket.textMessageHandler(text -> {
+                    events.add(json(text));
+                    if (events.size() == 4) {
+                        test.verify(() -> assertThat(events).allSatisfy(e -> {
+                            assertThat(e.get("type").asText()).isEqualTo("node");
+                            assertThat(e.get("executionId").asText()).isEqualTo(done);
+                        }));
+                        received.flag();
+                    }
+                })));
+    }
 }
