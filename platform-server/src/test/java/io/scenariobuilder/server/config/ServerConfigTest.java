@@ -47,6 +47,24 @@ class ServerConfigTest {
     }
 
     @Test
+    void badSecuritySettingsAreNamedWithWhatTheyTake() {
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("SB_PLUGIN_TRUST", "maybe")))
+                .hasMessage("SB_PLUGIN_TRUST must be any or signed, got 'maybe'");
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("SB_PLUGIN_TRUST", "SIGNED")))
+                .hasMessageStartingWith("SB_PLUGIN_TRUST=signed needs SB_PLUGIN_TRUSTSTORE");
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("SB_PLUGIN_MAX_BYTES", "12")))
+                .hasMessage("SB_PLUGIN_MAX_BYTES must be between 1024 and " + Integer.MAX_VALUE + ", got 12");
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("SB_EXPRESSION_MAX_BYTES", "a lot")))
+                .hasMessage("SB_EXPRESSION_MAX_BYTES must be a whole number, got 'a lot'");
+        // The edges are taken, written as people write them.
+        SecuritySettings edges = SecuritySettings.from(Map.of("SB_PLUGIN_MAX_BYTES", " 1024 ", "SB_EXPRESSION_MAX_BYTES", "0",
+                "SB_PLUGIN_TRUST", "Any"));
+        assertThat(edges.pluginMaxBytes()).isEqualTo(1024);
+        assertThat(edges).isEqualTo(SecuritySettings.from(Map.of("SB_PLUGIN_MAX_BYTES", "1024")));
+        assertThat(SecuritySettings.defaultSettings()).isEqualTo(SecuritySettings.from(Map.of("PATH", "/usr/bin")));
+    }
+
+    @Test
     void aClusterIsForPostgresOnly() {
         ServerConfig alone = ServerConfig.load(null, Map.of());
         assertThat(alone.cluster().enabled()).as("auto, with SQLite").isFalse();
