@@ -68,6 +68,25 @@ class HttpIntegrationTest {
             exchange.getResponseHeaders().add("Location", "/echo");
             send(exchange, 302, "text/plain", "");
         });
+        server.createContext("/loop", exchange -> {
+            exchange.getResponseHeaders().add("Location", "/loop");
+            send(exchange, 307, "text/plain", "");
+        });
+        server.createContext("/see-other", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Location", "/echo");
+            send(exchange, 303, "text/plain", "");
+        });
+        server.createContext("/moved-nowhere", exchange -> send(exchange, 302, "text/plain", "no Location"));
+        server.createContext("/moved-to-ftp", exchange -> {
+            exchange.getResponseHeaders().add("Location", "ftp://files.example.test/x");
+            send(exchange, 301, "text/plain", "see ftp");
+        });
+        server.createContext("/moved-badly", exchange -> {
+            exchange.getResponseHeaders().add("Location", "http://exa mple.test/");
+            send(exchange, 302, "text/plain", "bad Location");
+        });
+        server.createContext("/broken-json", exchange -> send(exchange, 200, "application/json; charset=klingon", "{\"id\": "));
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -251,6 +270,37 @@ class HttpIntegrationTest {
         assertThat(failing("{\"url\": \"BASE/echo\", \"headers\": {\"Host\": \"evil\"}}").getMessage()).contains("header 'Host'");
         assertThat(new HttpRequestAction().validate(JSON.createObjectNode().put("headers", "text"))).hasSize(1);
         assertThat(new HttpRequestAction().validate(JSON.createObjectNode().put("headers", "{{ trigger.headers }}"))).isEmpty();
+    }
+
+    @Test
+    void redirectsAreFollowedAsBrowsersDoAndALoopStops() throws Exception {
+        // 303 after a POST: the next hop is a GET without the body.
+        JsonNode seeOther = request("{\"method\": \"POST\", \"url\": \"BASE/see-other\", \"body\": {\"id\": 7}}").get("body");
+        assertThat(seeOther.get("method").asText()).isEqualTo("GET");
+        assertThat(seeOther.get("body").asText()).isEmpty();
+        // A redirect without a usable Location, or to another scheme, is itself the answer.
+        assertThat(request("{\"url\": \"BASE/moved-nowhere\", \"failOnHttpError\": false}").get("status").asInt()).isEqualTo(302);
+        JsonNode ftp = request("{\"url\": \"BASE/moved-to-ftp\", \"failOnHttpError\": false}");
+        assertThat(ftp.get("status").asInt()).isEqualTo(301);
+        assertThat(ftp.get("body").asText()).isEqualTo("see ftp");
+        assertThat(request("{\"url\": \"BASE/moved-badly\", \"failOnHttpError\": false}").get("body").asText())
+                .isEqualTo("bad Location");
+        IntegrationException loop = failing("{\"url\": \"BASE/loop\"}");
+        assertThat(loop.type()).isEqualTo(ErrorType.INVALID_INPUT);
+        assertThat(loop.getMessage()).isEqualTo("more than " + io.scenariobuilder.plugins.http.HttpExchange.MAX_REDIRECTS + " redirects from http://127.0.0.1/loop");
+        // Not followed when asked not to.
+        assertThat(request("{\"url\": \"BASE/redirect\", \"followRedirects\": false, \"failOnHttpError\": false}")
+                .get("status").asInt()).isEqualTo(302);
+    }
+
+    @Test
+    void anAnswerThatIsNotTheJsonItClaimsIsHandedOverAsTextAndANullHeaderIsLeftOut() throws Exception {
+        JsonNode broken = request("{\"url\": \"BASE/broken-json\"}");
+        assertThat(broken.get("body").isTextual()).isTrue();
+        assertThat(broken.get("body").asText()).isEqualTo("{\"id\": ");
+        JsonNode echoed = request("{\"url\": \"BASE/echo\", \"headers\": {\"X-Gone\": null, \"X-Kept\": \"k\"}}").get("body");
+        assertThat(echoed.get("headers").has("x-gone")).isFalse();
+        assertThat(echoed.get("headers").get("x-kept").asText()).isEqualTo("k");
     }
 
     @Test
