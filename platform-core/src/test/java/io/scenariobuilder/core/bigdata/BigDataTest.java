@@ -2,6 +2,7 @@ package io.scenariobuilder.core.bigdata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.scenariobuilder.core.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,11 +22,9 @@ class BigDataTest {
 
     @Test
     void twentyExecutionsPassingTenMegabyteArraysCompleteInA256MegabyteHeap() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Path out = dir.resolve("worker.out");
-        Process worker = new ProcessBuilder(List.of(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
-                "-Dguice_custom_class_loading=CHILD", "-cp", System.getProperty("java.class.path"),
-                BigDataWorker.class.getName(), dir.toString(), "20"))
+        Process worker = new ProcessBuilder(ChildJvm.command(List.of("-Xmx256m", "--enable-native-access=ALL-UNNAMED",
+                "-Dguice_custom_class_loading=CHILD"), BigDataWorker.class, dir.toString(), "20"))
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         assertThat(worker.waitFor(180, TimeUnit.SECONDS)).as("the worker finished").isTrue();
         String output = Files.readString(out);

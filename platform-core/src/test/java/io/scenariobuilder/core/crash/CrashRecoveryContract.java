@@ -9,6 +9,7 @@ import io.scenariobuilder.core.engine.NodeRecord;
 import io.scenariobuilder.core.engine.NodeStatus;
 import io.scenariobuilder.core.store.jdbc.JdbcExecutionStore;
 import io.scenariobuilder.core.store.jdbc.StoreSettings;
+import io.scenariobuilder.core.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -67,10 +68,8 @@ abstract class CrashRecoveryContract {
     }
 
     private Worker spawn(int round, String... mode) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-Dguice_custom_class_loading=CHILD", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                CrashWorker.class.getName(), dir.toString(), Integer.toString(round)));
+        List<String> command = new java.util.ArrayList<>(ChildJvm.command(List.of("--enable-native-access=ALL-UNNAMED",
+                "-Dguice_custom_class_loading=CHILD", "-Xmx256m"), CrashWorker.class, dir.toString(), Integer.toString(round)));
         command.addAll(List.of(mode));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(dir.resolve("worker-" + round + ".err").toFile());
         StoreSettings settings = settings();

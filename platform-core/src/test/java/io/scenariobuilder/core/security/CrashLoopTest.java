@@ -23,6 +23,7 @@ import io.scenariobuilder.core.store.ExecutionStore;
 import io.scenariobuilder.core.store.RunMarker;
 import io.scenariobuilder.core.store.jdbc.JdbcExecutionStore;
 import io.scenariobuilder.core.store.jdbc.StoreSettings;
+import io.scenariobuilder.core.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,9 +81,8 @@ class CrashLoopTest {
     }
 
     private Process child(String mode) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        Process process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dguice_custom_class_loading=CHILD", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), Worker.class.getName(), dir.toString(), mode)
+        Process process = new ProcessBuilder(ChildJvm.command(List.of("--enable-native-access=ALL-UNNAMED",
+                "-Dguice_custom_class_loading=CHILD", "-Xmx256m"), Worker.class, dir.toString(), mode))
                 .redirectError(dir.resolve("worker-" + mode + "-" + System.nanoTime() + ".err").toFile()).start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return process;

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.scenariobuilder.core.store.jdbc.InstanceLock;
 import io.scenariobuilder.core.store.jdbc.StoreSettings;
+import io.scenariobuilder.core.testing.ChildJvm;
 import io.scenariobuilder.core.testing.TestPostgres;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +26,7 @@ class InstanceLockTest {
             assertThatThrownBy(() -> InstanceLock.acquire(settings)).isInstanceOf(InstanceLock.HeldException.class)
                     .hasMessageContaining("pid " + ProcessHandle.current().pid()).hasMessageContaining(dir.toString());
             // Another process: the lock is the operating system's, not this JVM's.
-            String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            Process other = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Other.class.getName(), dir.toString())
+            Process other = new ProcessBuilder(ChildJvm.command(List.of(), Other.class, dir.toString()))
                     .redirectErrorStream(true).start();
             assertThat(other.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String said = new String(other.getInputStream().readAllBytes());
