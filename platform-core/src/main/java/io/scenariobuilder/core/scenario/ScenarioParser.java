@@ -38,7 +38,8 @@ public final class ScenarioParser {
             "manual", Set.of("type"),
             "webhook", Set.of("type", "path", "method", "secret", "exposeErrors"),
             "schedule", Set.of("type", "cron", "timezone"));
-    private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    /** In a fixed order: the message that lists them reads the same on every start (Set.of iterates in a per-JVM order). */
+    private static final List<String> HTTP_METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
     private final ObjectMapper mapper;
 

@@ -80,6 +80,31 @@ class ScenarioValidatorTest {
     }
 
     @Test
+    void partsOfTheWrongShapeAreNamedWithWhatTheyAre() {
+        assertThat(problems("""
+                {"id": "s", "trigger": "webhook", "nodes": [true, null,
+                   {"id": "a", "integrationId": "core", "actionId": "noop", "configuration": "none", "retryPolicy": 3}],
+                 "connections": ["a->b", {"fromNodeId": "a", "toNodeId": "a", "condition": "   "}]}"""))
+                .extracting(p -> p.path() + ": " + p.message())
+                .contains("$.trigger: expected an object, got a string",
+                        "$.nodes[0]: expected a node object, got a boolean",
+                        "$.nodes[1]: expected a node object, got null",
+                        "$.nodes[2].configuration: expected an object, got a string",
+                        "$.nodes[2].retryPolicy: expected an object, got a number",
+                        "$.connections[1].condition: is blank: remove it or write an expression");
+        assertThat(problems("""
+                {"id": "s", "trigger": {"path": "x"}, "nodes": [{"id": "a", "integrationId": "core", "actionId": "noop"}]}"""))
+                .extracting(p -> p.path() + ": " + p.message())
+                .contains("$.trigger.type: required: one of manual, webhook, schedule");
+        assertThat(problems("""
+                {"id": "s", "trigger": {"type": "webhook", "path": "x", "method": "FETCH", "exposeErrors": "yes"},
+                 "nodes": [{"id": "a", "integrationId": "core", "actionId": "noop"}]}"""))
+                .extracting(p -> p.path() + ": " + p.message())
+                .containsExactly("$.trigger.method: expected one of [GET, POST, PUT, PATCH, DELETE]: 'FETCH'",
+                        "$.trigger.exposeErrors: expected true or false");
+    }
+
+    @Test
     void aCycleIsReportedWithTheNodesOnIt() {
         List<ScenarioProblem> problems = problems("""
                 {"nodes": [
