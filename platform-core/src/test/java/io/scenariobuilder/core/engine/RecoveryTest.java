@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.inject.Injector;
 import com.google.inject.util.Modules;
+import io.scenariobuilder.api.error.ErrorType;
 import io.scenariobuilder.core.bootstrap.EngineModule;
 import io.scenariobuilder.core.bootstrap.Engines;
 import io.scenariobuilder.core.integration.IntegrationRegistry;
@@ -117,6 +118,73 @@ class RecoveryTest {
         assertThat(platform.store.logs("e1")).anySatisfy(line ->
                 assertThat(line.message()).contains("resumed after a restart: 1 node(s) already done, 1 to run again"));
         assertThat(platform.engine.resumeUnfinished()).isEmpty();
+    }
+
+    /** Leaves a completed and b final with {@code status} (the node's write landed), the execution still running. */
+    private void crashedAfterNodeEnded(Platform platform, String executionId, String scenarioJson, NodeStatus status,
+            NodeError error) throws Exception {
+        CompiledScenario scenario = platform.compile(scenarioJson);
+        Instant start = Instant.now().minusSeconds(1);
+        done(platform.store.executionCreated(executionId, "resumable", 0, scenario.snapshot(), json("{\"v\": 1}"),
+                ExecutionStatus.RUNNING, start, TraceContext.fresh()));
+        done(platform.store.nodeUpdated(executionId, new NodeRecord("a", NodeStatus.COMPLETED, 1, start, start, 0L, json("{\"v\": 1}"), null)));
+        done(platform.store.nodeUpdated(executionId, new NodeRecord("b", status, 1, start, start, 0L, json("null"), error)));
+    }
+
+    @Test
+    void aNodeThatFailedJustBeforeTheCrashFailsTheExecutionOnResumeWithoutRunningAgain() throws Exception {
+        Platform platform = new Platform();
+        crashedAfterNodeEnded(platform, "f1", SCENARIO, NodeStatus.FAILED,
+                new NodeError(ErrorType.INVALID_INPUT, "the order has no lines", false, null, 1, 1));
+
+        List<ExecutionHandle> resumed = platform.engine.resumeUnfinished();
+
+        ExecutionResult result = resumed.get(0).completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(result.error().type()).isEqualTo(ErrorType.INVALID_INPUT);
+        assertThat(result.error().message()).isEqualTo("the order has no lines");
+        assertThat(result.error().nodeId()).isEqualTo("b");
+        assertThat(platform.test.runs("b")).isZero();
+        assertThat(platform.test.runs("c")).isZero();
+        // With onError "break", the same record ends it incomplete.
+        crashedAfterNodeEnded(platform, "f2", SCENARIO.replace("\"configuration\": {\"gate\": \"b\"}",
+                "\"configuration\": {\"gate\": \"b\"}, \"onError\": \"break\""), NodeStatus.FAILED, null);
+        ExecutionResult broken = platform.engine.resumeUnfinished().get(0).completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(broken.status()).isEqualTo(ExecutionStatus.INCOMPLETE);
+        assertThat(broken.error().type()).isEqualTo(ErrorType.GENERIC_ERROR);
+        assertThat(broken.error().message()).isEqualTo("failed");
+    }
+
+    @Test
+    void aNodeCancelledJustBeforeTheCrashLeavesTheExecutionCancelledOnResume() throws Exception {
+        Platform platform = new Platform();
+        crashedAfterNodeEnded(platform, "k1", SCENARIO, NodeStatus.CANCELLED, null);
+
+        ExecutionResult result = platform.engine.resumeUnfinished().get(0).completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(result.status()).isEqualTo(ExecutionStatus.CANCELLED);
+        assertThat(result.error().message()).isEqualTo("cancelled before the restart");
+        assertThat(platform.test.runs("c")).isZero();
+        assertThat(platform.store.find("k1").orElseThrow().status()).isEqualTo(ExecutionStatus.CANCELLED);
+    }
+
+    @Test
+    void anExecutionWhoseTimeRanOutWhileTheServerWasDownTimesOutOnResume() throws Exception {
+        Platform platform = new Platform();
+        String limited = SCENARIO.replace("{\"id\": \"resumable\", \"nodes\"",
+                "{\"id\": \"resumable\", \"settings\": {\"timeoutMs\": 500}, \"nodes\"");
+        CompiledScenario scenario = platform.compile(limited);
+        Instant start = Instant.now().minusSeconds(5); // started 5 s ago, allowed 0.5 s
+        done(platform.store.executionCreated("t1", "resumable", 0, scenario.snapshot(), json("{\"v\": 1}"),
+                ExecutionStatus.RUNNING, start, TraceContext.fresh()));
+        done(platform.store.nodeUpdated("t1", new NodeRecord("a", NodeStatus.COMPLETED, 1, start, start, 0L, json("{\"v\": 1}"), null)));
+
+        ExecutionResult result = platform.engine.resumeUnfinished().get(0).completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(result.error().type()).isEqualTo(ErrorType.TIMEOUT);
+        assertThat(result.error().message()).isEqualTo("execution exceeded settings.timeoutMs of 500 ms");
+        assertThat(platform.test.runs("c")).isZero();
     }
 
     /** Leaves a completed, and b waiting for its second attempt, due at {@code due}. */
