@@ -87,6 +87,12 @@ class AdmissionControlTest {
                 assertThat(refused.error()).isEqualTo("store_unavailable");
                 assertThat(Integer.parseInt(refused.headers().get("Retry-After"))).isBetween(1, 30);
                 assertThat(h.call(HttpMethod.POST, "/hooks/none", "{}", null).status()).as("an unknown hook is still 404").isEqualTo(404);
+                // Saving a scenario cannot commit either: the same answer, and the scenario is not half-saved.
+                Response save = h.post("/api/v1/scenarios", json("""
+                        {"id": "later", "nodes": [{"id": "n", "integrationId": "core", "actionId": "noop"}]}"""));
+                assertThat(save.status()).as(save.text()).isEqualTo(503);
+                assertThat(save.error()).isEqualTo("store_unavailable");
+                assertThat(save.headers().get("Retry-After")).isNotBlank();
                 assertThat(held).as("the start accepted before the outage waits, it does not fail").isNotDone();
                 st.execute("COMMIT");
             } finally {
@@ -98,6 +104,7 @@ class AdmissionControlTest {
             String id = accepted.body().get("executionId").asText();
             await().atMost(Duration.ofSeconds(20)).until(() -> "completed".equals(h.get("/api/v1/executions/" + id).body().path("status").asText()));
             assertThat(h.post("/api/v1/scenarios/quick/executions", json("{}")).status()).isEqualTo(202);
+            assertThat(h.get("/api/v1/scenarios/later").status()).isEqualTo(404);
         }
     }
 }
