@@ -123,6 +123,25 @@ class ExpressionBoundsTest {
     }
 
     @Test
+    void anEvaluationThatOnlyAllocatesIsStoppedByTheMemoryLimitAlone() {
+        // No cap on lists or strings and half a minute of time: only the bytes allocated can stop it.
+        ExpressionCompiler memoryOnly = new ExpressionCompiler(10,
+                new ExpressionLimits(Duration.ofSeconds(30), 1_000, 8L * 1024 * 1024, Long.MAX_VALUE, Long.MAX_VALUE));
+        assertThatThrownBy(() -> memoryOnly.compile("$count([1..300000].{'a': $, 'b': [$, $]})").evaluate(Map.of()))
+                .isInstanceOf(ExpressionEvaluationException.class)
+                .hasMessageContaining("was stopped: it allocated more than 8388608 bytes (SB_EXPRESSION_MAX_BYTES)");
+        assertThat(memoryOnly.compile("$count([1..1000].{'a': $})").evaluate(Map.of())).isEqualTo(1000);
+    }
+
+    @Test
+    void anEvaluationWellWithinItsTimeLimitRunsToItsEnd() {
+        // A few hundred milliseconds of work under a limit of 5 s: the wall-clock backstop (ten times the limit) and the
+        // CPU-time check leave it alone.
+        ExpressionCompiler patient = new ExpressionCompiler(10, ExpressionLimits.of(Duration.ofSeconds(5), 200, 0));
+        assertThat(((Number) patient.compile("$sum([1..600000].($ * 2))").evaluate(Map.of())).longValue()).isEqualTo(360_000_600_000L);
+    }
+
+    @Test
     void aLongExpressionIsCutTo200CharactersInTheMessageThatItWasStopped() {
         String exactly200 = "[1..11]" + " ".repeat(193);
         assertThatThrownBy(() -> eval(small, exactly200)).hasMessageContaining("'" + exactly200 + "' was stopped");
@@ -150,9 +169,12 @@ class ExpressionBoundsTest {
         assertThatThrownBy(() -> compiler().template("{{ 'a }}")).hasMessageContaining("not closed");
         // A '}' with nothing open before it is the expression's own: it is handed to JSONata, which refuses it.
         assertThatThrownBy(() -> compiler().template("{{ a } }}")).hasMessageContaining("'a }'").hasMessageContaining("does not parse");
-        // The position of a syntax error counts from the start of the whole text.
+        // The position of a syntax error counts from the start of the whole text (JSONata counts from 1), even when the
+        // expression's text also appears before the braces.
         assertThatThrownBy(() -> compiler().template("abc {{ foo(( }}"))
                 .isInstanceOfSatisfying(ExpressionSyntaxException.class, e -> assertThat(e.position()).isEqualTo(12));
+        assertThatThrownBy(() -> compiler().template("+{{ + }}"))
+                .isInstanceOfSatisfying(ExpressionSyntaxException.class, e -> assertThat(e.position()).isEqualTo(5));
     }
 
     @Test
