@@ -195,6 +195,40 @@ class PluginServiceTest extends PluginPlatformTest {
     }
 
     @Test
+    void aListenerThatFailsDoesNotUndoTheInstallNorKeepTheOthersFromHearingOfIt() {
+        java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        plugins.addListener(new PluginService.Listener() {
+            @Override
+            public void installed(PluginService.InstalledPlugin plugin) {
+                throw new IllegalStateException("the plugin records are unavailable");
+            }
+
+            @Override
+            public void removed(String pluginId) {
+                throw new IllegalStateException("the plugin records are unavailable");
+            }
+        });
+        plugins.addListener(new PluginService.Listener() {
+            @Override
+            public void installed(PluginService.InstalledPlugin plugin) {
+                heard.add("installed " + plugin.id());
+            }
+
+            @Override
+            public void removed(String pluginId) {
+                heard.add("removed " + pluginId);
+            }
+        });
+        plugins.install(PluginJars.built("lib-a"));
+        assertThat(registry.find("lib-a")).isPresent();
+        plugins.removeWhenIdle("lib-a");
+        assertThat(registry.find("lib-a")).isEmpty();
+        assertThat(heard).containsExactly("installed lib-a", "removed lib-a");
+        assertThatThrownBy(() -> plugins.removeWhenIdle("lib-a")).isInstanceOf(UnknownPluginException.class)
+                .hasMessage("no plugin 'lib-a' is installed");
+    }
+
+    @Test
     void anIdlePluginIsRemovedAndUnloadedAtOnce() {
         plugins.install(PluginJars.built("lib-a"));
         ClassLoader loader = registry.find("lib-a").orElseThrow().classLoader();

@@ -78,6 +78,26 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
                 .hasCauseInstanceOf(StoreException.class).hasMessageContaining("prune");
     }
 
+    /** An API read racing the shutdown: a typed error naming what was read, never a raw SQL exception. */
+    @Test
+    void readingAClosedStoreFailsWithAStoreErrorNamingTheRead() throws Exception {
+        JdbcExecutionStore store = open(StoreSettings.embedded(Files.createDirectories(dir.resolve("closed"))));
+        store.close();
+
+        assertThatThrownBy(() -> store.find("e1")).isInstanceOf(StoreException.class).hasMessageStartingWith("cannot read execution e1: ");
+        assertThatThrownBy(() -> store.list(null, null, null, 10)).isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("cannot list executions: ");
+        assertThatThrownBy(() -> store.logs("e1")).isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("cannot read the logs of execution e1: ");
+        assertThatThrownBy(() -> store.load("e1")).isInstanceOf(StoreException.class).hasMessageStartingWith("cannot read execution e1: ");
+        assertThatThrownBy(store::unfinished).isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("cannot read the unfinished executions: ");
+        assertThatThrownBy(store::pendingNotifications).isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("cannot read the error notifications waiting to be sent: ");
+        assertThatThrownBy(() -> store.executionUpdated("e1", ExecutionStatus.FAILED, Instant.now(), null).toCompletableFuture().join())
+                .hasCauseInstanceOf(StoreException.class).hasMessageContaining("the execution store is closed");
+    }
+
     @Test
     void underContinuousWritesTheWalStaysBounded() throws Exception {
         System.setProperty("sb.store.walRestartPages", "256"); // 1 MiB instead of 16, to see it here quickly
