@@ -589,7 +589,9 @@ class ExecutionEngineTest {
         t.close();
         assertThatThrownBy(() -> t.start("""
                 {"nodes": [{"id": "a", "integrationId": "core", "actionId": "noop"}]}""", "{}"))
-                .isInstanceOf(IllegalStateException.class);
+                .isInstanceOf(IllegalStateException.class).hasMessage("the engine is shut down");
+        assertThatThrownBy(() -> t.engine.retry("e1", null)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("the engine is shut down");
     }
 
     @Test

@@ -81,4 +81,45 @@ class ExecutionEventsTest {
             assertThat(executions.get(0).trace().spanId()).isEqualTo(attempts.get(0).trace().spanId());
         }
     }
+
+    @Test
+    void aListenerThatThrowsNeitherFailsTheExecutionNorSilencesTheOthers() throws Exception {
+        try (TestEngine t = new TestEngine()) {
+            ExecutionEvents events = t.injector.getInstance(ExecutionEvents.class);
+            List<String> heard = new CopyOnWriteArrayList<>();
+            List<String> spans = new CopyOnWriteArrayList<>();
+            events.addListener(event -> {
+                throw new IllegalStateException("a live page that went away");
+            });
+            events.addListener(event -> heard.add(event.type() + ":" + event.status()));
+            events.addSpanListener(new ExecutionEvents.SpanListener() {
+                @Override
+                public void attemptEnded(ExecutionEvents.AttemptSpan span) {
+                    throw new IllegalStateException("the trace exporter is down");
+                }
+
+                @Override
+                public void executionEnded(ExecutionEvents.ExecutionSpan span) {
+                    throw new IllegalStateException("the trace exporter is down");
+                }
+            });
+            events.addSpanListener(new ExecutionEvents.SpanListener() {
+                @Override
+                public void attemptEnded(ExecutionEvents.AttemptSpan span) {
+                    spans.add("attempt");
+                }
+
+                @Override
+                public void executionEnded(ExecutionEvents.ExecutionSpan span) {
+                    spans.add("execution");
+                }
+            });
+
+            ExecutionResult result = t.run("{\"nodes\": [{\"id\": \"x\", \"integrationId\": \"core\", \"actionId\": \"noop\"}]}");
+
+            assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+            await().atMost(Duration.ofSeconds(5)).until(() -> heard.contains("execution:completed") && spans.contains("execution"));
+            assertThat(spans).contains("attempt");
+        }
+    }
 }
