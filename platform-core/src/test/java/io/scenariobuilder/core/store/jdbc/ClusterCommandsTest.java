@@ -127,6 +127,31 @@ class ClusterCommandsTest {
                 .hasCauseInstanceOf(UnknownExecutionException.class);
     }
 
+    /**
+     * A command this server does not know (sent by a newer version during a rolling upgrade) is answered with an error
+     * naming it, not left waiting; answered commands are forgotten after the hour.
+     */
+    @Test
+    void aCommandThisVersionDoesNotKnowIsAnsweredNamingItAndAnsweredCommandsAreForgotten() throws Exception {
+        Server a = new Server();
+        try (var c = java.sql.DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+                var insert = c.prepareStatement("INSERT INTO execution_commands (id, execution_id, owner, command, requested_at) "
+                        + "VALUES ('cmd-new', 'e1', ?, 'rewind', 0)")) {
+            insert.setString(1, a.membership.id());
+            insert.executeUpdate();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                try (var st = c.createStatement(); var rs = st.executeQuery("SELECT done_at, error FROM execution_commands WHERE id = 'cmd-new'")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getObject(1)).as("answered").isNotNull();
+                    assertThat(rs.getString(2)).isEqualTo("unknown command 'rewind'");
+                }
+            });
+            assertThat(a.commands.forgetAnswered(Duration.ofHours(1))).as("answered just now: kept").isZero();
+            // Older than nothing (once the clock moved past the answer's millisecond): forgotten.
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.commands.forgetAnswered(Duration.ZERO) == 1);
+        }
+    }
+
     @Test
     void aCommandForAnExecutionWhoseServerLeftIsAppliedByTheServerThatGotIt() throws Exception {
         Server a = new Server();
