@@ -220,4 +220,33 @@ class ClusterMembershipTest {
                 .hasMessageContaining("at least 1 s");
         assertThatThrownBy(() -> store().claimOrphans(LEASE, 1)).as("no owner yet").isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void aServerThatCannotReachTheDatabaseForHalfTheLeaseIsToldToStopAndNotBefore() throws Exception {
+        JdbcExecutionStore a = store();
+        OutageDataSource door = new OutageDataSource(a.dataSource());
+        ClusterMembership member = ClusterMembership.join(door.dataSource(), "a", LEASE);
+        open.add(member);
+        List<String> fenced = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger claims = new java.util.concurrent.atomic.AtomicInteger();
+        member.start(() -> {
+            claims.incrementAndGet(); // what serve does here reads the database: while that fails, it is only logged
+            if (fenced.isEmpty()) {
+                throw new IllegalStateException("cannot claim: " + OutageDataSource.REFUSED);
+            }
+        }, fenced::add);
+        await().atMost(Duration.ofSeconds(5)).until(() -> claims.get() >= 2);
+        assertThat(fenced).as("a failing claim is not a reason to stop").isEmpty();
+
+        long cut = System.nanoTime();
+        door.down(true);
+        await().atMost(LEASE.multipliedBy(3)).until(() -> !fenced.isEmpty());
+        long silentMs = (System.nanoTime() - cut) / 1_000_000;
+        // Half the lease since the last heartbeat, which came at most a beat (a quarter of the lease) before the cut.
+        assertThat(silentMs).as("not at the first failed heartbeat").isGreaterThanOrEqualTo(LEASE.toMillis() / 4 - 100);
+        assertThat(fenced).singleElement().asString()
+                .contains("could not renew its heartbeat for")
+                .contains(OutageDataSource.REFUSED)
+                .contains("after " + LEASE.toMillis() + " ms the others take its executions, so it stops first");
+    }
 }

@@ -9,15 +9,12 @@ import io.scenariobuilder.core.scenario.Scenario;
 import io.scenariobuilder.core.scenario.ScenarioParser;
 import io.scenariobuilder.core.store.StoreException;
 import io.scenariobuilder.core.store.secret.SecretBox;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -34,32 +31,21 @@ import org.junit.jupiter.api.io.TempDir;
 class DatabaseOutageTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String REFUSED = "connection refused (the database is restarting)";
+    private static final String REFUSED = OutageDataSource.REFUSED;
 
     @TempDir
     Path dir;
 
     private JdbcExecutionStore database;
-    private final AtomicBoolean down = new AtomicBoolean();
-    /** The real database, through a door the test can close: when down, every connection is refused. */
+    private OutageDataSource door;
     private DataSource outage;
     private final ScenarioParser parser = new ScenarioParser();
 
     @BeforeEach
     void open() {
         database = new JdbcExecutionStore(StoreSettings.embedded(dir));
-        DataSource real = database.dataSource();
-        outage = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection") && down.get()) {
-                        throw new SQLTransientConnectionException(REFUSED, "08001");
-                    }
-                    try {
-                        return method.invoke(real, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        door = new OutageDataSource(database.dataSource());
+        outage = door.dataSource();
     }
 
     @AfterEach
@@ -99,7 +85,7 @@ class DatabaseOutageTest {
         assertThat(schedules.claim("orders", tick)).isTrue();
         plugins.installed(plugin);
 
-        down.set(true);
+        door.down(true);
         failsNaming(() -> scenarios.create(scenario("late")), "cannot store scenario late");
         failsNaming(() -> scenarios.update(scenario("orders"), 1), "cannot store scenario orders");
         failsNaming(() -> scenarios.get("orders"), "cannot read scenario orders");
@@ -126,7 +112,7 @@ class DatabaseOutageTest {
         failsNaming(() -> plugins.removed("shop"), "cannot record the removal of plugin shop");
         failsNaming(plugins::list, "cannot list installed plugins");
 
-        down.set(false);
+        door.down(false);
         assertThat(scenarios.get("orders").orElseThrow().version()).isEqualTo(1);
         assertThat(connections.get("crm").orElseThrow().allowedHosts()).containsExactly("crm.example");
         assertThat(keys.authenticate(key.secret())).isPresent();
