@@ -121,6 +121,8 @@ public final class ScenarioBuilderServer implements AutoCloseable {
     private volatile ClusterLive live;
     private volatile ClusterPlugins clusterPlugins;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    /** Why the server stopped itself (its lock lost, or the cluster took it for stopped); null when an operator stopped it. */
+    private volatile String stoppedItself;
 
     private ScenarioBuilderServer(ServerConfig config, List<Path> builtinPluginDirs, VertxOptions vertxOptions) throws IOException {
         this.config = config;
@@ -133,6 +135,7 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         // PostgreSQL: a lock lost with its session is taken again; if another server has it by then, this one stops.
         instanceLock.watch(message -> {
             LOG.error(message);
+            stoppedItself = message;
             Thread.ofPlatform().name("sb-lock-lost").start(this::close);
         });
         // Vert.x starts, and the store opens, each on its own thread while Guice wires the rest.
@@ -300,8 +303,10 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                 cluster.start(() -> {
                     claimOrphans(engine, store);
                     engine.sendPendingNotifications(); // those of stopped servers: claimed, so sent by one server only
-                }, message -> Thread.ofPlatform().name("sb-fenced")
-                        .start(() -> close(Duration.ZERO)));
+                }, message -> {
+                    stoppedItself = message;
+                    Thread.ofPlatform().name("sb-fenced").start(() -> close(Duration.ZERO));
+                });
             }
         } catch (IOException | RuntimeException | Error e) {
             // The start failed: stop Vert.x and close the store once they are up, so that nothing is left running or
@@ -703,5 +708,10 @@ public final class ScenarioBuilderServer implements AutoCloseable {
     /** Completes once the server stopped, whoever stopped it (an operator, or a lost server lock). */
     public CompletableFuture<Void> stopped() {
         return stopped;
+    }
+
+    /** Why the server stopped itself, if it did: its database lock went to another server, or the cluster took it for stopped. */
+    public java.util.Optional<String> stoppedItself() {
+        return java.util.Optional.ofNullable(stoppedItself);
     }
 }

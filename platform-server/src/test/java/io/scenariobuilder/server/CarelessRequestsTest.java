@@ -119,4 +119,56 @@ class CarelessRequestsTest {
         assertThat(refused.text()).contains("the signature's t is not a number of seconds");
         assertThat(h.get("/api/v1/executions?scenarioId=signed").body().get("items")).isEmpty();
     }
+
+    @Test
+    void aScenarioWhoseIdsDisagreeOrWhoseIfMatchIsNotAVersionIsRefused() {
+        String scenario = """
+                {"id": "orders", "nodes": [{"id": "a", "integrationId": "core", "actionId": "noop"}]}""";
+        assertThat(h.post("/api/v1/scenarios", json(scenario)).status()).isEqualTo(201);
+        Response mismatch = h.call(HttpMethod.PUT, "/api/v1/scenarios/invoices", json(scenario), ServerHarness.ADMIN_KEY,
+                Map.of("If-Match", "1"));
+        assertThat(mismatch.status()).isEqualTo(400);
+        assertThat(message(mismatch)).isEqualTo("the body's id 'orders' is not the id in the path 'invoices'");
+        Response quoted = h.call(HttpMethod.PUT, "/api/v1/scenarios/orders", json(scenario), ServerHarness.ADMIN_KEY,
+                Map.of("If-Match", "\"v1\""));
+        assertThat(quoted.status()).isEqualTo(400);
+        assertThat(message(quoted)).isEqualTo("If-Match must be a scenario version number, got '\"v1\"'");
+        assertThat(h.get("/api/v1/scenarios/orders").body().get("version").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aSchedulePreviewWithACountThatIsNotANumberOrACronWithNoMoreTimesSaysSo() {
+        Response words = h.get("/api/v1/schedules/next?cron=0%209%20*%20*%20*&count=few");
+        assertThat(words.status()).isEqualTo(400);
+        assertThat(message(words)).isEqualTo("count must be a whole number, got 'few'");
+        // The 30th of February never comes: no next time, and no error.
+        Response never = h.get("/api/v1/schedules/next?cron=0%200%2030%202%20*");
+        assertThat(never.status()).as(never.text()).isEqualTo(200);
+        assertThat(never.body().get("next")).isEmpty();
+    }
+
+    @Test
+    void aWebhookPathWrittenWithSlashesAroundItIsCalledWithout() {
+        assertThat(h.post("/api/v1/scenarios", json("""
+                {"id": "slashed", "trigger": {"type": "webhook", "path": "/orders/new/"},
+                 "nodes": [{"id": "a", "integrationId": "core", "actionId": "noop"}]}""")).status()).isEqualTo(201);
+        Response called = h.call(HttpMethod.POST, "/hooks/orders/new?wait=true", "{}", null);
+        assertThat(called.status()).as(called.text()).isEqualTo(200);
+    }
+
+    @Test
+    void aPluginUploadedAsAFormFileIsInstalledLikeARawBody() throws Exception {
+        assertThat(h.delete("/api/v1/plugins/http").status()).isIn(200, 204);
+        byte[] jar = Files.readAllBytes(Path.of("target/upload-plugins/sb-plugin-http.jar"));
+        String boundary = "----sb-test-boundary";
+        java.io.ByteArrayOutputStream form = new java.io.ByteArrayOutputStream();
+        form.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"sb-plugin-http.jar\"\r\n"
+                + "Content-Type: application/java-archive\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        form.writeBytes(jar);
+        form.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Response uploaded = h.call(HttpMethod.POST, "/api/v1/plugins", form.toByteArray(), ServerHarness.ADMIN_KEY,
+                Map.of("Content-Type", "multipart/form-data; boundary=" + boundary));
+        assertThat(uploaded.status()).as(uploaded.text()).isEqualTo(201);
+        assertThat(h.get("/api/v1/integrations/http").status()).isEqualTo(200);
+    }
 }

@@ -136,4 +136,21 @@ class ClusterFailoverTest {
         }
         throw new AssertionError("no node " + id + " in " + execution);
     }
+
+    /**
+     * The cluster takes a server for stopped (its heartbeat row gone, as when it was cut off past the lease and another
+     * took its executions): that server must not run beside the one that took over. It stops itself at its next heartbeat
+     * and exits with 3, saying why.
+     */
+    @Test
+    void aServerTheClusterTookForStoppedStopsItselfAndSaysWhy() throws Exception {
+        cluster = new ClusterProcesses(dir, LEASE_MS);
+        ServerProcess a = cluster.server("a");
+        try (var connection = cluster.database(); var st = connection.createStatement()) {
+            assertThat(st.executeUpdate("DELETE FROM instances")).isEqualTo(1);
+        }
+        assertThat(a.exitCode(Duration.ofSeconds(30))).isEqualTo(3);
+        assertThat(a.log()).contains("error: the server stopped itself: this server (")
+                .contains("was taken for stopped by the cluster");
+    }
 }

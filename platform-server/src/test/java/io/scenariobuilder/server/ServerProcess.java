@@ -101,6 +101,14 @@ public final class ServerProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** Waits for the process to end by itself, and answers its exit code. */
+    public int exitCode(Duration within) throws InterruptedException {
+        if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the server did not stop within " + within);
+        }
+        return process.exitValue();
+    }
+
     public boolean alive() {
         return process != null && process.isAlive();
     }

@@ -139,10 +139,10 @@ public final class ServeCommand implements Callable<Integer> {
             server.close();
             return status == 200 ? 0 : 1;
         }
-        server.stopped().thenRun(stopped::countDown); // it stopped itself: its server lock went to another server
+        server.stopped().thenRun(stopped::countDown); // it stopped itself: its lock went to another server, or the cluster fenced it
         stopped.await();
         if (!signalled.get()) {
-            err.println("error: the server stopped itself: another server took its lock on the database (see the log)");
+            err.println("error: the server stopped itself: " + server.stoppedItself().orElse("see the log"));
             return 3;
         }
         return 0;

@@ -250,4 +250,22 @@ class StreamsTest {
                     }
                 })));
     }
+
+    @Test
+    void aLogLineLongerThanSixtyFourKilobytesArrivesWholeInOneMessage(Vertx vertx, VertxTestContext test) throws Exception {
+        // Past 65,535 bytes a WebSocket frame gives its length in 8 bytes: the hub writes those frames itself.
+        assertThat(h.post("/api/v1/scenarios", json("""
+                {"id": "chatty", "nodes": [{"id": "say", "integrationId": "core", "actionId": "log",
+                  "configuration": {"message": "{{ $pad('', 70000, 'x') }}"}}]}""")).status()).isEqualTo(201);
+        String id = h.post("/api/v1/scenarios/chatty/executions?wait=true", json("{}")).body().get("id").asText();
+        Checkpoint whole = test.checkpoint();
+        WebSocketClient large = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+                .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
+        large.connect(options("/api/v1/logs/stream?category=integration&executionId=" + id + "&token=" + ADMIN_KEY))
+                .onComplete(test.succeeding(socket -> socket.textMessageHandler(text -> {
+                    JsonNode line = json(text);
+                    test.verify(() -> assertThat(line.get("message").asText()).hasSize(70_000).matches("x+"));
+                    whole.flag();
+                })));
+    }
 }
