@@ -223,6 +223,16 @@ class ClusterTest {
         HttpResponse<String> removed = call(a, "DELETE", "/api/v1/plugins/catalog", null);
         assertThat(removed.statusCode()).as(removed.body()).isIn(200, 202, 204);
         await().atMost(Duration.ofSeconds(15)).until(() -> !call(c, "GET", "/api/v1/plugins", null).body().contains("\"catalog\""));
+
+        // The bus's database sessions killed (a database restart, a proxy timeout): a scenario saved on A meanwhile still
+        // reaches C, which reads everything again once it listens again.
+        try (var connection = cluster.database(); var st = connection.createStatement()) {
+            st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'scenario-builder cluster bus'");
+        }
+        assertThat(call(a, "POST", "/api/v1/scenarios", """
+                {"id": "late", "trigger": {"type": "webhook", "path": "late"}, "nodes": [
+                  {"id": "n", "integrationId": "core", "actionId": "noop"}]}""").statusCode()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(15)).until(() -> hook(c, "late", "{}").statusCode() == 202);
     }
 
     private static JsonNode nodeRecord(JsonNode execution, String id) {

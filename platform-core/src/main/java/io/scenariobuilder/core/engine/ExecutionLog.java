@@ -49,11 +49,6 @@ public final class ExecutionLog {
         return () -> listeners.remove(listener);
     }
 
-    /** Writes one line without trace ids. */
-    public void write(LogLevel level, String category, String message, String executionId, String scenarioId, String nodeId) {
-        write(level, category, message, executionId, scenarioId, nodeId, null, null, List.of());
-    }
-
     /**
      * Writes one line.
      *

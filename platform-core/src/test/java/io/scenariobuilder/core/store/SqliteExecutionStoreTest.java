@@ -78,6 +78,20 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
                 .hasCauseInstanceOf(StoreException.class).hasMessageContaining("prune");
     }
 
+    /** SB_DATA_DIR pointed at a folder whose scenario-builder.db is not a database (a copy cut short, another file). */
+    @Test
+    void aDatabaseFileThatIsNotADatabaseIsRefusedNamingItAndLeftAsItWas() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("garbage"));
+        byte[] garbage = "these are not the bytes of a SQLite database, but they are long enough to be read".repeat(100)
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Files.write(folder.resolve("scenario-builder.db"), garbage);
+
+        assertThatThrownBy(() -> open(StoreSettings.embedded(folder))).isInstanceOf(StoreException.class)
+                .hasMessageContaining("execution store at jdbc:sqlite:" + folder.resolve("scenario-builder.db"))
+                .hasMessageContaining("not a database");
+        assertThat(Files.readAllBytes(folder.resolve("scenario-builder.db"))).as("nothing written over it").isEqualTo(garbage);
+    }
+
     /** An API read racing the shutdown: a typed error naming what was read, never a raw SQL exception. */
     @Test
     void readingAClosedStoreFailsWithAStoreErrorNamingTheRead() throws Exception {
