@@ -104,6 +104,45 @@ class ScenarioValidatorTest {
                         "$.trigger.exposeErrors: expected true or false");
     }
 
+    /** Tools that export scenarios often write null for what is not set: null means the default, as absent does. */
+    @Test
+    void explicitNullsMeanTheDefaultsAsAbsentFieldsDo() {
+        Scenario withNulls = t.scenario("""
+                {"id": "nulls", "name": null, "description": null, "version": null, "trigger": null, "settings": null,
+                 "errorScenarioId": null,
+                 "nodes": [{"id": "a", "name": null, "integrationId": "core", "actionId": "noop", "connectionId": null,
+                            "configuration": null, "timeoutMs": null, "retryPolicy": null, "onError": null, "position": null},
+                           {"id": "b", "integrationId": "core", "actionId": "noop",
+                            "retryPolicy": {"maxAttempts": null, "baseDelayMs": null, "backoffMultiplier": null, "maxDelayMs": null,
+                                            "jitter": null}}],
+                 "connections": [{"fromNodeId": "a", "toNodeId": "b", "condition": null, "on": null}]}""");
+        Scenario without = t.scenario("""
+                {"id": "nulls", "nodes": [{"id": "a", "integrationId": "core", "actionId": "noop"},
+                  {"id": "b", "integrationId": "core", "actionId": "noop", "retryPolicy": {}}],
+                 "connections": [{"fromNodeId": "a", "toNodeId": "b"}]}""");
+        assertThat(withNulls).isEqualTo(without);
+        assertThat(problems("{\"id\": \"empty\", \"nodes\": null, \"connections\": null}")).extracting(p -> p.path() + ": " + p.message())
+                .containsExactly("$.nodes: required: a scenario needs at least one node");
+    }
+
+    @Test
+    void connectionsAndRetryPoliciesThatCannotWorkAreNamed() {
+        assertThat(problems("""
+                {"id": "s", "trigger": {"type": "webhook", "path": "../admin"}, "nodes": [
+                   {"id": "a", "integrationId": "core", "actionId": "noop", "onError": "fail",
+                    "retryPolicy": {"maxAttempts": 0, "backoffMultiplier": 0.5, "jitter": "yes", "baseDelayMs": 1.5}},
+                   {"id": "b", "integrationId": "core", "actionId": "noop"}],
+                 "connections": [{"fromNodeId": "ghost", "toNodeId": "b"}, {"fromNodeId": "a", "toNodeId": "b", "on": "error"}]}"""))
+                .extracting(p -> p.path() + ": " + p.message())
+                .contains("$.trigger.path: required: a hook path of letters, digits, '_', '-', '.', '/'",
+                        "$.nodes[0].retryPolicy.backoffMultiplier: expected a number from 1 to 1000, got 0.5",
+                        "$.nodes[0].retryPolicy.jitter: expected true or false, got a string",
+                        "$.connections[0].fromNodeId: unknown node 'ghost'",
+                        "$.connections[1].on: error connection from 'a' never fires: that node's onError is 'fail' (use route or continue)")
+                .anySatisfy(p -> assertThat(p).startsWith("$.nodes[0].retryPolicy.maxAttempts: "))
+                .anySatisfy(p -> assertThat(p).startsWith("$.nodes[0].retryPolicy.baseDelayMs: "));
+    }
+
     @Test
     void aCycleIsReportedWithTheNodesOnIt() {
         List<ScenarioProblem> problems = problems("""
