@@ -328,6 +328,25 @@ class ErrorHandlingTest {
         assertThat(data.at("/error/category").asText()).isEqualTo("security");
     }
 
+    /** No node failed: the execution ran out of time. The error scenario hears that, with no failed node to name. */
+    @Test
+    void anExecutionThatTimedOutNotifiesItsErrorScenarioWithTheTimeoutAndNoFailedNode() {
+        engine();
+        saved.put("alerts", t.scenario("""
+                {"id": "alerts", "nodes": [{"id": "notify", "integrationId": "test", "actionId": "record"}]}"""));
+        ExecutionResult failed = t.run("""
+                {"id": "slow", "errorScenarioId": "alerts", "settings": {"timeoutMs": 100}, "nodes": [
+                  {"id": "wait", "integrationId": "core", "actionId": "delay", "configuration": {"ms": 30000}}]}""");
+        assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+
+        JsonNode data = notification(failed).requireNode("notify").output();
+        assertThat(data.at("/execution/id").asText()).isEqualTo(failed.id());
+        assertThat(data.at("/execution/endTime").asText()).isNotEmpty();
+        assertThat(data.get("failedNode").isNull()).isTrue();
+        assertThat(data.at("/error/type").asText()).isEqualTo("timeout");
+        assertThat(data.at("/error/message").asText()).isEqualTo("execution exceeded settings.timeoutMs of 100 ms");
+    }
+
     @Test
     void aFailingErrorScenarioNotifiesNobodyAndHandledOrParkedFailuresNotifyNobody() {
         engine();
