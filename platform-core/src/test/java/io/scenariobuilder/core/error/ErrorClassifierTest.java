@@ -41,6 +41,15 @@ class ErrorClassifierTest {
         assertThat(classifier.classify(new ExecutionException(new TimeoutException())).type()).isEqualTo(ErrorType.TIMEOUT);
         assertThat(classifier.classify(new IOException("wrapped", new ConnectException("deep"))).type()).isEqualTo(ErrorType.NETWORK_ERROR);
         assertThat(classifier.classify(new InterruptedException()).type()).isEqualTo(ErrorType.CANCELLED);
+        assertThat(classifier.classify(new java.io.InterruptedIOException("read interrupted")).type()).isEqualTo(ErrorType.CANCELLED);
+        assertThat(classifier.classify(new java.util.concurrent.CancellationException()).type()).isEqualTo(ErrorType.CANCELLED);
+        assertThat(classifier.classify(new java.net.NoRouteToHostException("no route")).type()).isEqualTo(ErrorType.NETWORK_ERROR);
+        assertThat(classifier.classify(new java.nio.channels.ClosedChannelException()).type()).isEqualTo(ErrorType.NETWORK_ERROR);
+        assertThat(classifier.classify(new java.net.SocketException("Connection reset")).type()).isEqualTo(ErrorType.NETWORK_ERROR);
+        // A wait given as a date already past, or longer than a duration can say: now, or as long as can be.
+        assertThat(ErrorClassifier.millis(Duration.ofSeconds(-5))).isZero();
+        assertThat(ErrorClassifier.millis(Duration.ofSeconds(Long.MAX_VALUE))).isEqualTo(Long.MAX_VALUE);
+        assertThat(ErrorClassifier.millis(Duration.ofMillis(1500))).isEqualTo(1500);
         assertThat(classifier.classify(new IllegalArgumentException("bad")).type()).isEqualTo(ErrorType.INVALID_INPUT);
         assertThat(classifier.classify(new ExpressionEvaluationException("e", null)).type()).isEqualTo(ErrorType.EXPRESSION_ERROR);
         ErrorInfo unknown = classifier.classify(new IllegalStateException());
