@@ -417,6 +417,31 @@ class FieldOptionsTest {
             assertThat(w.field()).isEqualTo("language");
             assertThat(w.message()).contains("hold expressions");
         });
+
+        // Several values outside the options are named together; a long list of options is shown cut, saying how many more.
+        FieldOptions.Check several = options.checkSaved("shop", "pick", null,
+                json("{\"region\": \"eu\", \"language\": \"fr\", \"tags\": [\"a\", \"zz\", 7]}"))
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(several.problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("[zz, 7] are not among the options; offered: [a, b]"));
+        // One element of a list holding an expression: the list is checked when it runs, not on save.
+        FieldOptions.Check listTemplate = options.checkSaved("shop", "pick", null,
+                json("{\"region\": \"eu\", \"language\": \"fr\", \"tags\": [\"a\", \"{{ trigger.tag }}\"]}"))
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(listTemplate.problems()).isEmpty();
         never.countDown();
+    }
+
+    @Test
+    void aLongListOfOptionsIsShownCutInTheProblem() throws Exception {
+        options = service(new FieldOptions.Settings(Duration.ofSeconds(5), Duration.ofSeconds(2), 100, 100));
+        String[] many = java.util.stream.IntStream.range(0, 25).mapToObj(i -> "o" + i).toArray(String[]::new);
+        register("1.0", List.of(select("language", 60_000)), Map.of("language", request -> named(many)));
+        FieldOptions.Check bad = options.checkSaved("shop", "pick", null, json("{\"language\": \"xx\"}"))
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(bad.problems()).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("'xx' is not one of the options; offered: [o0, o1,").endsWith("o19] and 5 more"));
+        assertThatThrownBy(() -> new FieldOptions.Settings(Duration.ZERO, Duration.ZERO, 1, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("invalid options settings: PT0S");
     }
 }
