@@ -123,6 +123,21 @@ class PluginServiceTest extends PluginPlatformTest {
         assertRefused(PluginJars.built("lib-a"), PluginConflictException.class,
                 "plugin 'lib-a' 1.0.0 is installed; only a newer version replaces it (got 1.0.0)");
         assertRefused(dir.resolve("missing.jar"), PluginInvalidException.class, "does not exist");
+        // A JAR with no manifest at all: a library JAR uploaded by mistake.
+        Path library = dir.resolve("library.jar");
+        try (var in = new java.util.jar.JarFile(libB.toFile());
+                var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(library))) {
+            for (var entries = in.entries(); entries.hasMoreElements(); ) {
+                var entry = entries.nextElement();
+                if (!entry.getName().equals(java.util.jar.JarFile.MANIFEST_NAME)) {
+                    out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                    in.getInputStream(entry).transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        assertRefused(library, PluginInvalidException.class, "library.jar is not a readable plugin JAR (corrupt, or no META-INF/MANIFEST.MF with "
+                        + "Plugin-Id and Plugin-Version): ");
 
         assertThat(registry.generation()).isEqualTo(generation);
         assertThat(plugins.list()).extracting(PluginService.InstalledPlugin::id).containsExactly("lib-a");
