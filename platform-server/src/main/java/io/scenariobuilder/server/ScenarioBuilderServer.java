@@ -595,16 +595,8 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         return resumed;
     }
 
-    public Injector injector() {
-        return injector;
-    }
-
     public Router router() {
         return router;
-    }
-
-    public Vertx vertx() {
-        return vertx;
     }
 
     /**

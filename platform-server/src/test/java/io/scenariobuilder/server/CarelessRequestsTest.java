@@ -171,4 +171,14 @@ class CarelessRequestsTest {
         assertThat(uploaded.status()).as(uploaded.text()).isEqualTo(201);
         assertThat(h.get("/api/v1/integrations/http").status()).isEqualTo(200);
     }
+
+    @Test
+    void anExecutionStartedWithNoBodyGetsAnEmptyObjectAsItsTrigger() {
+        assertThat(h.post("/api/v1/scenarios", json("""
+                {"id": "bare", "nodes": [{"id": "echo", "integrationId": "core", "actionId": "transform",
+                  "configuration": {"expression": "{'trigger': input}"}}]}""")).status()).isEqualTo(201);
+        Response started = h.call(HttpMethod.POST, "/api/v1/scenarios/bare/executions?wait=true", null, ServerHarness.ADMIN_KEY);
+        assertThat(started.status()).as(started.text()).isEqualTo(200);
+        assertThat(started.body().at("/context/echo")).isEqualTo(json("{\"trigger\": {}}"));
+    }
 }

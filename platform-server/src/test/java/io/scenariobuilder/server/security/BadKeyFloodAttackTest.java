@@ -44,5 +44,19 @@ class BadKeyFloodAttackTest extends UnauthenticatedAttackBase {
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.error()).isEqualTo("rate_limited");
         assertThat(limited.headers().get("Retry-After")).isEqualTo("60");
+
+        // The live streams hold to the same rule: from the limited address a made-up key is refused before any look-up,
+        // and the key known to be good still opens a stream.
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        String streams = "ws://127.0.0.1:" + h.server.port() + "/api/v1/events/stream?token=";
+        java.util.concurrent.CompletableFuture<java.net.http.WebSocket> guessed = client.newWebSocketBuilder()
+                .buildAsync(java.net.URI.create(streams + "sb_yet_another_wrong_key_0000000000"), new java.net.http.WebSocket.Listener() { });
+        assertThat(guessed).failsWithin(java.time.Duration.ofSeconds(10)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause().isInstanceOfSatisfying(java.net.http.WebSocketHandshakeException.class,
+                        e -> assertThat(e.getResponse().statusCode()).isEqualTo(429));
+        java.net.http.WebSocket opened = client.newWebSocketBuilder()
+                .buildAsync(java.net.URI.create(streams + ServerHarness.ADMIN_KEY), new java.net.http.WebSocket.Listener() { })
+                .join();
+        opened.abort();
     }
 }
