@@ -187,6 +187,47 @@ class RecoveryTest {
         assertThat(platform.test.runs("c")).isZero();
     }
 
+    /**
+     * The execution that was running at each of the last two unclean stops may be what stops the server (a node that
+     * exhausts memory, a native crash): it is not resumed a third time but failed, naming the node, until a person
+     * retries it. One unclean stop alone resumes it.
+     */
+    @Test
+    void anExecutionRunningAtTwoUncleanStopsInARowIsFailedAsSuspectNotResumed() throws Exception {
+        Platform platform = new Platform();
+        crashedState(platform, "p1", ExecutionStatus.RUNNING);
+        platform.store.recordUncleanStop();
+        assertThat(platform.store.load("p1").orElseThrow().uncleanStops()).isEqualTo(1);
+        platform.store.recordUncleanStop();
+
+        assertThat(platform.engine.resumeUnfinished()).isEmpty();
+
+        ExecutionResult stored = platform.store.find("p1").orElseThrow();
+        assertThat(stored.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(stored.error().type()).isEqualTo(ErrorType.CRASH_SUSPECTED);
+        assertThat(stored.error().nodeId()).isEqualTo("b");
+        assertThat(stored.error().message()).startsWith("not resumed: it was running at each of the last 2 unclean stops of the "
+                + "server (node 'b' was running), so it may be what stopped it; retry it by hand")
+                .endsWith("(POST /api/v1/executions/p1/retry)");
+        assertThat(platform.store.load("p1").orElseThrow().uncleanStops()).as("forgotten once failed").isZero();
+        assertThat(platform.test.runs("b")).isZero();
+    }
+
+    @Test
+    void anExecutionWhoseStoredScenarioNoLongerParsesIsFailedOnResumeAndRefusedOnRetry() throws Exception {
+        Platform platform = new Platform();
+        var broken = new io.scenariobuilder.core.scenario.ScenarioSnapshot("broken", json("{\"id\": \"resumable\", \"nodes\": \"none\"}"));
+        done(platform.store.executionCreated("x1", "resumable", 0, broken, json("{}"), ExecutionStatus.RUNNING, Instant.now(),
+                TraceContext.fresh()));
+
+        assertThat(platform.engine.resumeUnfinished()).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> platform.store.find("x1").orElseThrow().status() == ExecutionStatus.FAILED);
+        assertThat(platform.store.find("x1").orElseThrow().error().message()).contains("cannot resume after a restart")
+                .contains("$.nodes");
+        assertThatThrownBy(() -> platform.engine.retry("x1")).isInstanceOf(io.scenariobuilder.core.scenario.InvalidScenarioException.class)
+                .hasMessageContaining("$.nodes");
+    }
+
     /** Leaves a completed, and b waiting for its second attempt, due at {@code due}. */
     private void retryPending(Platform platform, String executionId, Instant due) throws Exception {
         CompiledScenario scenario = platform.compile(SCENARIO);
