@@ -228,6 +228,22 @@ class RecoveryTest {
                 .hasMessageContaining("$.nodes");
     }
 
+    @Test
+    void anExecutionStillQueuedWhenTheServerStoppedRunsOnResume() throws Exception {
+        Platform platform = new Platform();
+        CompiledScenario scenario = platform.compile(SCENARIO);
+        done(platform.store.executionCreated("q1", "resumable", 0, scenario.snapshot(), json("{\"v\": 1}"),
+                ExecutionStatus.QUEUED, Instant.now(), TraceContext.fresh()));
+
+        List<ExecutionHandle> resumed = platform.engine.resumeUnfinished();
+
+        assertThat(platform.test.startedAt("b").await(10, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> platform.store.find("q1").orElseThrow().status() == ExecutionStatus.RUNNING);
+        platform.test.open("b");
+        assertThat(resumed.get(0).completion().toCompletableFuture().get(10, TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(platform.test.runs("a")).isEqualTo(1);
+    }
+
     /** Leaves a completed, and b waiting for its second attempt, due at {@code due}. */
     private void retryPending(Platform platform, String executionId, Instant due) throws Exception {
         CompiledScenario scenario = platform.compile(SCENARIO);
