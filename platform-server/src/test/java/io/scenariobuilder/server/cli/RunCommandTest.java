@@ -249,6 +249,39 @@ class RunCommandTest {
         assertThat(err.toString()).contains("broken.jar");
     }
 
+    /** As installed: the launcher sets sb.home, and run loads the built-in plugins from its plugins folder by itself. */
+    @Test
+    void asInstalledRunLoadsTheBuiltInPluginsWithoutBeingToldWhere() throws Exception {
+        Path home = dir.resolve("install");
+        Files.createDirectories(home.resolve("plugins"));
+        Files.copy(PLUGINS.resolve("sb-plugin-core.jar"), home.resolve("plugins/sb-plugin-core.jar"));
+        System.setProperty("sb.home", home.toString());
+        try {
+            CommandLine commandLine = ScenarioBuilderCli.commandLine();
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            commandLine.setOut(new PrintWriter(out));
+            commandLine.setErr(new PrintWriter(err));
+            int exit = commandLine.execute("run", EXAMPLES.resolve("linear-pipeline.json").toString(), "--trigger",
+                    EXAMPLES.resolve("order.json").toString());
+            assertThat(exit).as(err.toString()).isZero();
+            assertThat(out.toString()).contains("Status     COMPLETED");
+        } finally {
+            System.clearProperty("sb.home");
+        }
+    }
+
+    @Test
+    void aPluginsFolderThatDoesNotExistIsBadInputNamingIt() {
+        Path missing = dir.resolve("no-such-plugins");
+        CommandLine commandLine = ScenarioBuilderCli.commandLine();
+        StringWriter err = new StringWriter();
+        commandLine.setErr(new PrintWriter(err));
+        int exit = commandLine.execute("run", "--plugins-dir", missing.toString(), EXAMPLES.resolve("linear-pipeline.json").toString());
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("error: ").contains(missing.toString());
+    }
+
     @Test
     void aFolderGivenWhereAFileIsExpectedIsBadInputNamingIt() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("a-folder.json"));
