@@ -181,4 +181,22 @@ class CarelessRequestsTest {
         assertThat(started.status()).as(started.text()).isEqualTo(200);
         assertThat(started.body().at("/context/echo")).isEqualTo(json("{\"trigger\": {}}"));
     }
+
+    @Test
+    void aScheduleThatNeverComesIsSavedAndNeverRuns() {
+        Response saved = h.post("/api/v1/scenarios", json("""
+                {"id": "never", "trigger": {"type": "schedule", "cron": "0 0 30 2 *"},
+                 "nodes": [{"id": "a", "integrationId": "core", "actionId": "noop"}]}"""));
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        assertThat(h.get("/api/v1/executions?scenarioId=never").body().get("items")).isEmpty();
+    }
+
+    @Test
+    void aQueryThatIsNotValidUrlEncodingIsABadRequest() {
+        Response broken = h.get("/api/v1/executions?status=%zz");
+        assertThat(broken.status()).as(broken.text()).isEqualTo(400);
+        assertThat(message(broken)).isEqualTo("bad request: invalid hex byte 'zz' at index 27 of '/api/v1/executions?status=%zz'");
+        Response brokenPath = h.get("/api/v1/scenarios/%zz");
+        assertThat(brokenPath.status()).as(brokenPath.text()).isIn(400, 404);
+    }
 }

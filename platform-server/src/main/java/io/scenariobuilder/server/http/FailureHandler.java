@@ -94,6 +94,13 @@ public final class FailureHandler implements Handler<RoutingContext> {
                 case TIMEOUT -> new ApiException(504, "options_timeout", options.getMessage());
             };
         }
+        if (failure instanceof io.vertx.ext.web.handler.HttpException http && http.getStatusCode() >= 400 && http.getStatusCode() < 500) {
+            // Vert.x refusing the request itself, such as a query that is not valid percent-encoding: the client's fault.
+            if (http.getStatusCode() == 400 && http.getCause() != null && http.getCause().getMessage() != null) {
+                return ApiException.badRequest("bad request: " + http.getCause().getMessage());
+            }
+            return toApi(null, http.getStatusCode(), ctx);
+        }
         if (failure == null) {
             return switch (status) {
                 case 400 -> ApiException.badRequest("bad request");
