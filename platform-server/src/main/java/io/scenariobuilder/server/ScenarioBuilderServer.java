@@ -418,6 +418,8 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                     : ApiException.methodNotAllowed(ctx.request().method() + " is not allowed on " + ctx.request().path(), allowed));
         });
         router.route().failureHandler(new FailureHandler());
+        // A path Vert.x cannot decode (/api/v1/scenarios/%zz) is refused before any route: the same JSON error all the same.
+        router.errorHandler(400, FailureHandler::badRequestBeforeRouting);
         return router;
     }
 

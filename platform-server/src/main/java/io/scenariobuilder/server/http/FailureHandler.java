@@ -30,7 +30,20 @@ public final class FailureHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        ApiException error = toApi(ctx.failure(), ctx.statusCode(), ctx);
+        respond(ctx, toApi(ctx.failure(), ctx.statusCode(), ctx));
+    }
+
+    /**
+     * For the router's own refusal of a request no route saw (a path that is not valid percent-encoding): a 400 in
+     * the API's error shape, naming what is wrong.
+     */
+    public static void badRequestBeforeRouting(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        String why = failure == null ? null : failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage();
+        respond(ctx, ApiException.badRequest(why == null ? "bad request" : "bad request: " + why));
+    }
+
+    private static void respond(RoutingContext ctx, ApiException error) {
         if (ctx.response().headWritten()) {
             ctx.response().reset();
             return;
