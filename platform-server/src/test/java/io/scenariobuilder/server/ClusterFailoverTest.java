@@ -153,4 +153,21 @@ class ClusterFailoverTest {
         assertThat(a.log()).contains("error: the server stopped itself: this server (")
                 .contains("was taken for stopped by the cluster");
     }
+
+    /** Scale-out: a server that joins after a plugin was uploaded to the cluster installs it as it starts, and runs it. */
+    @Test
+    void aServerThatJoinsLaterInstallsThePluginsTheClusterHas() throws Exception {
+        cluster = new ClusterProcesses(dir, LEASE_MS);
+        ServerProcess a = cluster.server("a");
+        HttpResponse<String> uploaded = a.send(a.api("/api/v1/plugins").header("Content-Type", "application/java-archive")
+                .POST(HttpRequest.BodyPublishers.ofFile(Path.of("target/upload-plugins/sb-plugin-catalog.jar"))).build());
+        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+
+        ServerProcess b = cluster.server("b");
+
+        HttpResponse<String> plugins = b.send(b.api("/api/v1/plugins").GET().build());
+        assertThat(JSON.readTree(plugins.body()).findValuesAsText("id")).contains("catalog");
+        HttpResponse<String> integration = b.send(b.api("/api/v1/integrations/catalog").GET().build());
+        assertThat(integration.statusCode()).as(integration.body()).isEqualTo(200);
+    }
 }
