@@ -59,4 +59,44 @@ class ServeCommandTest {
         assertThat(out.toString()).containsPattern("listening on http://127\\.0\\.0\\.1:\\d+");
         assertThat(dir.resolve("data").resolve("scenario-builder.db")).exists();
     }
+
+    /**
+     * As installed (the launcher sets sb.home, whose plugins folder holds the built-in plugins): SQLite's native
+     * library is kept in its native folder rather than unpacked into /tmp at every start (a noexec /tmp breaks that).
+     */
+    @Test
+    void asInstalledServeKeepsSqlitesLibraryInTheInstallFolder() throws Exception {
+        Path home = dir.resolve("install");
+        Files.createDirectories(home.resolve("plugins"));
+        Files.copy(Path.of("target", "test-plugins", "sb-plugin-core.jar"), home.resolve("plugins/sb-plugin-core.jar"));
+        String libPath = System.clearProperty("org.sqlite.lib.path");
+        String libName = System.clearProperty("org.sqlite.lib.name");
+        System.setProperty("sb.home", home.toString());
+        try {
+            CommandLine commandLine = ScenarioBuilderCli.commandLine();
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            commandLine.setOut(new PrintWriter(out));
+            commandLine.setErr(new PrintWriter(err));
+
+            int exit = commandLine.execute("serve", "--config", config().toString(), "--port", "0", "--exit-when-ready");
+
+            assertThat(exit).as(err.toString()).isZero();
+            try (var found = Files.walk(home.resolve("native"))) {
+                assertThat(found.filter(Files::isRegularFile).map(f -> f.getFileName().toString())).contains("libsqlitejdbc.so");
+            }
+        } finally {
+            System.clearProperty("sb.home");
+            restore("org.sqlite.lib.path", libPath);
+            restore("org.sqlite.lib.name", libName);
+        }
+    }
+
+    private static void restore(String name, String value) {
+        if (value == null) {
+            System.clearProperty(name);
+        } else {
+            System.setProperty(name, value);
+        }
+    }
 }
