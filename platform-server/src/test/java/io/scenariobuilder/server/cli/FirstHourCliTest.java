@@ -83,6 +83,23 @@ class FirstHourCliTest {
     }
 
     @Test
+    void keysWithAWrongSettingOrADamagedDatabaseSayWhichAndChangeNothing() throws Exception {
+        Path bad = dir.resolve("bad.properties");
+        Files.writeString(bad, "SB_PORT=eighty\n");
+        Result wrongSetting = cli("keys", "--config", bad.toString(), "list");
+        assertThat(wrongSetting.exit()).isEqualTo(2);
+        assertThat(wrongSetting.err()).startsWith("error: ").contains("SB_PORT").contains("eighty");
+
+        // A data folder whose database file is not a database: named, exit 1, the file left as it was.
+        Files.createDirectories(dir.resolve("data"));
+        Files.writeString(dir.resolve("data").resolve("scenario-builder.db"), "not a database ".repeat(200));
+        Result damaged = cli("keys", "--config", config().toString(), "list");
+        assertThat(damaged.exit()).isEqualTo(1);
+        assertThat(damaged.err()).startsWith("error: ").contains("scenario-builder.db").contains("not a database");
+        assertThat(Files.readString(dir.resolve("data").resolve("scenario-builder.db"))).startsWith("not a database");
+    }
+
+    @Test
     void theLastAdminKeyCannotBeRevoked() throws Exception {
         new ServerHarness(dir, Map.of()).close();
         String keysConfig = config().toString();
