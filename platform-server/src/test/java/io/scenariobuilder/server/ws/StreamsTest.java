@@ -268,4 +268,19 @@ class StreamsTest {
                     whole.flag();
                 })));
     }
+
+    @Test
+    void theKeyIsFoundAmongSeveralSubprotocolsAndAnEmptyOneIsNoKey(VertxTestContext test) {
+        Checkpoint among = test.checkpoint();
+        Checkpoint empty = test.checkpoint();
+        client.connect(options("/api/v1/events/stream").addSubProtocol("json").addSubProtocol("bearer." + ADMIN_KEY))
+                .onComplete(test.succeeding(socket -> {
+                    test.verify(() -> assertThat(socket.subProtocol()).as("one of those offered").isIn("json", "bearer." + ADMIN_KEY));
+                    among.flag();
+                }));
+        client.connect(options("/api/v1/events/stream").addSubProtocol("bearer.")).onComplete(test.failing(failure -> {
+            test.verify(() -> assertThat(((UpgradeRejectedException) failure).getStatus()).isEqualTo(401));
+            empty.flag();
+        }));
+    }
 }
