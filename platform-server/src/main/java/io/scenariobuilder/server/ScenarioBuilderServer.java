@@ -68,7 +68,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -556,9 +555,17 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             return;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
+        List<Path> files;
+        try (var listed = Files.list(dir)) {
+            files = listed.filter(file -> file.getFileName().toString().endsWith(".json")).sorted().toList();
+        } catch (IOException e) {
+            LOG.warn("cannot list the examples in {}: {}", dir, e.toString());
+            return;
+        }
+        // Each file on its own: one that cannot be imported (unreadable, an id taken twice) leaves the others imported.
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            try {
                 ScenarioValidator.Validation validation = validator.validate(Files.readString(file), name.replaceFirst("\\.json$", ""));
                 if (validation.valid()) {
                     scenarios.create(validation.scenario());
@@ -566,9 +573,9 @@ public final class ScenarioBuilderServer implements AutoCloseable {
                 } else {
                     LOG.debug("{} is not a scenario (trigger data?): not imported", name);
                 }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("example {} not imported: {}", file, e.getMessage());
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("importing the examples from {} failed: {}", dir, e.toString());
         }
     }
 

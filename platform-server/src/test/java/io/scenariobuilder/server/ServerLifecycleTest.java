@@ -27,13 +27,18 @@ class ServerLifecycleTest {
                 {"id": "hello", "nodes": [{"id": "a", "integrationId": "core", "actionId": "noop"}]}""");
         Files.writeString(examples.resolve("order.json"), "{\"orderId\": 1042}"); // trigger data, not a scenario
         Files.writeString(examples.resolve("broken.json"), "{\"id\": \"broken\", \"nodes\": [");
+        // Two files with one id: the second cannot be imported, and the files after it still are.
+        Files.writeString(examples.resolve("a-copy-of-hello.json"), """
+                {"id": "hello", "nodes": [{"id": "a", "integrationId": "core", "actionId": "noop"}]}""");
+        Files.writeString(examples.resolve("zebra.json"), """
+                {"id": "zebra", "nodes": [{"id": "a", "integrationId": "core", "actionId": "noop"}]}""");
         Map<String, String> settings = Map.of("SB_IMPORT_EXAMPLES", "true", "SB_EXAMPLES_DIR", examples.toString());
         ServerHarness h = new ServerHarness(dir, settings);
         try {
             JsonNode items = h.get("/api/v1/scenarios").body().get("items");
-            assertThat(items).hasSize(1);
-            assertThat(items.get(0).get("id").asText()).isEqualTo("hello");
+            assertThat(items).extracting(item -> item.get("id").asText()).containsExactlyInAnyOrder("hello", "zebra");
             assertThat(h.delete("/api/v1/scenarios/hello").status()).isEqualTo(204);
+            assertThat(h.delete("/api/v1/scenarios/zebra").status()).isEqualTo(204);
             h.stop();
             h.start();
             assertThat(h.get("/api/v1/scenarios").body().get("items")).as("a deleted example stays deleted").isEmpty();
