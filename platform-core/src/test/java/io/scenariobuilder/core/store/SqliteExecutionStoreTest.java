@@ -92,6 +92,36 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
         assertThat(Files.readAllBytes(folder.resolve("scenario-builder.db"))).as("nothing written over it").isEqualTo(garbage);
     }
 
+    /**
+     * The server stops while the database is held by another program (a backup, the sqlite3 shell): the store does not
+     * wait the outage out. Its queued write fails saying it was not committed, and the close returns.
+     */
+    @Test
+    void closingWhileTheDatabaseIsHeldEndsPromptlyAndFailsTheUncommittedWrite() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("held"));
+        System.setProperty("sb.store.busyTimeoutMs", "100");
+        JdbcExecutionStore store;
+        try {
+            store = open(StoreSettings.embedded(folder));
+        } finally {
+            System.clearProperty("sb.store.busyTimeoutMs");
+        }
+        try (var other = java.sql.DriverManager.getConnection("jdbc:sqlite:" + folder.resolve("scenario-builder.db"));
+                var st = other.createStatement()) {
+            st.execute("BEGIN IMMEDIATE");
+            CompletableFuture<Void> write = store.executionCreated("held", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED,
+                    Instant.now(), TraceContext.fresh()).toCompletableFuture();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> store.unavailableFor().isPresent());
+
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(store::close);
+            assertThat(closing).succeedsWithin(java.time.Duration.ofSeconds(15));
+            assertThat(write).failsWithin(java.time.Duration.ofSeconds(1)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .havingCause().isInstanceOf(StoreException.class)
+                    .withMessageContaining("the execution store closed before this write was committed");
+            st.execute("ROLLBACK");
+        }
+    }
+
     /** An API read racing the shutdown: a typed error naming what was read, never a raw SQL exception. */
     @Test
     void readingAClosedStoreFailsWithAStoreErrorNamingTheRead() throws Exception {
