@@ -309,17 +309,26 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             }
         } catch (IOException | RuntimeException | Error e) {
             // The start failed: stop Vert.x and close the store once they are up, so that nothing is left running or
-            // holding the database.
+            // holding the database. Waited for: when the start reports its failure, the data folder is free again (a
+            // caller that starts once more in the same process, as a supervisor or a test does, finds it unlocked).
             closeLiveStreams();
             closeTraces();
-            vertxStarting.thenAccept(Vertx::close);
-            opening.whenComplete((store, failure) -> {
-                closeCluster();
-                if (store != null) {
-                    store.close();
-                }
-                instanceLock.close(); // after the store: the next server may take it over
-            });
+            CompletableFuture<Void> closed = CompletableFuture.allOf(vertxStarting.thenCompose(started -> started.close().toCompletionStage()).toCompletableFuture()
+                    .exceptionally(ignored -> null), opening.handle((store, failure) -> {
+                        closeCluster();
+                        if (store != null) {
+                            store.close();
+                        }
+                        instanceLock.close(); // after the store: the next server may take it over
+                        return null;
+                    }));
+            try {
+                closed.get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException closing) {
+                LOG.warn("after the failed start, closing what was opened: {}", closing.toString());
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
             throw e;
         }
     }

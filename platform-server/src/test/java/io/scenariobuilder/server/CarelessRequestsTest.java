@@ -204,4 +204,16 @@ class CarelessRequestsTest {
             assertThat(message(brokenPath)).startsWith("bad request");
         }
     }
+
+    @Test
+    void anActionThatIsNotThereOrAKeyDeletingItselfIsRefusedSayingSo() {
+        Response noAction = h.get("/api/v1/integrations/core/actions/teleport");
+        assertThat(noAction.status()).isEqualTo(404);
+        assertThat(message(noAction)).isEqualTo("integration 'core' has no action 'teleport'");
+        String ownId = h.get("/api/v1/keys/current").body().get("id").asText();
+        Response itself = h.delete("/api/v1/keys/" + ownId);
+        assertThat(itself.status()).isEqualTo(409);
+        assertThat(message(itself)).isEqualTo("a key cannot delete itself; use another admin key");
+        assertThat(h.get("/api/v1/keys/current").status()).isEqualTo(200);
+    }
 }

@@ -74,4 +74,17 @@ class ServerLifecycleTest {
             h.close();
         }
     }
+
+    @Test
+    void aStartOnADamagedDatabaseOrWithATrustStoreThatIsNotOneNamesTheFileAndLeavesItAsItWas() throws Exception {
+        Path truststore = Files.writeString(dir.resolve("trusted.p12"), "not a key store");
+        assertThatThrownBy(() -> new ServerHarness(dir, Map.of("SB_PLUGIN_TRUST", "signed", "SB_PLUGIN_TRUSTSTORE", truststore.toString())))
+                .hasMessageContaining("SB_PLUGIN_TRUSTSTORE " + truststore + " cannot be read as a PKCS#12 or JKS key store");
+
+        Path database = Files.createDirectories(dir.resolve("data")).resolve("scenario-builder.db");
+        Files.writeString(database, "these bytes are not a database ".repeat(100));
+        assertThatThrownBy(() -> new ServerHarness(dir, Map.of())).hasMessageContaining(database.toString())
+                .hasMessageContaining("not a database");
+        assertThat(Files.readString(database)).startsWith("these bytes are not a database");
+    }
 }

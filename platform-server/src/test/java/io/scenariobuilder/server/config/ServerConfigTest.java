@@ -56,6 +56,10 @@ class ServerConfigTest {
                 .hasMessage("SB_PLUGIN_MAX_BYTES must be between 1024 and " + Integer.MAX_VALUE + ", got 12");
         assertThatThrownBy(() -> ServerConfig.load(null, Map.of("SB_EXPRESSION_MAX_BYTES", "a lot")))
                 .hasMessage("SB_EXPRESSION_MAX_BYTES must be a whole number, got 'a lot'");
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("SB_OTLP_ENDPOINT", "collector:4318")))
+                .hasMessage("SB_OTLP_ENDPOINT must be an http(s) URL such as http://127.0.0.1:4318/v1/traces, got 'collector:4318'");
+        assertThatThrownBy(() -> ServerConfig.load(null, Map.of("SB_OTLP_ENDPOINT", "http://collector:4318/v1 traces")))
+                .hasMessage("SB_OTLP_ENDPOINT is not a URL: 'http://collector:4318/v1 traces'");
         // The edges are taken, written as people write them.
         SecuritySettings edges = SecuritySettings.from(Map.of("SB_PLUGIN_MAX_BYTES", " 1024 ", "SB_EXPRESSION_MAX_BYTES", "0",
                 "SB_PLUGIN_TRUST", "Any"));
