@@ -232,7 +232,14 @@ class ClusterTest {
         assertThat(call(a, "POST", "/api/v1/scenarios", """
                 {"id": "late", "trigger": {"type": "webhook", "path": "late"}, "nodes": [
                   {"id": "n", "integrationId": "core", "actionId": "noop"}]}""").statusCode()).isEqualTo(201);
+        assertThat(call(a, "DELETE", "/api/v1/scenarios/ping", null).statusCode()).isEqualTo(204);
         await().atMost(Duration.ofSeconds(15)).until(() -> hook(c, "late", "{}").statusCode() == 202);
+        await().atMost(Duration.ofSeconds(15)).until(() -> hook(c, "ping", "{}").statusCode() == 404);
+
+        // A connection saved on A is usable on C at once (C's cached options of it are dropped).
+        assertThat(call(a, "POST", "/api/v1/connections", """
+                {"id": "shared", "integrationId": "http", "credentials": {"authType": "none"}}""").statusCode()).isEqualTo(201);
+        assertThat(call(c, "GET", "/api/v1/connections/shared", null).statusCode()).isEqualTo(200);
     }
 
     private static JsonNode nodeRecord(JsonNode execution, String id) {
