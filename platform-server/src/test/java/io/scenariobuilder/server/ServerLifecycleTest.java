@@ -87,4 +87,25 @@ class ServerLifecycleTest {
                 .hasMessageContaining("not a database");
         assertThat(Files.readString(database)).startsWith("these bytes are not a database");
     }
+
+    /** An install missing its examples folder or one of its built-in plugin folders (a partial copy) still starts. */
+    @Test
+    void anInstallMissingItsExamplesOrABuiltInPluginFolderStillStarts() throws Exception {
+        io.scenariobuilder.server.config.ServerConfig config = io.scenariobuilder.server.config.ServerConfig.load(null, Map.of(
+                "SB_DATA_DIR", dir.resolve("data").toString(), "SB_PLUGINS_DIR", dir.resolve("plugins").toString(), "SB_PORT", "0",
+                "SB_IMPORT_EXAMPLES", "true", "SB_EXAMPLES_DIR", dir.resolve("no-examples").toString(),
+                "SB_ADMIN_KEY", ServerHarness.ADMIN_KEY));
+        ScenarioBuilderServer server = ScenarioBuilderServer.start(config, java.util.List.of(dir.resolve("no-builtin-plugins")), null);
+        try {
+            var client = java.net.http.HttpClient.newHttpClient();
+            var ready = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/health/ready")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            var scenarios = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/api/v1/scenarios"))
+                    .header("Authorization", "Bearer " + ServerHarness.ADMIN_KEY).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(ServerHarness.json(scenarios.body()).get("items")).isEmpty();
+        } finally {
+            server.close();
+        }
+    }
 }
