@@ -216,4 +216,15 @@ class CarelessRequestsTest {
         assertThat(message(itself)).isEqualTo("a key cannot delete itself; use another admin key");
         assertThat(h.get("/api/v1/keys/current").status()).isEqualTo(200);
     }
+
+    /** A script retrying with a wrong key: refused each time, and the store is asked about that key once. */
+    @Test
+    void aWrongKeySentAgainIsRefusedFromMemoryWithoutAskingTheStoreAgain() {
+        long before = h.server.auth().storeLookups();
+        for (int i = 0; i < 3; i++) {
+            Response refused = h.call(HttpMethod.GET, "/api/v1/scenarios", null, "sb_a_key_that_was_revoked_long_ago_000");
+            assertThat(refused.status()).isEqualTo(401);
+        }
+        assertThat(h.server.auth().storeLookups() - before).isEqualTo(1);
+    }
 }
