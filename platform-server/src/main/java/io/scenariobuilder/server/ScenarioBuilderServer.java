@@ -313,15 +313,17 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             // caller that starts once more in the same process, as a supervisor or a test does, finds it unlocked).
             closeLiveStreams();
             closeTraces();
-            CompletableFuture<Void> closed = CompletableFuture.allOf(vertxStarting.thenCompose(started -> started.close().toCompletionStage()).toCompletableFuture()
-                    .exceptionally(ignored -> null), opening.handle((store, failure) -> {
-                        closeCluster();
-                        if (store != null) {
-                            store.close();
-                        }
-                        instanceLock.close(); // after the store: the next server may take it over
-                        return null;
-                    }));
+            CompletableFuture<Void> vertxClosed = vertxStarting.thenCompose(started -> started.close().toCompletionStage())
+                    .exceptionally(ignored -> null);
+            CompletableFuture<Void> storeClosed = opening.handle((store, failure) -> {
+                closeCluster();
+                if (store != null) {
+                    store.close();
+                }
+                instanceLock.close(); // after the store: the next server may take it over
+                return null;
+            });
+            CompletableFuture<Void> closed = CompletableFuture.allOf(vertxClosed, storeClosed);
             try {
                 closed.get(60, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException closing) {
