@@ -41,6 +41,11 @@ final class ClusterProcesses implements AutoCloseable {
         return server;
     }
 
+    /** The shared database's URL (user and password: postgres). */
+    String jdbcUrl() {
+        return postgres.getJdbcUrl("postgres", "postgres");
+    }
+
     /** The shared database, for a test that changes it behind the servers' backs. */
     java.sql.Connection database() throws java.sql.SQLException {
         return postgres.getPostgresDatabase().getConnection();

@@ -1,0 +1,97 @@
+package io.scenariobuilder.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One server on PostgreSQL (no cluster) holds the database's lock on a session of its own. That session is lost (a
+ * failover, a killed connection) and, before the server takes the lock again, a second server takes it: the first
+ * must not run beside it. It stops itself, exits with 3 and says who holds the lock now.
+ */
+class LockLossTest {
+
+    /** {@code InstanceLock.ADVISORY_KEY}: the lock every server of one database takes. */
+    private static final long ADVISORY_KEY = 0x7363656e6172696fL;
+
+    @TempDir
+    Path dir;
+
+    private ClusterProcesses database;
+    private ServerProcess a;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (a != null) {
+            a.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void aServerWhoseLockWentToAnotherWhileItsSessionWasLostStopsItselfAndSaysWho() throws Exception {
+        database = new ClusterProcesses(dir, 3_000); // its PostgreSQL only: this server runs alone
+        a = new ServerProcess(Files.createDirectories(dir.resolve("a")), Files.createDirectories(dir.resolve("a-data")),
+                List.of("-Xmx256m"), Map.of("SB_DB_URL", database.jdbcUrl(), "SB_DB_USER", "postgres", "SB_DB_PASSWORD", "postgres",
+                        "SB_MASTER_KEY", ClusterProcesses.MASTER_KEY)).start();
+
+        Properties other = new Properties();
+        other.setProperty("user", "postgres");
+        other.setProperty("password", "postgres");
+        other.setProperty("ApplicationName", "the other server");
+        try (Connection admin = database.database(); Statement st = admin.createStatement();
+                Connection taker = DriverManager.getConnection(database.jdbcUrl(), other); Statement take = taker.createStatement()) {
+            // A's lock session is cut, and the other takes the lock at once, before A's next look (every 2 s); should A
+            // take it again first, its new session is cut too.
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                st.execute("SELECT pg_terminate_backend(l.pid) FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted");
+                try (ResultSet taken = take.executeQuery("SELECT pg_try_advisory_lock(" + ADVISORY_KEY + ")")) {
+                    taken.next();
+                    return taken.getBoolean(1);
+                }
+            });
+
+            assertThat(a.exitCode(Duration.ofSeconds(30))).isEqualTo(3);
+        }
+        assertThat(a.log()).contains("error: the server stopped itself: the server lock on " + database.jdbcUrl())
+                .contains("was lost with its database session, and another server holds it now (the other server");
+    }
+
+    @Test
+    void aServerWhoseLockSessionWasLostTakesTheLockAgainAndGoesOn() throws Exception {
+        database = new ClusterProcesses(dir, 3_000);
+        a = new ServerProcess(Files.createDirectories(dir.resolve("a")), Files.createDirectories(dir.resolve("a-data")),
+                List.of("-Xmx256m"), Map.of("SB_DB_URL", database.jdbcUrl(), "SB_DB_USER", "postgres", "SB_DB_PASSWORD", "postgres",
+                        "SB_MASTER_KEY", ClusterProcesses.MASTER_KEY)).start();
+        try (Connection admin = database.database(); Statement st = admin.createStatement()) {
+            int before;
+            try (ResultSet killed = st.executeQuery("SELECT pg_terminate_backend(l.pid), l.pid FROM pg_locks l "
+                    + "WHERE l.locktype = 'advisory' AND l.granted")) {
+                assertThat(killed.next()).as("A's lock session").isTrue();
+                before = killed.getInt(2);
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                try (ResultSet held = st.executeQuery("SELECT l.pid FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted")) {
+                    return held.next() && held.getInt(1) != before;
+                }
+            });
+        }
+        assertThat(a.alive()).isTrue();
+        assertThat(a.send(a.api("/api/v1/scenarios").GET().build()).statusCode()).isEqualTo(200);
+    }
+}
