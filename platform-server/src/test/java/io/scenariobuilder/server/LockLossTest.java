@@ -94,4 +94,36 @@ class LockLossTest {
         assertThat(a.alive()).isTrue();
         assertThat(a.send(a.api("/api/v1/scenarios").GET().build()).statusCode()).isEqualTo(200);
     }
+
+    /** The database restarts under a lone server: it waits, takes its lock again once the database is back, and goes on. */
+    @Test
+    void aServerWhoseDatabaseRestartsTakesItsLockAgainAndGoesOn() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setOverrideWorkingDirectory(dir.resolve("pg-work").toFile())
+                .setDataDirectory(dir.resolve("pg-data")).setCleanDataDirectory(false).setPort(port);
+        var first = builder.start();
+        String url = first.getJdbcUrl("postgres", "postgres");
+        a = new ServerProcess(Files.createDirectories(dir.resolve("a")), Files.createDirectories(dir.resolve("a-data")),
+                List.of("-Xmx256m"), Map.of("SB_DB_URL", url, "SB_DB_USER", "postgres", "SB_DB_PASSWORD", "postgres",
+                        "SB_MASTER_KEY", ClusterProcesses.MASTER_KEY)).start();
+        assertThat(a.send(a.api("/api/v1/scenarios").POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
+                {"id": "kept", "nodes": [{"id": "a", "integrationId": "core", "actionId": "noop"}]}""")).build()).statusCode())
+                .isEqualTo(201);
+
+        first.close(); // the database stops; the server's lock session goes with it
+        await().atMost(Duration.ofSeconds(20)).until(() -> a.log().contains("cannot take the server lock again yet"));
+        var again = builder.start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> a.log().contains("the server lock's database session was lost"));
+            assertThat(a.alive()).isTrue();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+                    a.send(a.api("/api/v1/scenarios/kept").GET().build()).statusCode() == 200);
+        } finally {
+            a.close();
+            again.close();
+        }
+    }
 }
