@@ -236,10 +236,21 @@ class ClusterTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> hook(c, "late", "{}").statusCode() == 202);
         await().atMost(Duration.ofSeconds(15)).until(() -> hook(c, "ping", "{}").statusCode() == 404);
 
+        // Notifications the servers do not understand (garbage, or a kind a newer version sends during a rolling upgrade)
+        // are ignored: the cluster goes on.
+        try (var connection = cluster.database(); var st = connection.createStatement()) {
+            st.execute("SELECT pg_notify('sb_live', 'not json'), pg_notify('sb_changes', 'no colon'), "
+                    + "pg_notify('sb_changes', 'gadget:7'), pg_notify('sb_commands', 'nobody')");
+        }
+
         // A connection saved on A is usable on C at once (C's cached options of it are dropped).
         assertThat(call(a, "POST", "/api/v1/connections", """
                 {"id": "shared", "integrationId": "http", "credentials": {"authType": "none"}}""").statusCode()).isEqualTo(201);
         assertThat(call(c, "GET", "/api/v1/connections/shared", null).statusCode()).isEqualTo(200);
+        assertThat(call(a, "POST", "/api/v1/scenarios", """
+                {"id": "after-garbage", "trigger": {"type": "webhook", "path": "after-garbage"}, "nodes": [
+                  {"id": "n", "integrationId": "core", "actionId": "noop"}]}""").statusCode()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(5)).until(() -> hook(c, "after-garbage", "{}").statusCode() == 202);
     }
 
     private static JsonNode nodeRecord(JsonNode execution, String id) {
