@@ -48,7 +48,7 @@ class LockLossTest {
         database = new ClusterProcesses(dir, 3_000); // its PostgreSQL only: this server runs alone
         a = new ServerProcess(Files.createDirectories(dir.resolve("a")), Files.createDirectories(dir.resolve("a-data")),
                 List.of("-Xmx256m"), Map.of("SB_DB_URL", database.jdbcUrl(), "SB_DB_USER", "postgres", "SB_DB_PASSWORD", "postgres",
-                        "SB_MASTER_KEY", ClusterProcesses.MASTER_KEY)).start();
+                        "SB_MASTER_KEY", ClusterProcesses.MASTER_KEY, "SB_CLUSTER", "off")).start();
 
         Properties other = new Properties();
         other.setProperty("user", "postgres");
@@ -77,7 +77,7 @@ class LockLossTest {
         database = new ClusterProcesses(dir, 3_000);
         a = new ServerProcess(Files.createDirectories(dir.resolve("a")), Files.createDirectories(dir.resolve("a-data")),
                 List.of("-Xmx256m"), Map.of("SB_DB_URL", database.jdbcUrl(), "SB_DB_USER", "postgres", "SB_DB_PASSWORD", "postgres",
-                        "SB_MASTER_KEY", ClusterProcesses.MASTER_KEY)).start();
+                        "SB_MASTER_KEY", ClusterProcesses.MASTER_KEY, "SB_CLUSTER", "off")).start();
         try (Connection admin = database.database(); Statement st = admin.createStatement()) {
             int before;
             try (ResultSet killed = st.executeQuery("SELECT pg_terminate_backend(l.pid), l.pid FROM pg_locks l "
@@ -108,19 +108,32 @@ class LockLossTest {
         String url = first.getJdbcUrl("postgres", "postgres");
         a = new ServerProcess(Files.createDirectories(dir.resolve("a")), Files.createDirectories(dir.resolve("a-data")),
                 List.of("-Xmx256m"), Map.of("SB_DB_URL", url, "SB_DB_USER", "postgres", "SB_DB_PASSWORD", "postgres",
-                        "SB_MASTER_KEY", ClusterProcesses.MASTER_KEY)).start();
+                        "SB_MASTER_KEY", ClusterProcesses.MASTER_KEY, "SB_CLUSTER", "off")).start();
         assertThat(a.send(a.api("/api/v1/scenarios").POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
                 {"id": "kept", "nodes": [{"id": "a", "integrationId": "core", "actionId": "noop"}]}""")).build()).statusCode())
                 .isEqualTo(201);
 
         first.close(); // the database stops; the server's lock session goes with it
         await().atMost(Duration.ofSeconds(20)).until(() -> a.log().contains("cannot take the server lock again yet"));
+        // Meanwhile the API says the store is unavailable for now, and when to try again: not an internal error.
+        var unavailable = a.send(a.api("/api/v1/scenarios").GET().build());
+        assertThat(unavailable.statusCode()).as(unavailable.body()).isEqualTo(503);
+        assertThat(unavailable.body()).contains("store_unavailable");
+        assertThat(unavailable.headers().firstValue("Retry-After")).isPresent();
         var again = builder.start();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> a.log().contains("the server lock's database session was lost"));
             assertThat(a.alive()).isTrue();
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
-                    a.send(a.api("/api/v1/scenarios/kept").GET().build()).statusCode() == 200);
+            java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try {
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                    var got = a.send(a.api("/api/v1/scenarios/kept").timeout(Duration.ofSeconds(10)).GET().build());
+                    seen.add(got.statusCode() + " " + got.body());
+                    return got.statusCode() == 200;
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("answers: " + seen + "\nlog: " + a.log(), e);
+            }
         } finally {
             a.close();
             again.close();
