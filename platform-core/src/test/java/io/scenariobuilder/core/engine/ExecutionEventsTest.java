@@ -92,6 +92,9 @@ class ExecutionEventsTest {
                 throw new IllegalStateException("a live page that went away");
             });
             events.addListener(event -> heard.add(event.type() + ":" + event.status()));
+            t.injector.getInstance(ExecutionLog.class).addListener(line -> {
+                throw new IllegalStateException("a live log page that went away");
+            });
             events.addSpanListener(new ExecutionEvents.SpanListener() {
                 @Override
                 public void attemptEnded(ExecutionEvents.AttemptSpan span) {
@@ -115,7 +118,8 @@ class ExecutionEventsTest {
                 }
             });
 
-            ExecutionResult result = t.run("{\"nodes\": [{\"id\": \"x\", \"integrationId\": \"core\", \"actionId\": \"noop\"}]}");
+            ExecutionResult result = t.run("{\"nodes\": [{\"id\": \"x\", \"integrationId\": \"core\", \"actionId\": \"log\", "
+                    + "\"configuration\": {\"message\": \"hi\"}}]}");
 
             assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
             await().atMost(Duration.ofSeconds(5)).until(() -> heard.contains("execution:completed") && spans.contains("execution"));

@@ -33,4 +33,18 @@ class InMemoryExecutionStoreTest extends ExecutionStoreContract {
         assertThat(store.pendingNotifications()).isEmpty();
         assertThat(store.find("e1")).as("the refused execution was not stored").isEmpty();
     }
+
+    @Test
+    void writesForAnExecutionItDoesNotHoldAreRefusedNamingIt() {
+        assertThat(store.nodeUpdated("ghost", new io.scenariobuilder.core.engine.NodeRecord("n",
+                io.scenariobuilder.core.engine.NodeStatus.COMPLETED, 1, Instant.now(), Instant.now(), 0L,
+                JsonNodeFactory.instance.nullNode(), null)).toCompletableFuture())
+                .failsWithin(java.time.Duration.ofSeconds(5)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withMessageContaining("execution ghost is not stored");
+        assertThat(store.executionScenarioChanged("ghost", 2, null, java.util.Set.of()).toCompletableFuture())
+                .failsWithin(java.time.Duration.ofSeconds(5)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withMessageContaining("execution ghost is not stored");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new InMemoryExecutionStore(0))
+                .hasMessage("maxFinished must be at least 1");
+    }
 }

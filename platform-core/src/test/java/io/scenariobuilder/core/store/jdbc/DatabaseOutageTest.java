@@ -133,5 +133,15 @@ class DatabaseOutageTest {
                 e -> assertThat(e.unavailable()).as("damage does not pass by itself").isFalse())
                 .hasMessage("the allowed hosts of connection crm are damaged");
         assertThat(connections.get("shop").orElseThrow().allowedHosts()).containsExactly("shop.example");
+
+        // Credentials that open (the right key) but are not the JSON they were: named too.
+        String sealedGarbage = new SecretBox(new SecretKeySpec(new byte[32], "AES")).seal("{not json", "connection shop");
+        try (Connection connection = database.dataSource().getConnection();
+                var st = connection.prepareStatement("UPDATE connections SET credentials = ? WHERE id = 'shop'")) {
+            st.setString(1, sealedGarbage);
+            st.executeUpdate();
+        }
+        assertThatThrownBy(() -> connections.get("shop")).isInstanceOf(StoreException.class)
+                .hasMessage("the credentials of connection shop are damaged");
     }
 }
