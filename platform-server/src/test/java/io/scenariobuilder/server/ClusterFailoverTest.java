@@ -170,4 +170,30 @@ class ClusterFailoverTest {
         HttpResponse<String> integration = b.send(b.api("/api/v1/integrations/catalog").GET().build());
         assertThat(integration.statusCode()).as(integration.body()).isEqualTo(200);
     }
+
+    /**
+     * A server configured to run signed plugins only joins a cluster that shares an unsigned one: it starts without it,
+     * and says why, rather than refusing to start or running what it was told not to trust.
+     */
+    @Test
+    void aServerThatDoesNotTrustAPluginTheClusterSharesStartsWithoutItSayingWhy() throws Exception {
+        cluster = new ClusterProcesses(dir, LEASE_MS);
+        ServerProcess a = cluster.server("a");
+        HttpResponse<String> uploaded = a.send(a.api("/api/v1/plugins").header("Content-Type", "application/java-archive")
+                .POST(HttpRequest.BodyPublishers.ofFile(Path.of("target/upload-plugins/sb-plugin-catalog.jar"))).build());
+        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+        Path truststore = dir.resolve("trusted.p12");
+        java.security.KeyStore empty = java.security.KeyStore.getInstance("PKCS12");
+        empty.load(null, null);
+        try (var out = java.nio.file.Files.newOutputStream(truststore)) {
+            empty.store(out, "changeit".toCharArray());
+        }
+
+        ServerProcess strict = cluster.server("strict", java.util.Map.of("SB_PLUGIN_TRUST", "signed",
+                "SB_PLUGIN_TRUSTSTORE", truststore.toString(), "SB_PLUGIN_TRUSTSTORE_PASSWORD", "changeit"));
+
+        assertThat(strict.log()).contains("cannot install plugin catalog shared by the cluster");
+        HttpResponse<String> integration = strict.send(strict.api("/api/v1/integrations/catalog").GET().build());
+        assertThat(integration.statusCode()).isEqualTo(404);
+    }
 }

@@ -29,12 +29,18 @@ final class ClusterProcesses implements AutoCloseable {
 
     /** Starts a server of the cluster named {@code name}, with the http plugin. */
     ServerProcess server(String name) throws Exception {
+        return server(name, Map.of());
+    }
+
+    /** Starts a server of the cluster named {@code name}, with the http plugin and {@code extra} settings. */
+    ServerProcess server(String name, Map<String, String> extra) throws Exception {
         Map<String, String> settings = new HashMap<>(Map.of("SB_DB_URL", postgres.getJdbcUrl("postgres", "postgres"),
                 "SB_DB_USER", "postgres", "SB_DB_PASSWORD", "postgres"));
         settings.put("SB_CLUSTER", "on");
         settings.put("SB_CLUSTER_LEASE_MS", String.valueOf(leaseMs));
         settings.put("SB_INSTANCE_NAME", name);
         settings.put("SB_MASTER_KEY", MASTER_KEY);
+        settings.putAll(extra);
         ServerProcess server = new ServerProcess(Files.createDirectories(dir.resolve(name)), Files.createDirectories(dir.resolve(name + "-data")),
                 List.of("-Xmx256m"), settings, "sb-plugin-http").start();
         servers.add(server);
