@@ -189,4 +189,35 @@ class TriggerTest extends ServerTestBase {
         assertThat(h.get("/api/v1/schedules/next?cron=*+*+*+*+*&count=100").status()).isEqualTo(400);
         assertThat(h.get("/api/v1/schedules/next").body().at("/error/message").asText()).contains("cron is missing");
     }
+
+    /** The scenario's plugin was removed: each tick says the run could not start, naming why, and starts nothing. */
+    @Test
+    void aScheduleWhoseScenarioCanNoLongerStartSaysSoAtEachTickAndStartsNothing() throws Exception {
+        ch.qos.logback.classic.Logger scheduler = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                io.scenariobuilder.server.trigger.Scheduler.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> said = new ch.qos.logback.core.read.ListAppender<>();
+        said.start();
+        scheduler.addAppender(said);
+        try {
+            assertThat(h.post("/api/v1/plugins", java.nio.file.Files.readAllBytes(java.nio.file.Path.of(
+                    "target/upload-plugins/sb-plugin-catalog.jar"))).status()).isEqualTo(201);
+            assertThat(h.post("/api/v1/scenarios", json("""
+                    {"id": "picker", "trigger": {"type": "schedule", "cron": "* * * * * *"},
+                     "nodes": [{"id": "a", "integrationId": "catalog", "actionId": "pick-item",
+                                "configuration": {"category": "mice", "product": "ms-ergo", "variant": "MS-ERG-L", "quantity": 1}}]}""")).status())
+                    .isEqualTo(201);
+            await().atMost(Duration.ofSeconds(10)).until(() -> h.get("/api/v1/executions?scenarioId=picker").body().get("items").size() >= 1);
+
+            Response removed = h.delete("/api/v1/plugins/catalog?force=true");
+            assertThat(removed.status()).as(removed.text()).isIn(200, 204);
+            await().atMost(Duration.ofSeconds(10)).until(() -> said.list.stream().anyMatch(e ->
+                    e.getFormattedMessage().contains("scenario picker: the scheduled run for")
+                            && e.getFormattedMessage().contains("could not start")));
+            int after = h.get("/api/v1/executions?scenarioId=picker&limit=500").body().get("items").size();
+            await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3)).until(() ->
+                    h.get("/api/v1/executions?scenarioId=picker&limit=500").body().get("items").size() == after);
+        } finally {
+            scheduler.detachAppender(said);
+        }
+    }
 }
