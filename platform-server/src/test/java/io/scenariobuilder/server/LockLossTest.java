@@ -120,6 +120,11 @@ class LockLossTest {
         assertThat(unavailable.statusCode()).as(unavailable.body()).isEqualTo(503);
         assertThat(unavailable.body()).contains("store_unavailable");
         assertThat(unavailable.headers().firstValue("Retry-After")).isPresent();
+        // A key it has not seen yet cannot be checked meanwhile: the same answer, not "wrong key".
+        var unchecked = a.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(a.base + "/api/v1/scenarios"))
+                .header("Authorization", "Bearer sb_a_key_not_seen_yet_0000000000").GET().build());
+        assertThat(unchecked.statusCode()).as(unchecked.body()).isEqualTo(503);
+        assertThat(unchecked.body()).contains("store_unavailable");
         var again = builder.start();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> a.log().contains("the server lock's database session was lost"));
