@@ -154,14 +154,19 @@ class ClusterFailoverTest {
                 .contains("was taken for stopped by the cluster");
     }
 
+    /** Uploads the catalog plugin to {@code server}, as an admin does. */
+    private static void uploadCatalog(ServerProcess server) throws Exception {
+        HttpResponse<String> uploaded = server.send(server.api("/api/v1/plugins").header("Content-Type", "application/java-archive")
+                .POST(HttpRequest.BodyPublishers.ofFile(Path.of("target/upload-plugins/sb-plugin-catalog.jar"))).build());
+        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+    }
+
     /** Scale-out: a server that joins after a plugin was uploaded to the cluster installs it as it starts, and runs it. */
     @Test
     void aServerThatJoinsLaterInstallsThePluginsTheClusterHas() throws Exception {
         cluster = new ClusterProcesses(dir, LEASE_MS);
         ServerProcess a = cluster.server("a");
-        HttpResponse<String> uploaded = a.send(a.api("/api/v1/plugins").header("Content-Type", "application/java-archive")
-                .POST(HttpRequest.BodyPublishers.ofFile(Path.of("target/upload-plugins/sb-plugin-catalog.jar"))).build());
-        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+        uploadCatalog(a);
 
         ServerProcess b = cluster.server("b");
 
@@ -179,9 +184,7 @@ class ClusterFailoverTest {
     void aServerThatDoesNotTrustAPluginTheClusterSharesStartsWithoutItSayingWhy() throws Exception {
         cluster = new ClusterProcesses(dir, LEASE_MS);
         ServerProcess a = cluster.server("a");
-        HttpResponse<String> uploaded = a.send(a.api("/api/v1/plugins").header("Content-Type", "application/java-archive")
-                .POST(HttpRequest.BodyPublishers.ofFile(Path.of("target/upload-plugins/sb-plugin-catalog.jar"))).build());
-        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+        uploadCatalog(a);
         Path truststore = dir.resolve("trusted.p12");
         java.security.KeyStore empty = java.security.KeyStore.getInstance("PKCS12");
         empty.load(null, null);

@@ -43,12 +43,17 @@ class LockLossTest {
         }
     }
 
+    /** A server alone on the database at {@code url}: not a cluster of one (SB_CLUSTER=off), so no heartbeat fences it. */
+    private ServerProcess loneServer(String url) throws Exception {
+        return new ServerProcess(Files.createDirectories(dir.resolve("a")), Files.createDirectories(dir.resolve("a-data")),
+                List.of("-Xmx256m"), Map.of("SB_DB_URL", url, "SB_DB_USER", "postgres", "SB_DB_PASSWORD", "postgres",
+                        "SB_MASTER_KEY", ClusterProcesses.MASTER_KEY, "SB_CLUSTER", "off")).start();
+    }
+
     @Test
     void aServerWhoseLockWentToAnotherWhileItsSessionWasLostStopsItselfAndSaysWho() throws Exception {
         database = new ClusterProcesses(dir, 3_000); // its PostgreSQL only: this server runs alone
-        a = new ServerProcess(Files.createDirectories(dir.resolve("a")), Files.createDirectories(dir.resolve("a-data")),
-                List.of("-Xmx256m"), Map.of("SB_DB_URL", database.jdbcUrl(), "SB_DB_USER", "postgres", "SB_DB_PASSWORD", "postgres",
-                        "SB_MASTER_KEY", ClusterProcesses.MASTER_KEY, "SB_CLUSTER", "off")).start();
+        a = loneServer(database.jdbcUrl());
 
         Properties other = new Properties();
         other.setProperty("user", "postgres");
@@ -75,9 +80,7 @@ class LockLossTest {
     @Test
     void aServerWhoseLockSessionWasLostTakesTheLockAgainAndGoesOn() throws Exception {
         database = new ClusterProcesses(dir, 3_000);
-        a = new ServerProcess(Files.createDirectories(dir.resolve("a")), Files.createDirectories(dir.resolve("a-data")),
-                List.of("-Xmx256m"), Map.of("SB_DB_URL", database.jdbcUrl(), "SB_DB_USER", "postgres", "SB_DB_PASSWORD", "postgres",
-                        "SB_MASTER_KEY", ClusterProcesses.MASTER_KEY, "SB_CLUSTER", "off")).start();
+        a = loneServer(database.jdbcUrl());
         try (Connection admin = database.database(); Statement st = admin.createStatement()) {
             int before;
             try (ResultSet killed = st.executeQuery("SELECT pg_terminate_backend(l.pid), l.pid FROM pg_locks l "
@@ -106,9 +109,7 @@ class LockLossTest {
                 .setDataDirectory(dir.resolve("pg-data")).setCleanDataDirectory(false).setPort(port);
         var first = builder.start();
         String url = first.getJdbcUrl("postgres", "postgres");
-        a = new ServerProcess(Files.createDirectories(dir.resolve("a")), Files.createDirectories(dir.resolve("a-data")),
-                List.of("-Xmx256m"), Map.of("SB_DB_URL", url, "SB_DB_USER", "postgres", "SB_DB_PASSWORD", "postgres",
-                        "SB_MASTER_KEY", ClusterProcesses.MASTER_KEY, "SB_CLUSTER", "off")).start();
+        a = loneServer(url);
         assertThat(a.send(a.api("/api/v1/scenarios").POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
                 {"id": "kept", "nodes": [{"id": "a", "integrationId": "core", "actionId": "noop"}]}""")).build()).statusCode())
                 .isEqualTo(201);

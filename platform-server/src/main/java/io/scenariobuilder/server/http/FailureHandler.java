@@ -39,8 +39,13 @@ public final class FailureHandler implements Handler<RoutingContext> {
      */
     public static void badRequestBeforeRouting(RoutingContext ctx) {
         Throwable failure = ctx.failure();
-        String why = failure == null ? null : failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage();
-        respond(ctx, ApiException.badRequest(why == null ? "bad request" : "bad request: " + why));
+        respond(ctx, badRequest(failure == null ? null : failure.getCause() != null ? failure.getCause() : failure));
+    }
+
+    /** 400 naming what Vert.x found wrong ({@code why}'s message), or a plain "bad request" when it says nothing. */
+    private static ApiException badRequest(Throwable why) {
+        String message = why == null ? null : why.getMessage();
+        return ApiException.badRequest(message == null ? "bad request" : "bad request: " + message);
     }
 
     private static void respond(RoutingContext ctx, ApiException error) {
@@ -109,10 +114,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
         }
         if (failure instanceof io.vertx.ext.web.handler.HttpException http && http.getStatusCode() >= 400 && http.getStatusCode() < 500) {
             // Vert.x refusing the request itself, such as a query that is not valid percent-encoding: the client's fault.
-            if (http.getStatusCode() == 400 && http.getCause() != null && http.getCause().getMessage() != null) {
-                return ApiException.badRequest("bad request: " + http.getCause().getMessage());
-            }
-            return toApi(null, http.getStatusCode(), ctx);
+            return http.getStatusCode() == 400 ? badRequest(http.getCause()) : toApi(null, http.getStatusCode(), ctx);
         }
         if (failure == null) {
             return switch (status) {
