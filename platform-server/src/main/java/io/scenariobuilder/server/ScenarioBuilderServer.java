@@ -347,14 +347,28 @@ public final class ScenarioBuilderServer implements AutoCloseable {
         return new ScenarioBuilderServer(config, builtinPluginDirs, vertxOptions);
     }
 
-    /** Fails, naming the address, when another program listens on it already ({@code port} 0 takes any free port). */
+    /**
+     * Fails, naming the setting, when the host is not one this machine can listen on (a name that does not resolve, an
+     * address of another machine), or naming the address when another program listens on it already ({@code port} 0
+     * takes any free port).
+     */
     static void checkAddress(String host, int port) throws IOException {
+        java.net.InetSocketAddress address = new java.net.InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new IOException("SB_HOST '" + host + "' is not a name this machine can resolve: listen on 127.0.0.1 (this "
+                    + "machine only), 0.0.0.0 (every network) or one of this machine's addresses");
+        }
+        java.net.InetAddress ip = address.getAddress();
+        if (!ip.isAnyLocalAddress() && !ip.isLoopbackAddress() && java.net.NetworkInterface.getByInetAddress(ip) == null) {
+            throw new IOException("SB_HOST " + host + " is not an address of this machine: listen on 127.0.0.1 (this machine "
+                    + "only), 0.0.0.0 (every network) or one of this machine's addresses");
+        }
         if (port == 0) {
             return;
         }
         try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
             probe.setReuseAddress(true);
-            probe.bind(new java.net.InetSocketAddress(host, port));
+            probe.bind(address);
         } catch (java.net.BindException e) {
             throw addressInUse(host, port, e);
         }

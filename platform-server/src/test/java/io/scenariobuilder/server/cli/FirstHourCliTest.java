@@ -145,4 +145,19 @@ class FirstHourCliTest {
             assertThat(dir.resolve("data")).as("no store opened, no example imported").doesNotExist();
         }
     }
+
+    @Test
+    void aHostThisMachineCannotListenOnIsNamedNotTakenForAPortInUse() throws Exception {
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): an address no machine has. It used to be reported as "in use by another program".
+        Result foreign = cli("serve", "--config", config("SB_HOST=192.0.2.1").toString(), "--port", "18080", "--exit-when-ready");
+        assertThat(foreign.exit()).isEqualTo(1);
+        assertThat(foreign.err()).contains("the server did not start: SB_HOST 192.0.2.1 is not an address of this machine: listen on "
+                + "127.0.0.1 (this machine only), 0.0.0.0 (every network) or one of this machine's addresses")
+                .doesNotContain("in use");
+        // A name that does not resolve (.invalid is reserved, RFC 2606) used to say only "Unresolved address".
+        Result unknown = cli("serve", "--config", config("SB_HOST=no-such-host.invalid").toString(), "--port", "0", "--exit-when-ready");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("the server did not start: SB_HOST 'no-such-host.invalid' is not a name this machine can resolve");
+        assertThat(dir.resolve("data")).as("checked before anything is written").doesNotExist();
+    }
 }
