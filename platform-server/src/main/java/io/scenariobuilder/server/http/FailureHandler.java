@@ -117,18 +117,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
             return http.getStatusCode() == 400 ? badRequest(http.getCause()) : toApi(null, http.getStatusCode(), ctx);
         }
         if (failure == null) {
-            return switch (status) {
-                case 400 -> ApiException.badRequest("bad request");
-                case 401 -> new ApiException(401, "unauthorized", "missing or wrong API key");
-                case 403 -> new ApiException(403, "forbidden", "not allowed");
-                case 404 -> ApiException.notFound("no such resource: " + ctx.request().method() + " " + ctx.request().path());
-                case 405 -> new ApiException(405, "method_not_allowed", ctx.request().method() + " is not allowed on " + ctx.request().path());
-                case 413 -> new ApiException(413, "payload_too_large", "the body is larger than the server accepts (SB_MAX_BODY_BYTES)");
-                case 415 -> new ApiException(415, "bad_request", "unsupported content type");
-                default -> status >= 400 && status < 500
-                        ? new ApiException(status, "bad_request", "bad request")
-                        : internal(null, ctx);
-            };
+            // Only Vert.x's own handlers fail with a bare status (the routes fail with typed errors): the body handler's
+            // 413, or another refusal of the request.
+            return status == 413 ? new ApiException(413, "payload_too_large", "the body is larger than the server accepts (SB_MAX_BODY_BYTES)")
+                    : status >= 400 && status < 500 ? new ApiException(status, "bad_request", "bad request")
+                    : internal(null, ctx);
         }
         if (failure instanceof io.scenariobuilder.core.store.StoreException store && store.unavailable()) {
             return new ApiException(503, "store_unavailable", "the store is unavailable for now; try again").withHeader("Retry-After", "5");
