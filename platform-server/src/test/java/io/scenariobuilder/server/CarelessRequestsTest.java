@@ -227,4 +227,28 @@ class CarelessRequestsTest {
         }
         assertThat(h.server.auth().storeLookups() - before).isEqualTo(1);
     }
+
+    @Test
+    void aCursorThisApiDidNotGiveIsRefusedRatherThanReadAsAnEmptyOrWrongPage() throws Exception {
+        assertThat(h.post("/api/v1/scenarios", json("""
+                {"id": "pipe", "nodes": [{"id": "a", "integrationId": "core", "actionId": "noop"}], "connections": []}""")).status())
+                .isEqualTo(201);
+        String executionId = h.post("/api/v1/scenarios/pipe/executions?wait=true", json("{}")).body().get("id").asText();
+        String hint = "is not one this API gave: pass the nextCursor of the previous page as it is, or leave cursor out for the first page";
+        for (String wrong : new String[] {"garbage", "", executionId.toUpperCase(java.util.Locale.ROOT), executionId + "0"}) {
+            Response executions = h.get("/api/v1/executions?cursor=" + wrong);
+            assertThat(executions.status()).as(wrong).isEqualTo(400);
+            assertThat(message(executions)).isEqualTo("cursor '" + wrong + "' " + hint);
+        }
+        Response scenarios = h.get("/api/v1/scenarios?cursor=my%20scenario");
+        assertThat(scenarios.status()).isEqualTo(400);
+        assertThat(message(scenarios)).isEqualTo("cursor 'my scenario' " + hint);
+        Response huge = h.get("/api/v1/scenarios?cursor=" + "x".repeat(1000));
+        assertThat(huge.status()).isEqualTo(400);
+        assertThat(message(huge)).as("echoed in part only").isEqualTo("cursor '" + "x".repeat(64) + "...' " + hint);
+
+        // What the API gives is taken: an execution id (the page after it is empty here), a scenario id.
+        assertThat(h.get("/api/v1/executions?cursor=" + executionId).status()).isEqualTo(200);
+        assertThat(h.get("/api/v1/scenarios?cursor=pipe").status()).isEqualTo(200);
+    }
 }

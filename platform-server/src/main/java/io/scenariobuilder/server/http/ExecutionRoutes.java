@@ -25,6 +25,9 @@ import java.util.function.Function;
  */
 public final class ExecutionRoutes {
 
+    /** An execution id: 128 bits as 32 lowercase hex digits. */
+    private static final java.util.regex.Pattern EXECUTION_ID = java.util.regex.Pattern.compile("[0-9a-f]{32}");
+
     private final Admission admission;
 
     private final Vertx vertx;
@@ -142,7 +145,7 @@ public final class ExecutionRoutes {
         ExecutionStatus status = statusText == null ? null : ExecutionStatus.fromId(statusText.strip().toLowerCase(java.util.Locale.ROOT))
                 .orElseThrow(() -> ApiException.badRequest("unknown status '" + statusText + "': one of " + String.join(", ",
                         java.util.Arrays.stream(ExecutionStatus.values()).map(ExecutionStatus::id).toList())));
-        String cursor = ctx.queryParams().get("cursor");
+        String cursor = Http.cursor(ctx, EXECUTION_ID); // the last id of the page before
         http.blocking(vertx, () -> store.list(scenarioId, status, cursor, limit))
                 .onSuccess(Http.guard(ctx, page -> Http.json(ctx, 200, Http.page(page.items(), page.nextCursor()))))
                 .onFailure(ctx::fail);

@@ -167,6 +167,20 @@ public final class Http {
         }
     }
 
+    /**
+     * The {@code ?cursor=} of a list route, {@code null} for the first page. One not in the form this API gives
+     * ({@code form}) is refused: read as a position, a typo would answer with an empty or a wrong page.
+     */
+    public static String cursor(RoutingContext ctx, java.util.regex.Pattern form) {
+        String cursor = ctx.queryParams().get("cursor");
+        if (cursor != null && !form.matcher(cursor).matches()) {
+            String shown = cursor.length() > 64 ? cursor.substring(0, 64) + "..." : cursor;
+            throw ApiException.badRequest("cursor '" + shown + "' is not one this API gave: pass the nextCursor of the previous "
+                    + "page as it is, or leave cursor out for the first page");
+        }
+        return cursor;
+    }
+
     /** Stops the blocking executor. */
     public void close() {
         blocking.shutdown();

@@ -198,7 +198,7 @@ public final class ScenarioRoutes {
     private void list(RoutingContext ctx) {
         Http.onlyParams(ctx, "limit", "cursor");
         int limit = Http.limit(ctx);
-        String cursor = ctx.queryParams().get("cursor");
+        String cursor = Http.cursor(ctx, io.scenariobuilder.core.scenario.ScenarioParser.ID); // the last id of the page before
         http.blocking(vertx, () -> store.list(cursor, limit)).onSuccess(Http.guard(ctx, page -> Http.json(ctx, 200,
                 Http.page(page.items().stream().map(ScenarioRoutes::document).toList(), page.nextCursor())))).onFailure(ctx::fail);
     }
