@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@link ClusterBus#LIVE}, in batches every {@value #BATCH_MS} ms (one notification holds up to 7.9 kB), and publishes
  * theirs to its own streams, so that a client of any server sees every server's. What one server cannot send in time (more
  * than {@value #MAX_WAITING} waiting) is dropped and counted, as a slow client's lines are: the stored execution logs
- * stay whole.
+ * stay whole. The count is the metric {@code sb_cluster_live_dropped_messages_total}, and a warning says it at most once
+ * a minute while it grows.
  */
 final class ClusterLive implements AutoCloseable {
 
@@ -34,6 +35,7 @@ final class ClusterLive implements AutoCloseable {
     static final int MAX_WAITING = 50_000;
     /** The longest message of a line sent to the others: a longer one is cut, marked with an ellipsis. */
     static final int MAX_MESSAGE = 2_000;
+    private static final long REPORT_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
 
     private final ClusterBus bus;
     private final String origin;
@@ -42,6 +44,9 @@ final class ClusterLive implements AutoCloseable {
     private final ConcurrentLinkedQueue<Object> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
+    /** The count the last warning gave, and when it was given (sender thread only). */
+    private long reported;
+    private long reportedAtNanos = System.nanoTime() - REPORT_EVERY_NANOS;
     private volatile boolean closed;
     private Thread sender;
 
@@ -80,12 +85,32 @@ final class ClusterLive implements AutoCloseable {
         return dropped.get();
     }
 
+    /**
+     * Warns when lines were dropped since the last warning, at most once a minute ({@code now} in nanoseconds): a drop
+     * is not silent, and a flood of them is one line a minute.
+     *
+     * @return whether it warned
+     */
+    boolean reportDropped(long now) {
+        long count = dropped.get();
+        if (count == reported || now - reportedAtNanos < REPORT_EVERY_NANOS) {
+            return false;
+        }
+        LOG.warn("{} live lines and events were not sent to the other servers since the last warning ({} in all): more than {} "
+                + "waited. Clients of the other servers' streams miss them; the stored execution logs are whole", count - reported,
+                count, MAX_WAITING);
+        reported = count;
+        reportedAtNanos = now;
+        return true;
+    }
+
     void start() {
         sender = Thread.ofPlatform().name("sb-cluster-live").daemon().start(() -> {
             while (!closed) {
                 try {
                     Thread.sleep(BATCH_MS);
                     send();
+                    reportDropped(System.nanoTime());
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException e) {

@@ -249,6 +249,9 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             }
             streamMetrics("logs", liveLogs);
             streamMetrics("events", liveEvents);
+            if (toOthers != null) {
+                injector.getInstance(PlatformMetrics.class).counter(CLUSTER_LIVE_DROPPED, toOthers::dropped);
+            }
             this.traces = config.otlpEndpoint() == null ? null : new OtlpTraces(config.otlpEndpoint(), Duration.ofSeconds(2));
             if (traces != null) {
                 injector.getInstance(ExecutionEvents.class).addSpanListener(traces);
@@ -475,6 +478,10 @@ public final class ScenarioBuilderServer implements AutoCloseable {
             "sb_stream_clients", "Live stream clients connected now, by stream (logs, events)", "stream");
     private static final MetricFamily STREAM_DROPPED = MetricFamily.of("sb.stream.dropped", MetricFamily.Kind.COUNTER,
             "sb_stream_dropped_messages", "Live stream messages dropped for clients that could not keep up, by stream", "stream");
+
+    private static final MetricFamily CLUSTER_LIVE_DROPPED = MetricFamily.of("sb.cluster.live.dropped", MetricFamily.Kind.COUNTER,
+            "sb_cluster_live_dropped_messages", "Live lines and events of this server not sent to the other servers' streams "
+                    + "because too many waited");
 
     private void streamMetrics(String stream, LiveHub<?> hub) {
         PlatformMetrics metrics = injector.getInstance(PlatformMetrics.class);

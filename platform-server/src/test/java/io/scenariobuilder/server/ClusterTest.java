@@ -251,6 +251,10 @@ class ClusterTest {
                 {"id": "after-garbage", "trigger": {"type": "webhook", "path": "after-garbage"}, "nodes": [
                   {"id": "n", "integrationId": "core", "actionId": "noop"}]}""").statusCode()).isEqualTo(201);
         await().atMost(Duration.ofSeconds(5)).until(() -> hook(c, "after-garbage", "{}").statusCode() == 202);
+
+        // What a server could not send to the others' live streams is a metric (none here: far fewer lines waited than the
+        // 50,000 that may).
+        assertThat(call(c, "GET", "/metrics", null).body()).contains("\nsb_cluster_live_dropped_messages_total 0");
     }
 
     private static JsonNode nodeRecord(JsonNode execution, String id) {
