@@ -107,4 +107,49 @@ class AdmissionControlTest {
             assertThat(h.get("/api/v1/scenarios/later").status()).isEqualTo(404);
         }
     }
+
+    @Test
+    void pastTheStoreQueueLimitStartsGet429AndWhatWaitsIsKept() throws Exception {
+        System.setProperty("sb.store.busyTimeoutMs", "30000"); // the store waits for the lock rather than fail: writes pile up
+        try (ServerHarness h = new ServerHarness(dir, Map.of("SB_MAX_STORE_QUEUE", "100", "SB_SHUTDOWN_GRACE_MS", "100"))) {
+            assertThat(h.post("/api/v1/scenarios", json("""
+                    {"id": "quick", "nodes": [{"id": "n", "integrationId": "core", "actionId": "noop"}]}""")).status()).isEqualTo(201);
+            // The harness's client keeps 64 connections; these starts come from many more, as a burst of webhooks does.
+            java.net.http.HttpClient burst = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpRequest start = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            "http://127.0.0.1:" + h.server.port() + "/api/v1/scenarios/quick/executions"))
+                    .header("Authorization", "Bearer " + ServerHarness.ADMIN_KEY).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build();
+            List<CompletableFuture<java.net.http.HttpResponse<String>>> waiting = new ArrayList<>();
+            try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/scenario-builder.db"));
+                    Statement st = other.createStatement()) {
+                st.execute("BEGIN IMMEDIATE"); // a slow disk, a backup holding the database: the store cannot commit for a while
+                for (int i = 0; i < 150; i++) {
+                    waiting.add(burst.sendAsync(start, java.net.http.HttpResponse.BodyHandlers.ofString()));
+                }
+                await().atMost(Duration.ofSeconds(20)).until(() -> queueDepth(h) >= 100);
+                Response refused = h.post("/api/v1/scenarios/quick/executions", json("{}"));
+                assertThat(refused.status()).isEqualTo(429);
+                assertThat(refused.error()).isEqualTo("rate_limited");
+                assertThat(refused.headers().get("Retry-After")).isEqualTo("1");
+                assertThat(refused.body().at("/error/message").asText()).matches(
+                        "the store has \\d+ writes waiting, its limit \\(SB_MAX_STORE_QUEUE\\); try again shortly");
+                st.execute("COMMIT");
+            } finally {
+                System.clearProperty("sb.store.busyTimeoutMs");
+            }
+            // Every start answered: accepted (and then stored and run), or refused like the one above; none failed.
+            List<Integer> answers = waiting.stream().map(answer -> answer.orTimeout(60, TimeUnit.SECONDS).join().statusCode()).toList();
+            assertThat(answers).allSatisfy(status -> assertThat(status).isIn(202, 429));
+            long accepted = answers.stream().filter(status -> status == 202).count();
+            assertThat(accepted).isGreaterThanOrEqualTo(100);
+            await().atMost(Duration.ofSeconds(30)).until(() -> h.get("/api/v1/executions?scenarioId=quick&status=completed&limit=500")
+                    .body().get("items").size() == accepted);
+        }
+    }
+
+    private static long queueDepth(ServerHarness h) {
+        return h.get("/metrics").text().lines().filter(line -> line.startsWith("sb_store_queue_depth "))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst().orElse(-1);
+    }
 }

@@ -42,10 +42,6 @@ public final class PluginRoutes {
 
     private final Cluster cluster;
 
-    public PluginRoutes(Vertx vertx, Http http, PluginService plugins, Path pluginsDir, SecurityLog security) {
-        this(vertx, http, plugins, pluginsDir, security, null);
-    }
-
     public PluginRoutes(Vertx vertx, Http http, PluginService plugins, Path pluginsDir, SecurityLog security, Cluster cluster) {
         this.cluster = cluster;
         this.security = security;
