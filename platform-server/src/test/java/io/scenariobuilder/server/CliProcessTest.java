@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.scenariobuilder.server.cli.ScenarioBuilderCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code run} as its own process, as the launcher starts it: where it finds plugins when it is not told (the
  * {@code SB_PLUGINS_DIR} variable, then a {@code ./plugins} folder holding JARs, not the source folder of the built-in
- * plugins), and the exit code the shell sees.
+ * plugins), and the exit code the shell sees. {@code serve} started from a checkout of Scenario Builder itself.
  */
 class CliProcessTest {
 
@@ -70,5 +71,34 @@ class CliProcessTest {
         assertThat(exit.code()).as(exit.output()).isEqualTo(2);
         assertThat(exit.output()).contains("error: hello.json is not a valid scenario (1 problem):\n"
                 + "$.nodes[0].integrationId: unknown integration 'core' (installed: [])");
+    }
+
+    @Test
+    void serveStartedFromACheckoutKeepsPluginJarsOutOfTheSourceFolderAndStopsOnSigterm() throws Exception {
+        Path checkout = Files.createDirectories(dir.resolve("scenario-builder"));
+        Files.writeString(Files.createDirectories(checkout.resolve("plugins")).resolve("pom.xml"), "<project/>");
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Dguice_custom_class_loading=CHILD"));
+        command.addAll(ServerProcess.coverageAgent());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ScenarioBuilderCli.class.getName(), "serve", "--port", "0"));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(checkout.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("serve.log").toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("SB_"));
+        builder.environment().put("SB_IMPORT_EXAMPLES", "false");
+        Process server = builder.start();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> Files.readString(dir.resolve("serve.log")).contains("listening on ") || !server.isAlive());
+            assertThat(server.isAlive()).as(Files.readString(dir.resolve("serve.log"))).isTrue();
+            assertThat(checkout.resolve("data/plugins")).as("plugin JARs go to the data folder").isDirectory();
+            try (var inSources = Files.list(checkout.resolve("plugins"))) {
+                assertThat(inSources.map(path -> path.getFileName().toString()).toList()).containsExactly("pom.xml");
+            }
+        } finally {
+            server.destroy(); // SIGTERM, as Ctrl-C or a supervisor's stop
+        }
+        assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).as("the signal's code").isEqualTo(143);
+        assertThat(Files.readString(dir.resolve("serve.log"))).contains("stopped");
     }
 }
