@@ -30,13 +30,19 @@ class CliProcessTest {
     private record Exit(int code, String output) {
     }
 
+    /** The CLI in a JVM of its own, with this test JVM's classes and coverage agent. */
+    private static List<String> cli(String... args) {
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Dguice_custom_class_loading=CHILD"));
+        command.addAll(ServerProcess.coverageAgent());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ScenarioBuilderCli.class.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
     private Exit run(Path workingDir, Map<String, String> env) throws Exception {
         Files.writeString(workingDir.resolve("hello.json"), SCENARIO);
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
-        command.addAll(ServerProcess.coverageAgent());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ScenarioBuilderCli.class.getName(), "run", "hello.json"));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(cli("run", "hello.json")).directory(workingDir.toFile()).redirectErrorStream(true);
         builder.environment().remove("SB_PLUGINS_DIR");
         builder.environment().putAll(env);
         Process process = builder.start();
@@ -77,11 +83,7 @@ class CliProcessTest {
     void serveStartedFromACheckoutKeepsPluginJarsOutOfTheSourceFolderAndStopsOnSigterm() throws Exception {
         Path checkout = Files.createDirectories(dir.resolve("scenario-builder"));
         Files.writeString(Files.createDirectories(checkout.resolve("plugins")).resolve("pom.xml"), "<project/>");
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Dguice_custom_class_loading=CHILD"));
-        command.addAll(ServerProcess.coverageAgent());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ScenarioBuilderCli.class.getName(), "serve", "--port", "0"));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(checkout.toFile()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(cli("serve", "--port", "0")).directory(checkout.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("serve.log").toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("SB_"));
         builder.environment().put("SB_IMPORT_EXAMPLES", "false");
