@@ -32,6 +32,7 @@ class FailureHandlerTest {
 
     private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
     private final Logger log = (Logger) LoggerFactory.getLogger(FailureHandler.class);
+    private final Http http = new Http(64, 1 << 20);
     private HttpServer server;
     private HttpClient client;
 
@@ -56,6 +57,10 @@ class FailureHandlerTest {
             ctx.response().setChunked(true).write("{\"items\": [");
             ctx.fail(new IllegalArgumentException("failed while writing"));
         });
+        router.get("/unwritable").handler(ctx -> Http.json(ctx, 200, new Unwritable()));
+        router.get("/checked").handler(ctx -> http.blocking(vertx, () -> {
+            throw new java.io.IOException("the disk is gone");
+        }).onSuccess(ignored -> ctx.end()).onFailure(ctx::fail));
         router.route().failureHandler(new FailureHandler());
         server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
         client = vertx.createHttpClient();
@@ -67,6 +72,14 @@ class FailureHandlerTest {
         log.setAdditive(true);
         client.close().await(10, TimeUnit.SECONDS);
         server.close().await(10, TimeUnit.SECONDS);
+        http.close();
+    }
+
+    /** A value Jackson cannot write: its one property throws. */
+    public static final class Unwritable {
+        public String getValue() {
+            throw new IllegalStateException("no value");
+        }
     }
 
     private io.vertx.core.Future<Answer> get(String path) {
@@ -148,5 +161,26 @@ class FailureHandlerTest {
                     assertThat(cut).isNotNull();
                     test.completeNow();
                 })));
+    }
+
+    @Test
+    void anAnswerThatCannotBeWrittenAsJsonOrACheckedFailureOfBlockingWorkIsA500LoggedWithItsCause(VertxTestContext test) {
+        var checkpoint = test.checkpoint(2);
+        get("/unwritable").onComplete(test.succeeding(answer -> test.verify(() -> {
+            assertThat(answer.response().statusCode()).isEqualTo(500);
+            assertThat(answer.error().getString("code")).isEqualTo("internal");
+            assertThat(logged.list).anySatisfy(line -> assertThat(line.getThrowableProxy().getMessage()).contains("no value"));
+            checkpoint.flag();
+        })));
+        get("/checked").onComplete(test.succeeding(answer -> test.verify(() -> {
+            assertThat(answer.response().statusCode()).isEqualTo(500);
+            assertThat(answer.body()).doesNotContain("disk");
+            assertThat(logged.list).anySatisfy(line -> {
+                assertThat(line.getFormattedMessage()).startsWith("internal error ").endsWith(" on GET /checked");
+                assertThat(line.getThrowableProxy().getClassName()).as("the failure itself, not a wrapper")
+                        .isEqualTo(java.io.IOException.class.getName());
+            });
+            checkpoint.flag();
+        })));
     }
 }
