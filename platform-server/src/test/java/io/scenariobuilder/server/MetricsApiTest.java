@@ -170,23 +170,4 @@ class MetricsApiTest extends ServerTestBase {
         List<String> problems = output.lines().filter(l -> !l.isBlank()).toList();
         assertThat(problems).as("promtool findings").isEmpty();
     }
-
-    static class Authenticated extends ServerTestBase {
-        @Override
-        Map<String, String> settings() {
-            return Map.of("SB_METRICS_AUTH", "true");
-        }
-
-        @Test
-        void withMetricsAuthTheScrapeNeedsAViewerKey() {
-            Response refused = h.call(HttpMethod.GET, "/metrics", null, null);
-            assertThat(refused.status()).isEqualTo(401);
-            assertThat(refused.error()).isEqualTo("unauthorized");
-            assertThat(h.call(HttpMethod.GET, "/metrics", null, "sb_wrong_key_0123456789abcdef").status()).isEqualTo(401);
-            String viewer = h.post("/api/v1/keys", json("{\"name\": \"scraper\", \"role\": \"viewer\"}")).body().get("key").asText();
-            Response scrape = h.call(HttpMethod.GET, "/metrics", null, viewer);
-            assertThat(scrape.status()).isEqualTo(200);
-            assertThat(PrometheusText.parse(scrape.text())).containsKey("sb_executions_active");
-        }
-    }
 }
