@@ -251,4 +251,14 @@ class CarelessRequestsTest {
         assertThat(h.get("/api/v1/executions?cursor=" + executionId).status()).isEqualTo(200);
         assertThat(h.get("/api/v1/scenarios?cursor=pipe").status()).isEqualTo(200);
     }
+
+    @Test
+    void testingAConnectionOfAnIntegrationWithoutCredentialsToTestSaysSo() {
+        Response saved = h.post("/api/v1/connections", json("""
+                {"id": "plain", "integrationId": "core", "credentials": {}}"""));
+        assertThat(saved.status()).as(saved.text()).isEqualTo(201);
+        Response tested = h.post("/api/v1/connections/plain/test", json("{}"));
+        assertThat(tested.status()).isEqualTo(400);
+        assertThat(message(tested)).isEqualTo("integration 'core' cannot test credentials");
+    }
 }
