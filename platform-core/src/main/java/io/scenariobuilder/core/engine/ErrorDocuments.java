@@ -48,7 +48,7 @@ final class ErrorDocuments {
         execution.put("scenarioName", scenario.scenario().name());
         execution.put("scenarioVersion", scenario.scenario().version());
         execution.put("status", result.status().id());
-        execution.put("startTime", startTime.toString());
+        execution.put("startTime", Millis.of(startTime).toString()); // as the result and the API show it
         execution.put("endTime", result.endTime() == null ? null : result.endTime().toString());
         String nodeId = cause == null ? null : cause.nodeId();
         Integer index = nodeId == null ? null : scenario.indexById().get(nodeId);

@@ -326,6 +326,17 @@ class ErrorHandlingTest {
         assertThat(data.at("/error/message").asText()).isEqualTo("key revoked");
         assertThat(data.at("/error/severity").asText()).isEqualTo("high");
         assertThat(data.at("/error/category").asText()).isEqualTo("security");
+        // The rest of the shape an error scenario reads.
+        assertThat(data.at("/execution/scenarioName").asText()).isEqualTo("Orders");
+        assertThat(data.at("/execution/scenarioVersion").asInt()).isEqualTo(failed.scenarioVersion());
+        assertThat(data.at("/execution/startTime").asText()).isEqualTo(failed.startTime().toString());
+        assertThat(data.at("/execution/endTime").asText()).isEqualTo(failed.endTime().toString());
+        assertThat(data.at("/failedNode/integrationId").asText()).isEqualTo("core");
+        assertThat(data.at("/failedNode/attempts").asInt()).isEqualTo(1);
+        assertThat(data.at("/error/retryable").asBoolean()).isFalse();
+        assertThat(data.at("/error/attempt").asInt()).isEqualTo(1);
+        assertThat(data.get("error").has("retryAfterMs")).isTrue();
+        assertThat(data.at("/error/retryAfterMs").isNull()).isTrue();
     }
 
     /** No node failed: the execution ran out of time. The error scenario hears that, with no failed node to name. */
