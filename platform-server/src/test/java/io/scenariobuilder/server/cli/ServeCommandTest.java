@@ -92,6 +92,34 @@ class ServeCommandTest {
         }
     }
 
+    /** keys, too, as installed: it opens the same database, with the library from the install folder. */
+    @Test
+    void asInstalledKeysKeepsSqlitesLibraryInTheInstallFolderToo() throws Exception {
+        String config = config().toString();
+        CommandLine first = ScenarioBuilderCli.commandLine();
+        first.setOut(new PrintWriter(new StringWriter()));
+        assertThat(first.execute("serve", "--config", config, "--port", "0", "--exit-when-ready")).as("makes the database").isZero();
+        Path home = Files.createDirectories(dir.resolve("install"));
+        String libPath = System.clearProperty("org.sqlite.lib.path");
+        String libName = System.clearProperty("org.sqlite.lib.name");
+        System.setProperty("sb.home", home.toString());
+        try {
+            CommandLine commandLine = ScenarioBuilderCli.commandLine();
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            commandLine.setOut(new PrintWriter(out));
+            commandLine.setErr(new PrintWriter(err));
+            assertThat(commandLine.execute("keys", "--config", config, "list")).as(err.toString()).isZero();
+            try (var found = Files.walk(home.resolve("native"))) {
+                assertThat(found.filter(Files::isRegularFile).map(f -> f.getFileName().toString())).contains("libsqlitejdbc.so");
+            }
+        } finally {
+            System.clearProperty("sb.home");
+            restore("org.sqlite.lib.path", libPath);
+            restore("org.sqlite.lib.name", libName);
+        }
+    }
+
     private static void restore(String name, String value) {
         if (value == null) {
             System.clearProperty(name);
