@@ -115,7 +115,7 @@ class AdmissionControlTest {
             assertThat(h.post("/api/v1/scenarios", json("""
                     {"id": "quick", "nodes": [{"id": "n", "integrationId": "core", "actionId": "noop"}]}""")).status()).isEqualTo(201);
             // The harness's client keeps 64 connections; these starts come from many more, as a burst of webhooks does.
-            java.net.http.HttpClient burst = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpClient burst = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
             java.net.http.HttpRequest start = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                             "http://127.0.0.1:" + h.server.port() + "/api/v1/scenarios/quick/executions"))
                     .header("Authorization", "Bearer " + ServerHarness.ADMIN_KEY).header("Content-Type", "application/json")
