@@ -29,6 +29,39 @@ class ServeCommandTest {
         return config;
     }
 
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run cli(String... args) {
+        CommandLine commandLine = ScenarioBuilderCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        int exit = commandLine.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** What the launcher of an installed copy sets: sb.home, and no SQLite library path of the test JVM's. */
+    private static void asInstalled(Path home, java.util.concurrent.Callable<?> work) throws Exception {
+        String libPath = System.clearProperty("org.sqlite.lib.path");
+        String libName = System.clearProperty("org.sqlite.lib.name");
+        System.setProperty("sb.home", home.toString());
+        try {
+            work.call();
+        } finally {
+            System.clearProperty("sb.home");
+            restore("org.sqlite.lib.path", libPath);
+            restore("org.sqlite.lib.name", libName);
+        }
+    }
+
+    private static void assertSqliteLibraryIn(Path home) throws Exception {
+        try (var found = Files.walk(home.resolve("native"))) {
+            assertThat(found.filter(Files::isRegularFile).map(f -> f.getFileName().toString())).contains("libsqlitejdbc.so");
+        }
+    }
+
     @Test
     void theFastPathTakesThePlainFormsAndLeavesTheRestToPicocli() throws Exception {
         StringWriter out = new StringWriter();
@@ -46,17 +79,10 @@ class ServeCommandTest {
 
     @Test
     void exitWhenReadyStartsServesOneRequestAndStops() throws Exception {
-        Path config = config();
-        CommandLine commandLine = ScenarioBuilderCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
+        Run run = cli("serve", "--config", config().toString(), "--port", "0", "--exit-when-ready");
 
-        int exit = commandLine.execute("serve", "--config", config.toString(), "--port", "0", "--exit-when-ready");
-
-        assertThat(exit).as(err.toString()).isZero();
-        assertThat(out.toString()).containsPattern("listening on http://127\\.0\\.0\\.1:\\d+");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).containsPattern("listening on http://127\\.0\\.0\\.1:\\d+");
         assertThat(dir.resolve("data").resolve("scenario-builder.db")).exists();
     }
 
@@ -69,55 +95,26 @@ class ServeCommandTest {
         Path home = dir.resolve("install");
         Files.createDirectories(home.resolve("plugins"));
         Files.copy(Path.of("target", "test-plugins", "sb-plugin-core.jar"), home.resolve("plugins/sb-plugin-core.jar"));
-        String libPath = System.clearProperty("org.sqlite.lib.path");
-        String libName = System.clearProperty("org.sqlite.lib.name");
-        System.setProperty("sb.home", home.toString());
-        try {
-            CommandLine commandLine = ScenarioBuilderCli.commandLine();
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            commandLine.setOut(new PrintWriter(out));
-            commandLine.setErr(new PrintWriter(err));
-
-            int exit = commandLine.execute("serve", "--config", config().toString(), "--port", "0", "--exit-when-ready");
-
-            assertThat(exit).as(err.toString()).isZero();
-            try (var found = Files.walk(home.resolve("native"))) {
-                assertThat(found.filter(Files::isRegularFile).map(f -> f.getFileName().toString())).contains("libsqlitejdbc.so");
-            }
-        } finally {
-            System.clearProperty("sb.home");
-            restore("org.sqlite.lib.path", libPath);
-            restore("org.sqlite.lib.name", libName);
-        }
+        asInstalled(home, () -> {
+            Run run = cli("serve", "--config", config().toString(), "--port", "0", "--exit-when-ready");
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertSqliteLibraryIn(home);
+            return null;
+        });
     }
 
     /** keys, too, as installed: it opens the same database, with the library from the install folder. */
     @Test
     void asInstalledKeysKeepsSqlitesLibraryInTheInstallFolderToo() throws Exception {
         String config = config().toString();
-        CommandLine first = ScenarioBuilderCli.commandLine();
-        first.setOut(new PrintWriter(new StringWriter()));
-        assertThat(first.execute("serve", "--config", config, "--port", "0", "--exit-when-ready")).as("makes the database").isZero();
+        assertThat(cli("serve", "--config", config, "--port", "0", "--exit-when-ready").exit()).as("makes the database").isZero();
         Path home = Files.createDirectories(dir.resolve("install"));
-        String libPath = System.clearProperty("org.sqlite.lib.path");
-        String libName = System.clearProperty("org.sqlite.lib.name");
-        System.setProperty("sb.home", home.toString());
-        try {
-            CommandLine commandLine = ScenarioBuilderCli.commandLine();
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            commandLine.setOut(new PrintWriter(out));
-            commandLine.setErr(new PrintWriter(err));
-            assertThat(commandLine.execute("keys", "--config", config, "list")).as(err.toString()).isZero();
-            try (var found = Files.walk(home.resolve("native"))) {
-                assertThat(found.filter(Files::isRegularFile).map(f -> f.getFileName().toString())).contains("libsqlitejdbc.so");
-            }
-        } finally {
-            System.clearProperty("sb.home");
-            restore("org.sqlite.lib.path", libPath);
-            restore("org.sqlite.lib.name", libName);
-        }
+        asInstalled(home, () -> {
+            Run keys = cli("keys", "--config", config, "list");
+            assertThat(keys.exit()).as(keys.err()).isZero();
+            assertSqliteLibraryIn(home);
+            return null;
+        });
     }
 
     private static void restore(String name, String value) {
