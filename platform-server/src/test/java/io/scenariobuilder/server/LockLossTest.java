@@ -126,6 +126,13 @@ class LockLossTest {
                 .header("Authorization", "Bearer sb_a_key_not_seen_yet_0000000000").GET().build());
         assertThat(unchecked.statusCode()).as(unchecked.body()).isEqualTo(503);
         assertThat(unchecked.body()).contains("store_unavailable");
+        // So does a live stream's handshake with such a key: 503, as the API, not an internal error.
+        Throwable refused = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + a.port + "/api/v1/logs/stream?token=sb_a_key_not_seen_yet_0000000000"),
+                        new java.net.http.WebSocket.Listener() { })
+                .handle((socket, failure) -> failure).get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(refused).hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class);
+        assertThat(((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode()).isEqualTo(503);
         var again = builder.start();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> a.log().contains("the server lock's database session was lost"));

@@ -112,7 +112,12 @@ public final class StreamRoutes {
         }
         auth.authenticate(key).onComplete(result -> {
             if (result.failed()) {
-                handshake.reject(500);
+                // The key could not be checked: while the store is unavailable, "try again" as the API answers (503).
+                boolean unavailable = result.cause() instanceof io.scenariobuilder.core.store.StoreException store && store.unavailable();
+                if (!unavailable) {
+                    LOG.error("a stream handshake's key could not be checked", result.cause());
+                }
+                handshake.reject(unavailable ? 503 : 500);
                 return;
             }
             if (result.result().isEmpty()) {
