@@ -337,6 +337,7 @@ class ErrorHandlingTest {
         assertThat(data.at("/error/attempt").asInt()).isEqualTo(1);
         assertThat(data.get("error").has("retryAfterMs")).isTrue();
         assertThat(data.at("/error/retryAfterMs").isNull()).isTrue();
+        assertThat(alert.traceId()).as("the notification joins the failed execution's trace").isEqualTo(failed.traceId()).isNotNull();
     }
 
     /** No node failed: the execution ran out of time. The error scenario hears that, with no failed node to name. */
