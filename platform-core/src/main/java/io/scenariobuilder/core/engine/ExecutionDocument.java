@@ -56,15 +56,18 @@ final class ExecutionDocument {
             return get(key) != null;
         }
 
+        /** The started nodes in the scenario's order ({@code indexById}'s own order changes from one run to the next). */
         @Override
         public Set<Entry<String, Object>> entrySet() {
+            String[] ids = new String[views.length()];
+            indexById.forEach((id, index) -> ids[index] = id);
             Map<String, Object> all = new LinkedHashMap<>();
-            indexById.forEach((id, index) -> {
+            for (int index = 0; index < ids.length; index++) {
                 NodeView view = views.get(index);
                 if (view != null) {
-                    all.put(id, view.java());
+                    all.put(ids[index], view.java());
                 }
-            });
+            }
             return all.entrySet();
         }
     }

@@ -50,6 +50,29 @@ class ExecutionEngineTest {
         assertThat(result.duration()).isNotNull().isGreaterThanOrEqualTo(0L);
     }
 
+    /**
+     * An expression may walk {@code nodes} as a whole: the nodes that started so far, in the scenario's order, the one
+     * evaluating included (running); those that have not started are absent.
+     */
+    @Test
+    void anExpressionSeesTheNodesThatRanSoFarAsOneObject() {
+        ExecutionResult result = t.run("""
+                {"nodes": [
+                  {"id": "a", "integrationId": "core", "actionId": "set", "configuration": {"values": {"n": 2}}},
+                  {"id": "b", "integrationId": "core", "actionId": "set", "configuration": {"values": {"n": 3}}},
+                  {"id": "sum", "integrationId": "core", "actionId": "transform", "configuration": {"expression":
+                    "{'ran': $keys(nodes), 'self': nodes.sum.status, 'total': $sum(nodes.*.output.n), 'hasA': $exists(nodes.a), 'hasLater': $exists(nodes.later)}"}},
+                  {"id": "later", "integrationId": "core", "actionId": "noop"}
+                ], "connections": [{"fromNodeId": "a", "toNodeId": "sum"}, {"fromNodeId": "b", "toNodeId": "sum"},
+                  {"fromNodeId": "sum", "toNodeId": "later"}]}""");
+        com.fasterxml.jackson.databind.JsonNode seen = result.requireNode("sum").output();
+        assertThat(seen.get("ran").toString()).isEqualTo("[\"a\",\"b\",\"sum\"]");
+        assertThat(seen.get("self").asText()).isEqualTo("running");
+        assertThat(seen.get("total").asInt()).isEqualTo(5);
+        assertThat(seen.get("hasA").asBoolean()).isTrue();
+        assertThat(seen.get("hasLater").asBoolean()).as("not run yet").isFalse();
+    }
+
     @Test
     void startNodesReceiveTheTriggerData() {
         ExecutionResult result = t.run("""
