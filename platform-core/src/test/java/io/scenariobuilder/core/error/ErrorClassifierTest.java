@@ -101,6 +101,21 @@ class ErrorClassifierTest {
         assertThat(classifier.classify(new HttpStatusException(200, "odd")).type()).isEqualTo(ErrorType.GENERIC_ERROR);
     }
 
+    /** A library wraps the service's answer: its Retry-After counts wherever it is in the chain, the first one found. */
+    @Test
+    void aRetryAfterAnywhereInTheCauseChainIsKept() {
+        ErrorInfo wrapped = classifier.classify(new RuntimeException("upstream call failed",
+                new RuntimeException("HTTP 429; Retry-After: 3")));
+        assertThat(wrapped.type()).isEqualTo(ErrorType.RATE_LIMITED);
+        assertThat(wrapped.retryAfterMs()).isEqualTo(3_000L);
+        ErrorInfo first = classifier.classify(new RuntimeException("Too Many Requests, retry after 4 s",
+                new RuntimeException("socket closed")));
+        assertThat(first.retryAfterMs()).as("found in the first: a later cause without one does not erase it").isEqualTo(4_000L);
+        ErrorInfo both = classifier.classify(new RuntimeException("rate limit hit, retry after 5 s",
+                new RuntimeException("Retry-After: 9")));
+        assertThat(both.retryAfterMs()).as("the outermost wins").isEqualTo(5_000L);
+    }
+
     @Test
     void thenTheMessageDecidesAndARetryAfterInItIsKept() {
         ErrorInfo limited = classifier.classify(new RuntimeException("Too Many Requests, retry after 7 seconds"));
