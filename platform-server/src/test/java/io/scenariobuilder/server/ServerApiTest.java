@@ -146,17 +146,24 @@ class ServerApiTest extends ServerTestBase {
                 {"id": "flaky", "nodes": [
                   {"id": "first", "integrationId": "core", "actionId": "set", "configuration": {"values": {"a": 1}}},
                   {"id": "call", "integrationId": "core", "actionId": "fail", "retryPolicy": {"maxAttempts": 1},
-                   "configuration": {"errorType": "network_error", "failTimes": 1}}
-                ], "connections": [{"fromNodeId": "first", "toNodeId": "call"}]}"""));
+                   "configuration": {"errorType": "network_error", "failTimes": 1}},
+                  {"id": "last", "integrationId": "core", "actionId": "noop"}
+                ], "connections": [{"fromNodeId": "first", "toNodeId": "call"}, {"fromNodeId": "call", "toNodeId": "last"}]}"""));
         JsonNode failed = h.post("/api/v1/scenarios/flaky/executions?wait=true", json("{}")).body();
         assertThat(failed.get("status").asText()).isEqualTo("failed");
         assertThat(failed.at("/error/nodeId").asText()).isEqualTo("call");
         String failedId = failed.get("id").asText();
+        // Read back once ended (from the store): one record per node, the one that never started included, as answered.
+        JsonNode readBack = h.get("/api/v1/executions/" + failedId).body();
+        assertThat(readBack.get("totalNodes").asInt()).isEqualTo(3).isEqualTo(failed.get("totalNodes").asInt());
+        assertThat(readBack.at("/nodes/2/nodeId").asText()).isEqualTo("last");
+        assertThat(readBack.at("/nodes/2/status").asText()).isEqualTo("pending");
         Response retried = h.post("/api/v1/executions/" + failedId + "/retry?wait=true", null);
         assertThat(retried.status()).isEqualTo(200);
         assertThat(retried.body().get("status").asText()).isEqualTo("completed");
         assertThat(retried.body().at("/nodes/1/attemptHistory")).hasSize(2);
         assertThat(retried.body().at("/nodes/0/attempts").asInt()).isEqualTo(1);
+        assertThat(retried.body().at("/nodes/2/status").asText()).isEqualTo("completed");
         Response again = h.post("/api/v1/executions/" + failedId + "/retry", null);
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.body().at("/error/message").asText()).contains("is completed");

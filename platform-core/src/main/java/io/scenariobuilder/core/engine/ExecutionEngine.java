@@ -507,9 +507,33 @@ public final class ExecutionEngine implements AutoCloseable {
         if (run != null) {
             return run.snapshot();
         }
-        Optional<ExecutionResult> stored = store.find(executionId);
+        Optional<ExecutionResult> stored = store.find(executionId).map(this::withNodesNotStarted);
         return stored.<CompletionStage<ExecutionResult>>map(CompletableFuture::completedFuture)
                 .orElseGet(() -> CompletableFuture.failedFuture(new UnknownExecutionException(executionId)));
+    }
+
+    /**
+     * A stored result with the nodes that never started as {@code pending}, in the scenario's order: the store keeps
+     * the nodes that started, and the result has one record per node of the version that ran, as while it runs.
+     */
+    private ExecutionResult withNodesNotStarted(ExecutionResult stored) {
+        JsonNode document = store.load(stored.id()).map(ResumableExecution::scenario).orElse(null);
+        if (document == null) {
+            return stored;
+        }
+        Map<String, NodeRecord> started = new java.util.LinkedHashMap<>();
+        stored.nodes().forEach(node -> started.put(node.nodeId(), node));
+        List<NodeRecord> all = new ArrayList<>(document.path("nodes").size());
+        for (JsonNode node : document.path("nodes")) {
+            String nodeId = node.path("id").asText();
+            NodeRecord record = started.remove(nodeId);
+            all.add(record != null ? record : new NodeRecord(nodeId, NodeStatus.PENDING, 0, null, null, null,
+                    com.fasterxml.jackson.databind.node.NullNode.getInstance(), null));
+        }
+        all.addAll(started.values()); // none: a retry under another version stores that version's document
+        return new ExecutionResult(stored.id(), stored.scenarioId(), stored.scenarioVersion(), stored.status(), stored.startTime(),
+                stored.endTime(), stored.duration(), stored.completedNodes(), stored.failedNodes(), all.size(), stored.context(),
+                stored.error(), all, stored.traceId(), stored.trigger());
     }
 
     /** How many executions are running (or paused) in this engine. */
