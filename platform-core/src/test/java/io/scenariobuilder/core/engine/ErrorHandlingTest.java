@@ -241,6 +241,24 @@ class ErrorHandlingTest {
         assertThat(t.store.logs(failed.id())).anySatisfy(line -> assertThat(line.message()).contains("execution retried"));
     }
 
+    /** A retry the next day gets the scenario's whole timeout again: it counts from the retry, not the first start. */
+    @Test
+    void aRetryLongAfterTheFirstStartHasTheWholeScenarioTimeout() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
+        engine(clock, CircuitBreakerSettings.defaults());
+        ExecutionResult failed = t.run("""
+                {"settings": {"timeoutMs": 5000}, "nodes": [
+                  {"id": "b", "integrationId": "core", "actionId": "fail", "retryPolicy": {"maxAttempts": 1},
+                   "configuration": {"errorType": "generic_error", "message": "flaky", "failTimes": 1}},
+                  {"id": "c", "integrationId": "core", "actionId": "delay", "configuration": {"ms": 200}}
+                ], "connections": [{"fromNodeId": "b", "toNodeId": "c"}]}""");
+        assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+        clock.advance(Duration.ofDays(1));
+        ExecutionResult retried = await(t.engine.retry(failed.id()));
+        assertThat(retried.status()).as(String.valueOf(retried.error())).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(retried.requireNode("c").status()).isEqualTo(NodeStatus.COMPLETED);
+    }
+
     @Test
     void retryRunsTheBrokenNodeOfAnIncompleteExecutionAgain() {
         engine();
