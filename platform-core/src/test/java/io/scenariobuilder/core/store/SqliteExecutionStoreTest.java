@@ -221,6 +221,45 @@ class SqliteExecutionStoreTest extends ExecutionStoreContract {
         assertThat(again.find("e").orElseThrow().nodes()).extracting(NodeRecord::nodeId).containsExactly("n", "m");
     }
 
+    /** The cap counts UTF-8 bytes: an output of exactly the cap is kept whole, one byte more is cut. */
+    @Test
+    void anOutputOfExactlyTheCapIsKeptWholeAndOneByteMoreIsCut() {
+        JdbcExecutionStore store = open(StoreSettings.embedded(dir).withMaxOutputBytes(4_096));
+        done(store.executionCreated("e", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.QUEUED, Instant.EPOCH, TraceContext.fresh()));
+        // "é" is two bytes: the text is shorter than the cap in characters, not in bytes.
+        String exact = "\"" + "é".repeat((4_096 - 2) / 2) + "\"";
+        assertThat(exact.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize(4_096);
+        done(store.nodeUpdated("e", new NodeRecord("whole", NodeStatus.COMPLETED, 1, Instant.EPOCH, Instant.EPOCH, 0L, json(exact), null)));
+        assertThat(store.find("e").orElseThrow().requireNode("whole").output()).isEqualTo(json(exact));
+        String over = "\"" + "é".repeat((4_096 - 2) / 2) + "x\"";
+        done(store.nodeUpdated("e", new NodeRecord("cut", NodeStatus.COMPLETED, 1, Instant.EPOCH, Instant.EPOCH, 0L, json(over), null)));
+        assertThat(store.find("e").orElseThrow().requireNode("cut").output().get("originalBytes").asInt()).isEqualTo(4_097);
+    }
+
+    /** Writes committed together in one batch: a record without an end time does not take the one before's. */
+    @Test
+    void recordsWrittenInOneBatchKeepTheirOwnNulls() {
+        JdbcExecutionStore store = open(StoreSettings.embedded(dir));
+        Instant end = Instant.parse("2026-11-30T10:00:00Z");
+        var writes = new java.util.ArrayList<java.util.concurrent.CompletableFuture<Void>>();
+        writes.add(store.executionCreated("e", "s", 1, SNAPSHOT, json("{}"), ExecutionStatus.RUNNING, Instant.EPOCH, TraceContext.fresh())
+                .toCompletableFuture());
+        for (int i = 0; i < 50; i++) {
+            writes.add(store.nodeUpdated("e", new NodeRecord("done" + i, NodeStatus.COMPLETED, 1, Instant.EPOCH, end, 5L, json("1"), null,
+                    end)).toCompletableFuture());
+            writes.add(store.nodeUpdated("e", new NodeRecord("running" + i, NodeStatus.RUNNING, 1, Instant.EPOCH, null, null, json("null"),
+                    null, null)).toCompletableFuture());
+        }
+        writes.forEach(java.util.concurrent.CompletableFuture::join);
+        ExecutionResult stored = store.find("e").orElseThrow();
+        for (int i = 0; i < 50; i++) {
+            assertThat(stored.requireNode("done" + i).endTime()).isEqualTo(end);
+            assertThat(stored.requireNode("done" + i).nextAttemptAt()).isEqualTo(end);
+            assertThat(stored.requireNode("running" + i).endTime()).as("running" + i).isNull();
+            assertThat(stored.requireNode("running" + i).nextAttemptAt()).as("running" + i).isNull();
+        }
+    }
+
     @Test
     void outputsLargerThanTheCapAreStoredCutAndSaySo() {
         JdbcExecutionStore store = open(StoreSettings.embedded(dir).withMaxOutputBytes(4_096));
