@@ -517,7 +517,15 @@ public final class ExecutionEngine implements AutoCloseable {
      * the nodes that started, and the result has one record per node of the version that ran, as while it runs.
      */
     private ExecutionResult withNodesNotStarted(ExecutionResult stored) {
-        JsonNode document = store.load(stored.id()).map(ResumableExecution::scenario).orElse(null);
+        JsonNode document;
+        try {
+            document = store.load(stored.id()).map(ResumableExecution::scenario).orElse(null);
+        } catch (io.scenariobuilder.core.store.StoreException e) {
+            // The stored nodes are still right; only those that never started cannot be listed.
+            LOG.warn("execution {}: the scenario it ran cannot be read, so its nodes that never started are not listed: {}",
+                    stored.id(), e.getMessage());
+            return stored;
+        }
         if (document == null) {
             return stored;
         }
