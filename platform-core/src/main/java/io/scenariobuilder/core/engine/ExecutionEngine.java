@@ -538,7 +538,7 @@ public final class ExecutionEngine implements AutoCloseable {
             all.add(record != null ? record : new NodeRecord(nodeId, NodeStatus.PENDING, 0, null, null, null,
                     com.fasterxml.jackson.databind.node.NullNode.getInstance(), null));
         }
-        all.addAll(started.values()); // none: a retry under another version stores that version's document
+        all.addAll(started.values()); // nodes dropped by a retry under the latest version: kept as stored, after the rest
         return new ExecutionResult(stored.id(), stored.scenarioId(), stored.scenarioVersion(), stored.status(), stored.startTime(),
                 stored.endTime(), stored.duration(), stored.completedNodes(), stored.failedNodes(), all.size(), stored.context(),
                 stored.error(), all, stored.traceId(), stored.trigger());
