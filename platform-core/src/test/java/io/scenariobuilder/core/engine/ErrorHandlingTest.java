@@ -285,6 +285,12 @@ class ErrorHandlingTest {
         assertThat(down.error().maxAttempts()).isEqualTo(4);
         assertThat(down.attemptHistory()).extracting(AttemptRecord::retryDelayMs).containsExactly(1L, null, 1L, null);
         assertThat(t.test.runs("down")).isEqualTo(4);
+
+        // With one attempt a run: the retry's failure is attempt 2 of 2 (the first run's attempt counted in).
+        ExecutionResult once = t.run(scenario.replace("\"maxAttempts\": 2", "\"maxAttempts\": 1"));
+        NodeRecord retriedOnce = await(t.engine.retry(once.id())).requireNode("down");
+        assertThat(retriedOnce.error().attempt()).isEqualTo(2);
+        assertThat(retriedOnce.error().maxAttempts()).isEqualTo(2);
     }
 
     @Test
