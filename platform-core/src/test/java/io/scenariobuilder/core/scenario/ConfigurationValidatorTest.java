@@ -123,4 +123,13 @@ class ConfigurationValidatorTest {
                 .extracting(ConfigurationProblem::message)
                 .containsExactly("unknown configuration key 'x' (this action takes no configuration)");
     }
+
+    /** A text's length limits at their edges: the last length taken, the first refused. */
+    @Test
+    void aTextTakesItsMinimumAndMaximumLengthAndNotOneCharacterBeyond() throws Exception {
+        assertThat(problems("{\"name\": \"ab\", \"body\": {}}", false)).isEmpty();
+        assertThat(problems("{\"name\": \"abcdefghij\", \"body\": {}}", false)).isEmpty();
+        assertThat(problems("{\"name\": \"a\", \"body\": {}}", false)).containsExactly("name: must be at least 2 characters long");
+        assertThat(problems("{\"name\": \"abcdefghijk\", \"body\": {}}", false)).containsExactly("name: must be at most 10 characters long");
+    }
 }
