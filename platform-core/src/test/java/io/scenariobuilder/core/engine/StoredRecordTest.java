@@ -137,4 +137,17 @@ class StoredRecordTest {
         assertThat(logLines(id, LogLevel.INFO)).contains("execution paused", "execution resumed");
         assertThat(logLines(id, LogLevel.ERROR)).contains("execution exceeded settings.timeoutMs of 300 ms");
     }
+
+    /** A field's default fills only a field left out: a value the scenario gives is kept (log's level defaults to info). */
+    @Test
+    void aGivenValueIsKeptAndADefaultFillsOnlyWhatIsLeftOut() {
+        ExecutionResult result = t.run("""
+                {"nodes": [
+                  {"id": "loud", "integrationId": "core", "actionId": "log", "configuration": {"message": "given warn", "level": "warn"}},
+                  {"id": "plain", "integrationId": "core", "actionId": "log", "configuration": {"message": "left out"}}
+                ], "connections": [{"fromNodeId": "loud", "toNodeId": "plain"}]}""");
+        assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(logLines(result.id(), LogLevel.WARN)).anySatisfy(line -> assertThat(line).endsWith("given warn"));
+        assertThat(logLines(result.id(), LogLevel.INFO)).anySatisfy(line -> assertThat(line).endsWith("left out"));
+    }
 }
