@@ -519,7 +519,7 @@ public final class ExecutionEngine implements AutoCloseable {
     private ExecutionResult withNodesNotStarted(ExecutionResult stored) {
         JsonNode document;
         try {
-            document = store.load(stored.id()).map(ResumableExecution::scenario).orElse(null);
+            document = store.scenarioDocument(stored.id()).orElse(null);
         } catch (io.scenariobuilder.core.store.StoreException e) {
             // The stored nodes are still right; only those that never started cannot be listed.
             LOG.warn("execution {}: the scenario it ran cannot be read, so its nodes that never started are not listed: {}",

@@ -103,6 +103,15 @@ public interface ExecutionStore {
     /** An execution with its scenario document, trigger and node records: to retry it. Empty when it is not stored. */
     Optional<ResumableExecution> load(String executionId);
 
+    /**
+     * The scenario document an execution ran (the version it ran, or the one a retry moved it to); empty when the
+     * execution or its snapshot is not stored. Stores that can read it alone override this: {@link #load} also reads
+     * every node record and spilled output.
+     */
+    default Optional<JsonNode> scenarioDocument(String executionId) {
+        return load(executionId).map(ResumableExecution::scenario);
+    }
+
     /** Every execution not finished ({@code queued}, {@code running}, {@code paused}), oldest first: to resume on start. */
     List<ResumableExecution> unfinished();
 

@@ -176,6 +176,20 @@ final class ExecutionReads {
             // failed with the reason rather than silently never resumed.
             + "e.span_id, e.parent_span_id, e.unclean_stops FROM executions e LEFT JOIN scenario_snapshots s ON s.hash = e.scenario_hash ";
 
+    /** The scenario document an execution ran, in one query (no node records, no spilled outputs). */
+    public Optional<JsonNode> scenarioDocument(String executionId) {
+        try (Connection connection = readers.getConnection();
+                PreparedStatement st = connection.prepareStatement("SELECT s.document FROM executions e "
+                        + "JOIN scenario_snapshots s ON s.hash = e.scenario_hash WHERE e.id = ?")) {
+            st.setString(1, executionId);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(JSON.readTree(rs.getString(1))) : Optional.empty();
+            }
+        } catch (SQLException | JsonProcessingException e) {
+            throw new StoreException("cannot read the scenario of execution " + executionId + ": " + JdbcErrors.rootMessage(e), e);
+        }
+    }
+
     public Optional<ResumableExecution> load(String executionId) {
         List<ResumableExecution> found = resumables(RESUMABLE + "WHERE e.id = ?", executionId);
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));

@@ -499,6 +499,11 @@ public final class JdbcExecutionStore implements ExecutionStore, AutoCloseable {
         return reads.load(executionId);
     }
 
+    @Override
+    public Optional<com.fasterxml.jackson.databind.JsonNode> scenarioDocument(String executionId) {
+        return reads.scenarioDocument(executionId);
+    }
+
     /** The server that owns what this store writes (several servers on PostgreSQL), or null. */
     public String owner() {
         return owner;
